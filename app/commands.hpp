@@ -1,0 +1,23 @@
+#pragma once
+// One function per `citytwin` subcommand; main.cpp wires them to CLI11.
+#include <string>
+
+namespace citytwin::app {
+
+struct InfoArgs {
+    std::string source;     ///< a GDAL source, or empty with --city
+    std::string city;       ///< a scenario/city file
+    bool json = false;
+    bool progress = true;
+};
+int run_info(const InfoArgs& args);
+
+struct ExportCityArgs {
+    std::string city;
+    std::string out;
+    std::string driver = "GPKG";
+    bool progress = true;
+};
+int run_export_city(const ExportCityArgs& args);
+
+}  // namespace citytwin::app

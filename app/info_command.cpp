@@ -1,0 +1,114 @@
+#include "commands.hpp"
+
+#include <citytwin/geodata/city_summary.hpp>
+#include <citytwin/geodata/source_info.hpp>
+#include <citytwin/scenarios/scenario_file.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace citytwin::app {
+
+namespace {
+using nlohmann::json;
+
+json to_json(const geodata::SourceInfo& info) {
+    json j{{"path", info.path}, {"driver", info.driver}, {"layers", json::array()}};
+    for (const auto& l : info.layers) {
+        json lj{{"name", l.name}, {"geometry_type", l.geometry_type}, {"feature_count", l.feature_count},
+                {"crs", l.crs}, {"fields", l.fields}};
+        if (l.extent) lj["extent"] = *l.extent;
+        j["layers"].push_back(lj);
+    }
+    if (info.raster) {
+        const auto& r = *info.raster;
+        j["raster"] = {{"width", r.width}, {"height", r.height}, {"bands", r.bands}, {"data_type", r.data_type},
+                       {"crs", r.crs}, {"geotransform", r.geotransform}, {"extent", r.extent}};
+        if (r.nodata) j["raster"]["nodata"] = *r.nodata;
+    }
+    return j;
+}
+
+void print_text(const geodata::SourceInfo& info) {
+    fmt::print("{}\n  driver: {}\n", info.path, info.driver);
+    for (const auto& l : info.layers) {
+        fmt::print("  layer {}: {} features, {}, CRS {}\n", l.name, l.feature_count, l.geometry_type, l.crs);
+        if (l.extent) fmt::print("    extent: {:.6f} {:.6f} - {:.6f} {:.6f}\n", (*l.extent)[0], (*l.extent)[1],
+                                 (*l.extent)[2], (*l.extent)[3]);
+        fmt::print("    fields: {}\n", fmt::join(l.fields, ", "));
+    }
+    if (info.raster) {
+        const auto& r = *info.raster;
+        fmt::print("  raster: {} x {}, {} band(s) of {}, CRS {}\n", r.width, r.height, r.bands, r.data_type, r.crs);
+        fmt::print("    extent: {:.6f} {:.6f} - {:.6f} {:.6f}, cell {:.6f} x {:.6f}\n", r.extent[0], r.extent[1],
+                   r.extent[2], r.extent[3], r.geotransform[1], -r.geotransform[5]);
+        if (r.nodata) fmt::print("    nodata: {}\n", *r.nodata);
+    }
+}
+
+json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r) {
+    return json{
+        {"name", s.name},
+        {"crs", s.crs},
+        {"bounds", {s.bounds.min.x, s.bounds.min.y, s.bounds.max.x, s.bounds.max.y}},
+        {"roads",
+         {{"nodes", s.nodes}, {"links", s.links}, {"km", s.road_km}, {"km_by_class", s.road_km_by_class},
+          {"dropped_links", s.dropped_links}, {"dropped_nodes", s.dropped_nodes},
+          {"features", r.road_features}, {"features_not_drivable", r.road_features_not_drivable},
+          {"features_invalid", r.road_features_invalid}}},
+        {"buildings",
+         {{"count", s.buildings}, {"footprint_m2", s.footprint_area_m2}, {"floor_area_m2", s.floor_area_m2},
+          {"mean_height_m", s.mean_height_m}, {"max_height_m", s.max_height_m},
+          {"height_source", s.height_sources}, {"repaired", r.buildings_repaired},
+          {"skipped", r.buildings_skipped}}},
+        {"access_points", {{"count", s.access_points}, {"outside_study_area", r.access_points_outside}}},
+        {"districts", {{"count", s.districts}, {"population", s.population}}},
+        {"terrain", s.terrain ? json{{"min_m", s.terrain_min_m}, {"max_m", s.terrain_max_m}} : json(nullptr)},
+        {"seconds", {{"read", r.seconds_read}, {"graph", r.seconds_graph}}},
+        {"warnings", r.warnings},
+    };
+}
+
+void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r) {
+    fmt::print("city {} (working CRS {})\n", s.name, s.crs);
+    fmt::print("  extent        {:.0f} {:.0f} - {:.0f} {:.0f} ({:.1f} x {:.1f} km)\n", s.bounds.min.x, s.bounds.min.y,
+               s.bounds.max.x, s.bounds.max.y, (s.bounds.max.x - s.bounds.min.x) / 1000,
+               (s.bounds.max.y - s.bounds.min.y) / 1000);
+    fmt::print("  road graph    {} nodes, {} directed links, {:.1f} km of links\n", s.nodes, s.links, s.road_km);
+    for (const auto& [cls, km] : s.road_km_by_class) fmt::print("    {:<16}{:>9.2f} km\n", cls, km);
+    fmt::print("  dropped       {} links, {} nodes outside the largest strongly connected component\n",
+               s.dropped_links, s.dropped_nodes);
+    fmt::print("  road features {} read, {} not drivable, {} invalid geometry\n", r.road_features,
+               r.road_features_not_drivable, r.road_features_invalid);
+    fmt::print("  buildings     {} (footprint {:.0f} m², floor area {:.0f} m²)\n", s.buildings, s.footprint_area_m2,
+               s.floor_area_m2);
+    fmt::print("    height      mean {:.1f} m, max {:.1f} m; from", s.mean_height_m, s.max_height_m);
+    for (const auto& [src, n] : s.height_sources) fmt::print(" {} {}", src, n);
+    fmt::print("\n    invalid     {} repaired, {} skipped\n", r.buildings_repaired, r.buildings_skipped);
+    fmt::print("  access points {} ({} outside the study area)\n", s.access_points, r.access_points_outside);
+    fmt::print("  districts     {}, population {:.0f}\n", s.districts, s.population);
+    if (s.terrain) fmt::print("  terrain       {:.0f} … {:.0f} m\n", s.terrain_min_m, s.terrain_max_m);
+    fmt::print("  load time     {:.2f} s read, {:.2f} s graph\n", r.seconds_read, r.seconds_graph);
+    for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
+}
+}  // namespace
+
+int run_info(const InfoArgs& args) {
+    if (!args.city.empty()) {
+        const auto scenario = scenarios::load_scenario(args.city);
+        geodata::LoadReport report;
+        const auto model = geodata::load_city(scenario.city, {args.progress}, report);
+        const auto summary = geodata::summarize(model, report);
+        if (args.json) std::cout << to_json(summary, report).dump(2) << "\n";
+        else print_text(summary, report);
+        return 0;
+    }
+    const auto info = geodata::describe_source(args.source);
+    if (args.json) std::cout << to_json(info).dump(2) << "\n";
+    else print_text(info);
+    return 0;
+}
+
+}  // namespace citytwin::app

@@ -1,0 +1,66 @@
+// citytwin: the command-line front end. Each subcommand lives in its own file; this
+// one only parses arguments and turns every error into one message and exit code 1.
+#include "commands.hpp"
+
+#include <citytwin/geodata/error.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <exception>
+
+int main(int argc, char** argv) {
+    using namespace citytwin::app;
+    CLI::App cli{"citytwin: a geospatial digital twin of a city.\n"
+                 "Loads real map data (OpenStreetMap, GeoPackage, Shapefile, GeoTIFF … through GDAL) into one\n"
+                 "metric city model and writes it where QGIS can read it.\n\n"
+                 "Examples:\n"
+                 "  citytwin info ../shared/data/monaco/monaco-2021.osm.pbf   what a data source holds\n"
+                 "  citytwin info --city scenarios/monaco/baseline.yaml       the city model built from it\n"
+                 "  citytwin export-city scenarios/monaco/baseline.yaml --out monaco.gpkg\n"};
+    cli.require_subcommand(1);
+    cli.set_version_flag("--version", std::string("citytwin ") + CITYTWIN_VERSION);
+    bool quiet = false;
+    cli.add_flag("-q,--quiet", quiet, "no progress on stderr");
+
+    InfoArgs info;
+    auto* info_cmd = cli.add_subcommand("info", "What a data source holds, or (with --city) the city model built from a scenario");
+    info_cmd->add_option("source", info.source, "any GDAL source: .osm.pbf, .osm.gz, .gpkg, .shp, .geojson, .tif, .hgt.zip …");
+    info_cmd->add_option("--city", info.city, "a scenario or city file (YAML): print nodes, links, road km by class, "
+                                              "dropped links, buildings, floor area, heights, access points, districts");
+    info_cmd->add_flag("--json", info.json, "machine-readable output");
+    info_cmd->callback([&] {
+        if (info.source.empty() == info.city.empty())
+            throw CLI::ValidationError("info", "give either a SOURCE or --city FILE");
+    });
+
+    ExportCityArgs exp;
+    auto* exp_cmd = cli.add_subcommand("export-city", "Write the city model (links, nodes, buildings, access points, "
+                                                      "districts) to a GeoPackage that QGIS and ogrinfo open");
+    exp_cmd->add_option("city", exp.city, "a scenario or city file (YAML)")->required();
+    exp_cmd->add_option("-o,--out", exp.out, "output file (written to a temporary name, renamed when complete)")->required();
+    exp_cmd->add_option("--driver", exp.driver, "OGR driver name (default GPKG)");
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    try {
+        if (*info_cmd) {
+            info.progress = !quiet;
+            return run_info(info);
+        }
+        if (*exp_cmd) {
+            exp.progress = !quiet;
+            return run_export_city(exp);
+        }
+    } catch (const citytwin::geodata::Error& e) {
+        fmt::print(stderr, "citytwin: error: {}\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "citytwin: internal error: {}\n", e.what());
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,85 @@
+#pragma once
+// What to load and how to read it: sources, layers and which field means what.
+// Filled by scenarios/ from a YAML file; geodata never reads YAML itself.
+#include <citytwin/geodata/road_class.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace citytwin::geodata {
+
+/// One vector layer of one source. Empty field names mean "not mapped".
+struct LayerSource {
+    std::string source;         ///< resolved path or GDAL connection string
+    std::string layer;          ///< empty: the source's only layer (or the OSM default)
+    std::string where;          ///< OGR attribute filter (SQL WHERE syntax)
+    std::string crs;            ///< CRS to assume when the layer has none
+    std::string id_field;       ///< empty: the feature id
+};
+
+struct RoadLayerConfig : LayerSource {
+    std::string class_field;
+    /// Ordered (pattern, class) pairs; '*' is a wildcard. Empty: values are OSM highway values.
+    std::vector<std::pair<std::string, std::string>> class_map;
+    std::string default_class;  ///< class for features the map does not match; empty: skip them
+    std::string speed_field;    ///< maxspeed-style values ("50", "30 mph", "SE:urban")
+    std::string lanes_field;    ///< total lanes (both directions) as in OSM
+    std::string oneway_field;   ///< yes/true/1, -1/reverse, no
+    std::string junction_field; ///< "roundabout" implies oneway
+    std::string name_field;
+    std::vector<std::string> access_fields;  ///< "no"/"private" on any of them excludes the road
+    double snap_tolerance_m = 0.01;          ///< vertices closer than this are one node
+};
+
+struct BuildingLayerConfig : LayerSource {
+    std::string height_field;
+    std::string levels_field;
+    std::string use_field;
+    double level_height_m = 3.0;
+    double default_levels = 3.0;
+};
+
+struct AccessPointLayerConfig : LayerSource {
+    std::string name_field;
+    std::string power_field;      ///< dBm
+    std::string frequency_field;  ///< GHz (values > 100 are read as MHz)
+    std::string channel_field;
+    std::string height_field;     ///< m
+    double default_power_dbm = 20.0;
+    double default_frequency_ghz = 2.4;
+    int default_channel = 6;
+    double default_height_m = 4.0;
+};
+
+struct DistrictLayerConfig : LayerSource {
+    std::string name_field;
+    std::string population_field;
+};
+
+struct ElevationConfig {
+    std::string source;
+    double resolution_m = 30.0;
+};
+
+struct CityConfig {
+    std::string name;
+    std::string crs;                 ///< working CRS; empty: UTM zone of the data's centre
+    std::string attribution;
+    std::optional<RoadLayerConfig> roads;
+    std::optional<BuildingLayerConfig> buildings;
+    std::optional<AccessPointLayerConfig> access_points;
+    std::optional<DistrictLayerConfig> districts;
+    std::optional<ElevationConfig> elevation;
+    /// Per-class overrides of the default table (README "Road defaults").
+    std::map<RoadClass, RoadClassDefaults> road_defaults;
+};
+
+/// Fills empty mapping fields with the OSM defaults (GDAL OSM driver layer and tag names).
+void apply_osm_defaults(RoadLayerConfig& c);
+void apply_osm_defaults(BuildingLayerConfig& c);
+void apply_osm_defaults(AccessPointLayerConfig& c);
+
+}  // namespace citytwin::geodata

@@ -1,0 +1,137 @@
+#pragma once
+// The city model: plain data with ids, in one metric working CRS. Components are held
+// by shared_ptr<const …> so that a variant copies pointers, not 200k buildings: a
+// what-if replaces only the component it edits (copy-on-write).
+#include <citytwin/geodata/geometry.hpp>
+#include <citytwin/geodata/ids.hpp>
+#include <citytwin/geodata/road_class.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace citytwin::geodata {
+
+struct Node {
+    NodeId id;
+    Point position;
+};
+
+/// A directed road link between two intersections (or dead ends).
+struct Link {
+    LinkId id;
+    NodeId from;
+    NodeId to;
+    double length_m = 0.0;
+    double freeflow_speed_mps = 0.0;
+    int lanes = 1;                 ///< lanes in this direction
+    double capacity_vph = 0.0;     ///< flow capacity, vehicles per hour
+    double storage_veh = 0.0;      ///< vehicles that fit queued on the link
+    RoadClass road_class = RoadClass::Road;
+    std::string name;
+    std::int64_t source_id = -1;   ///< feature id in the source (OSM way id for OSM)
+    bool reversed = false;         ///< true when the link runs against the digitised direction
+    Polyline geometry;             ///< from -> to
+};
+
+/// Directed road graph; out-links of every node are contiguous (CSR), sorted by link id.
+class RoadNetwork {
+public:
+    RoadNetwork() = default;
+    RoadNetwork(std::vector<Node> nodes, std::vector<Link> links);
+
+    const std::vector<Node>& nodes() const { return nodes_; }
+    const std::vector<Link>& links() const { return links_; }
+    const Node& node(NodeId id) const { return nodes_[id.value]; }
+    const Link& link(LinkId id) const { return links_[id.value]; }
+    std::size_t node_count() const { return nodes_.size(); }
+    std::size_t link_count() const { return links_.size(); }
+
+    /// Links leaving a node, as a contiguous range of link ids.
+    struct Range {
+        const LinkId* first;
+        const LinkId* last;
+        const LinkId* begin() const { return first; }
+        const LinkId* end() const { return last; }
+        std::size_t size() const { return static_cast<std::size_t>(last - first); }
+    };
+    Range out_links(NodeId n) const;
+    Range in_links(NodeId n) const;
+
+private:
+    std::vector<Node> nodes_;
+    std::vector<Link> links_;
+    std::vector<std::uint32_t> out_offsets_, in_offsets_;
+    std::vector<LinkId> out_ids_, in_ids_;
+};
+
+enum class BuildingUse : std::uint8_t { Residential, Commercial, Industrial, Public, Other };
+std::string_view to_string(BuildingUse u);
+
+/// Where a building's height came from (the fallback chain).
+enum class HeightSource : std::uint8_t { Height, Levels, Default };
+std::string_view to_string(HeightSource s);
+
+struct Building {
+    BuildingId id;
+    std::int64_t source_id = -1;
+    MultiPolygon footprint;
+    double height_m = 0.0;
+    double levels = 0.0;
+    HeightSource height_source = HeightSource::Default;
+    BuildingUse use = BuildingUse::Other;
+    std::string use_tag;           ///< the raw value (e.g. "apartments")
+    double footprint_area_m2 = 0.0;
+    double floor_area_m2 = 0.0;    ///< footprint × levels
+    Point centroid;
+};
+
+struct AccessPoint {
+    AccessPointId id;
+    std::int64_t source_id = -1;
+    Point position;
+    std::string name;
+    double height_m = 4.0;        ///< antenna height above ground
+    double tx_power_dbm = 20.0;
+    double frequency_ghz = 2.4;
+    int channel = 6;
+};
+
+struct District {
+    DistrictId id;
+    std::int64_t source_id = -1;
+    std::string name;
+    MultiPolygon area;
+    double population = 0.0;      ///< 0 when the source gives none
+};
+
+/// A regular grid in the working CRS (north-up). Row 0 is the northern edge.
+struct Raster {
+    int width = 0;
+    int height = 0;
+    double origin_x = 0.0;   ///< west edge
+    double origin_y = 0.0;   ///< north edge
+    double cell_size = 1.0;
+    float nodata = -9999.0f;
+    std::vector<float> values;   ///< row-major, width × height
+
+    bool contains(const Point& p) const;
+    /// Bilinear value at p; nodata outside or when a neighbour is nodata.
+    float sample(const Point& p) const;
+};
+
+struct CityModel {
+    std::string name;
+    std::string crs;              ///< working CRS as "EPSG:xxxx" (or a PROJ string)
+    std::string crs_wkt;          ///< the same as WKT, for writers
+    std::string attribution;      ///< credit to show with any output of this data
+    Box bounds = Box::none();
+    std::shared_ptr<const RoadNetwork> roads = std::make_shared<RoadNetwork>();
+    std::shared_ptr<const std::vector<Building>> buildings = std::make_shared<std::vector<Building>>();
+    std::shared_ptr<const std::vector<AccessPoint>> access_points = std::make_shared<std::vector<AccessPoint>>();
+    std::shared_ptr<const std::vector<District>> districts = std::make_shared<std::vector<District>>();
+    std::shared_ptr<const Raster> terrain;   ///< elevation (m); null when none is configured
+};
+
+}  // namespace citytwin::geodata

@@ -1,0 +1,51 @@
+#pragma once
+// Road classes (OSM highway values are the vocabulary) and their documented defaults:
+// free-flow speed, lanes per direction, capacity per lane. README "Road defaults"
+// shows the same table; a scenario can override any value.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace citytwin::geodata {
+
+enum class RoadClass : std::uint8_t {
+    Motorway,
+    MotorwayLink,
+    Trunk,
+    TrunkLink,
+    Primary,
+    PrimaryLink,
+    Secondary,
+    SecondaryLink,
+    Tertiary,
+    TertiaryLink,
+    Unclassified,
+    Residential,
+    LivingStreet,
+    Service,
+    Road,
+};
+
+inline constexpr std::size_t road_class_count = 15;
+
+struct RoadClassDefaults {
+    double speed_kmh;           ///< free-flow speed when no maxspeed is known
+    int lanes;                  ///< lanes per direction when no lanes tag is known
+    double capacity_per_lane;   ///< veh/h per lane
+};
+
+using RoadClassTable = std::array<RoadClassDefaults, road_class_count>;
+
+/// The built-in defaults (README "Road defaults").
+const RoadClassTable& default_road_class_table();
+
+std::string_view to_string(RoadClass c);
+/// OSM highway value -> class; nullopt for non-drivable values (footway, cycleway …).
+std::optional<RoadClass> road_class_from_osm(std::string_view highway);
+
+/// Mean length one queued vehicle occupies (m): storage = length × lanes / this.
+inline constexpr double vehicle_spacing_m = 7.5;
+
+}  // namespace citytwin::geodata

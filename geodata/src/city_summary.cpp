@@ -1,0 +1,46 @@
+#include <citytwin/geodata/city_summary.hpp>
+
+#include <algorithm>
+
+namespace citytwin::geodata {
+
+CitySummary summarize(const CityModel& model, const LoadReport& report) {
+    CitySummary s;
+    s.name = model.name;
+    s.crs = model.crs;
+    s.bounds = model.bounds;
+    s.nodes = model.roads->node_count();
+    s.links = model.roads->link_count();
+    for (const auto& l : model.roads->links()) {
+        s.road_km += l.length_m / 1000.0;
+        s.road_km_by_class[std::string(to_string(l.road_class))] += l.length_m / 1000.0;
+    }
+    s.dropped_links = report.graph.dropped_links;
+    s.dropped_nodes = report.graph.dropped_nodes;
+    s.buildings = model.buildings->size();
+    double height_sum = 0.0;
+    for (const auto& b : *model.buildings) {
+        s.footprint_area_m2 += b.footprint_area_m2;
+        s.floor_area_m2 += b.floor_area_m2;
+        height_sum += b.height_m;
+        s.max_height_m = std::max(s.max_height_m, b.height_m);
+        ++s.height_sources[std::string(to_string(b.height_source))];
+    }
+    if (s.buildings) s.mean_height_m = height_sum / static_cast<double>(s.buildings);
+    s.access_points = model.access_points->size();
+    s.districts = model.districts->size();
+    for (const auto& d : *model.districts) s.population += d.population;
+    if (model.terrain) {
+        s.terrain = true;
+        bool first = true;
+        for (float v : model.terrain->values) {
+            if (v == model.terrain->nodata) continue;
+            s.terrain_min_m = first ? v : std::min<double>(s.terrain_min_m, v);
+            s.terrain_max_m = first ? v : std::max<double>(s.terrain_max_m, v);
+            first = false;
+        }
+    }
+    return s;
+}
+
+}  // namespace citytwin::geodata

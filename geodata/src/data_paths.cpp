@@ -1,0 +1,47 @@
+#include <citytwin/geodata/data_paths.hpp>
+#include <citytwin/geodata/error.hpp>
+
+#include <cstdlib>
+
+#ifndef CITYTWIN_SOURCE_DIR
+#error "CITYTWIN_SOURCE_DIR must be defined by the build"
+#endif
+
+namespace citytwin::geodata {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> data_search_path() {
+    std::vector<fs::path> dirs;
+    if (const char* env = std::getenv("CITYTWIN_DATA_DIR"); env && *env) dirs.emplace_back(env);
+    const fs::path repo(CITYTWIN_SOURCE_DIR);
+    dirs.push_back(repo / "data");
+    dirs.push_back(repo.parent_path() / "shared" / "data");
+    return dirs;
+}
+
+std::string resolve_data_path(const std::string& path, const fs::path& base_dir) {
+    // Connection strings and GDAL virtual paths are GDAL's business, not the file system's.
+    if (path.rfind("/vsi", 0) == 0 || path.find(':') != std::string::npos) return path;
+    const fs::path p(path);
+    if (p.is_absolute()) {
+        if (!fs::exists(p)) throw Error(path + ": file not found");
+        return path;
+    }
+    std::vector<fs::path> tried;
+    if (!base_dir.empty()) tried.push_back(base_dir / p);
+    for (const auto& d : data_search_path()) tried.push_back(d / p);
+    for (const auto& t : tried)
+        if (fs::exists(t)) return t.lexically_normal().string();
+    std::string msg = path + ": file not found; looked in:";
+    for (const auto& t : tried) msg += "\n  " + t.lexically_normal().string();
+    msg += "\n(set CITYTWIN_DATA_DIR, or run scripts/fetch-data.sh)";
+    throw Error(msg);
+}
+
+fs::path assets_dir() {
+    if (const char* env = std::getenv("CITYTWIN_ASSETS_DIR"); env && *env) return env;
+    return fs::path(CITYTWIN_SOURCE_DIR) / "assets";
+}
+
+}  // namespace citytwin::geodata

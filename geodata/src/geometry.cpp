@@ -1,0 +1,105 @@
+#include <citytwin/geodata/geometry.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace citytwin::geodata {
+
+Box Box::none() {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return Box{{inf, inf}, {-inf, -inf}};
+}
+
+void Box::extend(const Point& p) {
+    min.x = std::min(min.x, p.x);
+    min.y = std::min(min.y, p.y);
+    max.x = std::max(max.x, p.x);
+    max.y = std::max(max.y, p.y);
+}
+
+void Box::extend(const Box& b) {
+    if (b.empty()) return;
+    extend(b.min);
+    extend(b.max);
+}
+
+double length(const Polyline& line) {
+    double sum = 0.0;
+    for (std::size_t i = 1; i < line.size(); ++i)
+        sum += std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+    return sum;
+}
+
+namespace {
+// Shoelace moments relative to an origin near the data: projected coordinates are in
+// the millions, where plain x*y products lose centimetres.
+struct RingMoments {
+    double twice_area = 0.0;  ///< signed
+    double mx = 0.0, my = 0.0;
+};
+
+RingMoments ring_moments(const Ring& ring, const Point& o) {
+    RingMoments m;
+    for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
+        const double ax = ring[i].x - o.x, ay = ring[i].y - o.y;
+        const double bx = ring[i + 1].x - o.x, by = ring[i + 1].y - o.y;
+        const double cross = ax * by - bx * ay;
+        m.twice_area += cross;
+        m.mx += (ax + bx) * cross;
+        m.my += (ay + by) * cross;
+    }
+    return m;
+}
+
+double ring_area(const Ring& ring) {
+    return ring.empty() ? 0.0 : std::abs(ring_moments(ring, ring.front()).twice_area) / 2.0;
+}
+}  // namespace
+
+double area(const Polygon& polygon) {
+    double a = ring_area(polygon.outer);
+    for (const auto& hole : polygon.holes) a -= ring_area(hole);
+    return std::max(0.0, a);
+}
+
+double area(const MultiPolygon& polygons) {
+    double a = 0.0;
+    for (const auto& p : polygons) a += area(p);
+    return a;
+}
+
+Point centroid(const MultiPolygon& polygons) {
+    if (polygons.empty() || polygons.front().outer.empty()) return {};
+    const Point o = polygons.front().outer.front();
+    double a2 = 0.0, mx = 0.0, my = 0.0;
+    // Outer rings count positive and holes negative, whatever their orientation.
+    auto add = [&](const Ring& ring, double sign) {
+        const RingMoments m = ring_moments(ring, o);
+        const double s = (m.twice_area < 0 ? -sign : sign);
+        a2 += s * m.twice_area;
+        mx += s * m.mx;
+        my += s * m.my;
+    };
+    for (const auto& poly : polygons) {
+        add(poly.outer, 1.0);
+        for (const auto& hole : poly.holes) add(hole, -1.0);
+    }
+    if (std::abs(a2) < 1e-12) return o;
+    return {o.x + mx / (3.0 * a2), o.y + my / (3.0 * a2)};
+}
+
+Box bounds(const Polyline& line) {
+    Box b = Box::none();
+    for (const auto& p : line) b.extend(p);
+    return b;
+}
+
+Box bounds(const MultiPolygon& polygons) {
+    Box b = Box::none();
+    for (const auto& poly : polygons)
+        for (const auto& p : poly.outer) b.extend(p);
+    return b;
+}
+
+}  // namespace citytwin::geodata

@@ -1,0 +1,93 @@
+#include "loaders.hpp"
+#include "ogr_convert.hpp"
+
+#include <citytwin/geodata/osm_values.hpp>
+#include <citytwin/geodata/progress.hpp>
+
+namespace citytwin::geodata::detail {
+
+namespace {
+// '*' matches any run of characters; the rest must match exactly.
+bool glob_match(std::string_view pattern, std::string_view text) {
+    std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = t;
+        } else if (p < pattern.size() && pattern[p] == text[t]) {
+            ++p;
+            ++t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+bool access_denied(const std::string& v) {
+    return v == "no" || v == "private" || v == "agricultural" || v == "forestry" || v == "emergency";
+}
+}  // namespace
+
+std::optional<RoadClass> classify_road(const RoadLayerConfig& cfg, const std::string& value) {
+    if (cfg.class_map.empty()) {
+        if (auto c = road_class_from_osm(value)) return c;
+    } else {
+        for (const auto& [pattern, cls] : cfg.class_map)
+            if (glob_match(pattern, value)) return cls == "skip" ? std::nullopt : road_class_from_osm(cls);
+    }
+    if (!cfg.default_class.empty()) return road_class_from_osm(cfg.default_class);
+    return std::nullopt;
+}
+
+std::vector<RoadWay> read_road_ways(const RoadLayerConfig& cfg, const OGRSpatialReference& working,
+                                    const LoadOptions& options, LoadReport& report) {
+    LayerReader reader(cfg, working);
+    const int f_class = reader.field(cfg.class_field), f_speed = reader.field(cfg.speed_field),
+              f_lanes = reader.field(cfg.lanes_field), f_oneway = reader.field(cfg.oneway_field),
+              f_junction = reader.field(cfg.junction_field), f_name = reader.field(cfg.name_field);
+    std::vector<int> f_access;
+    for (const auto& a : cfg.access_fields) f_access.push_back(reader.field(a));
+
+    std::vector<RoadWay> ways;
+    Progress progress("roads: features", reader.total(), options.progress);
+    while (auto f = reader.next()) {
+        progress.update(++report.road_features);
+        const auto cls = f_class < 0 ? road_class_from_osm(cfg.default_class)
+                                     : classify_road(cfg, field_string(*f, f_class));
+        bool denied = false;
+        for (int idx : f_access) denied = denied || access_denied(field_string(*f, idx));
+        if (!cls || denied) {
+            ++report.road_features_not_drivable;
+            continue;
+        }
+        RoadWay way;
+        way.source_id = reader.feature_id(*f);
+        way.road_class = *cls;
+        way.speed_kmh = parse_maxspeed_kmh(field_string(*f, f_speed));
+        way.total_lanes = parse_number(field_string(*f, f_lanes));
+        // OSM convention: motorways are oneway unless tagged otherwise. Other sources
+        // (a class_map) draw what they draw: two-way unless a oneway field says so.
+        way.direction = parse_oneway(field_string(*f, f_oneway), field_string(*f, f_junction),
+                                     cfg.class_map.empty() && *cls == RoadClass::Motorway);
+        way.name = field_string(*f, f_name);
+        bool any_part = false;
+        for (auto& part : to_polylines(*f->GetGeometryRef())) {
+            if (part.size() < 2 || length(part) <= 0.0) continue;
+            RoadWay piece = way;
+            piece.points = std::move(part);
+            ways.push_back(std::move(piece));
+            any_part = true;
+        }
+        if (!any_part) ++report.road_features_invalid;
+    }
+    progress.finish();
+    if (auto w = reader.gdal_warnings(); !w.empty()) report.warnings.push_back(w);
+    return ways;
+}
+
+}  // namespace citytwin::geodata::detail
