@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     info_cmd->add_option("--city", info.city, "a scenario or city file (YAML): print nodes, links, road km by class, "
                                               "dropped links, buildings, floor area, heights, access points, districts");
     info_cmd->add_flag("--json", info.json, "machine-readable output");
+    info_cmd->fallthrough();  // global flags (-q) may also follow the subcommand
     info_cmd->callback([&] {
         if (info.source.empty() == info.city.empty())
             throw CLI::ValidationError("info", "give either a SOURCE or --city FILE");
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     exp_cmd->add_option("city", exp.city, "a scenario or city file (YAML)")->required();
     exp_cmd->add_option("-o,--out", exp.out, "output file (written to a temporary name, renamed when complete)")->required();
     exp_cmd->add_option("--driver", exp.driver, "OGR driver name (default GPKG)");
+    exp_cmd->fallthrough();
 
     try {
         cli.parse(argc, argv);

@@ -70,13 +70,15 @@ Targets:
   gothenburg-lantmateriet  vl_riks.shp .dbf .shx .prj .cpg (Lantmäteriet road lines)
   malmo-facts              malmo/ csv and geojson files; the Malmö municipality boundary is
                            cut (KnKod 1280, EPSG:3006) from SCB's Kommun_Sweref99TM.geojson
-                           with ogr2ogr and checked with ogrinfo: 1 feature, area ~146.5 km2
+                           with ogr2ogr and checked with ogrinfo (1 feature, EPSG:3006, area
+                           ~146.5 km2) rather than by sha256, which depends on the GDAL version
   malmo                    Malmö roads and buildings from OpenStreetMap (not part of 'all'):
-                           1. takes the municipality polygon $MALMO_POLYGON_REL from
-                              \$CITYTWIN_DATA_DIR, else --dest, else <repo>/data, else
+                           1. takes the municipality polygon
+                              $MALMO_POLYGON_REL
+                              from \$CITYTWIN_DATA_DIR, else --dest, else <repo>/data, else
                               <repo>/../shared/data (fetching it first if it is nowhere),
                            2. reprojects it to EPSG:4326 with ogr2ogr,
-                           3. downloads the Geofabrik Sweden extract (~700 MB, cached in
+                           3. downloads the Geofabrik Sweden extract (~0.7 GB, cached in
                               <dest>/osm-extracts/, checked against its .md5 if published),
                            4. cuts it with 'osmium extract -p POLYGON --strategy complete_ways'
                               into <dest>/malmo/malmo.osm.pbf,
@@ -96,17 +98,21 @@ Options:
                         output then defaults to <dest>/NAME/NAME.osm.pbf (NAME = file stem)
   --out FILE            malmo: where to write the .osm.pbf
   --sweden-pbf FILE     malmo: cut from this local .osm.pbf instead of downloading
-  --sweden-pbf-url URL  malmo: download the extract from here (default $DEFAULT_SWEDEN_PBF_URL)
+  --sweden-pbf-url URL  malmo: download the extract from here
+                        (default $DEFAULT_SWEDEN_PBF_URL)
   --overpass            malmo: use the Overpass API even if osmium is installed
-  --overpass-url URL    malmo: Overpass endpoint (default $DEFAULT_OVERPASS_URL)
+  --overpass-url URL    malmo: Overpass endpoint
+                        (default $DEFAULT_OVERPASS_URL)
   -h, --help            this text
 
 Downloads go to a temporary directory inside --dest and are moved to their final name
-only after verification; files already present with the right checksum are kept.
+only after verification; files already present that verify are kept (a damaged
+one is downloaded again). Environment: CITYTWIN_DATA_DIR (see malmo).
 Exit status is non-zero on any failed download, checksum or check.
 
-Attribution: OpenStreetMap data $OSM_ATTRIBUTION; SRTM NASA/USGS (public domain);
-Lantmäteriet (open data); SCB ("Källa: SCB"); Malmö stad open data.
+Attribution: OpenStreetMap data $OSM_ATTRIBUTION;
+SRTM NASA/USGS (public domain); Lantmäteriet (open data); SCB ("Källa: SCB");
+Malmö stad open data.
 EOF
 }
 
@@ -336,7 +342,7 @@ find_polygon() {
   fi
   for d in "${CITYTWIN_DATA_DIR:-}" "$DEST" "$REPO_DIR/data" "$REPO_DIR/../shared/data"; do
     if [[ -n "$d" && -f "$d/$MALMO_POLYGON_REL" ]]; then
-      printf '%s\n' "$d/$MALMO_POLYGON_REL"; return
+      printf '%s/%s\n' "$(cd "$d" && pwd)" "$MALMO_POLYGON_REL"; return
     fi
   done
   printf '\n'  # not found: the caller fetches it
@@ -430,7 +436,7 @@ sweden_pbf() {
     printf '%s\n' "$cache"; return
   fi
   tmp="$WORK/$(basename "$cache")"
-  log "downloading $SWEDEN_PBF_URL (Sweden is ~700 MB)"
+  log "downloading $SWEDEN_PBF_URL (Sweden is ~0.7 GB)"
   download_big "$SWEDEN_PBF_URL" "$tmp"
   # Geofabrik publishes FILE.md5 next to each extract; other mirrors may not.
   if ( download "$SWEDEN_PBF_URL.md5" "$tmp.md5" ) 2>/dev/null; then

@@ -24,14 +24,12 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
-// Opens the dataset and checks the layer exists, is not empty and takes the filter.
+// Opens the dataset, finds the layer and sets the filter. Emptiness is checked after
+// reading (LayerReader::matched_nothing): probing first would make GDAL's OSM driver
+// parse the whole file twice.
 OGRLayer& open_filtered(DatasetPtr& ds, const LayerSource& src) {
     ds = open_vector(src.source);
     OGRLayer& layer = find_layer(*ds, src.source, src.layer);
-    // GDAL's OSM driver cannot count without a full pass: ask it for features instead.
-    if (layer.GetFeatureCount(FALSE) == 0 || (layer.GetFeatureCount(FALSE) < 0 && !layer.GetNextFeature()))
-        throw Error(src.source + ": layer '" + layer.GetName() + "' is empty");
-    layer.ResetReading();
     if (!src.where.empty()) {
         GdalErrorCapture cap;
         if (layer.SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)
@@ -65,9 +63,19 @@ OGRFeatureUniquePtr LayerReader::next() {
         if (!g || g->IsEmpty()) continue;
         if (to_working_ && g->transform(to_working_.get()) != OGRERR_NONE)
             throw Error(where(*f, "cannot reproject the geometry to the working CRS"));
+        ++yielded_;
         return f;
     }
     return nullptr;
+}
+
+bool LayerReader::matched_nothing() {
+    if (yielded_ > 0) return false;
+    layer_->SetAttributeFilter(nullptr);
+    layer_->ResetReading();
+    OGRFeatureUniquePtr any(layer_->GetNextFeature());
+    if (!any) throw Error(source_.source + ": layer '" + layer_->GetName() + "' is empty");
+    return true;
 }
 
 std::int64_t LayerReader::feature_id(const OGRFeature& f) const {

@@ -27,6 +27,9 @@ public:
     /// "file: layer 'x': feature n: what"
     std::string where(const OGRFeature& f, const std::string& what) const;
 
+    /// After reading: true when the filter matched no feature (the layer has some);
+    /// throws Error when the layer itself is empty.
+    bool matched_nothing();
     /// "file: layer 'x': GDAL reported N warnings (first: …)", or "" when there were none.
     std::string gdal_warnings() const;
 
@@ -38,6 +41,7 @@ private:
     std::unique_ptr<OGRCoordinateTransformation> to_working_;
     std::vector<int> id_fields_;
     std::size_t total_ = 0;
+    std::size_t yielded_ = 0;
 };
 
 /// Extent of a layer in WGS84 lon/lat (minx, miny, maxx, maxy), for choosing a UTM zone.

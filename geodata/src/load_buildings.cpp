@@ -110,6 +110,9 @@ std::vector<Building> read_buildings(const BuildingLayerConfig& cfg, const OGRSp
         out.push_back(std::move(b));
     }
     progress.finish();
+    if (reader.matched_nothing())
+        report.warnings.push_back(context_message(cfg.source, reader.layer_name(), -1,
+                                                  "no building matches the filter `" + cfg.where + "`"));
     if (auto w = reader.gdal_warnings(); !w.empty()) report.warnings.push_back(w);
     return out;
 }

@@ -46,6 +46,7 @@ std::vector<AccessPoint> read_access_points(const AccessPointLayerConfig& cfg, c
         ap.height_m = h ? *h : cfg.default_height_m;
         out.push_back(std::move(ap));
     }
+    reader.matched_nothing();  // an empty layer is an error; a city without APs is not
     if (auto w = reader.gdal_warnings(); !w.empty()) report.warnings.push_back(w);
     return out;
 }
@@ -70,6 +71,9 @@ std::vector<District> read_districts(const DistrictLayerConfig& cfg, const OGRSp
         d.population = number_or(field_string(*f, f_pop), 0.0);
         out.push_back(std::move(d));
     }
+    if (reader.matched_nothing())
+        report.warnings.push_back(context_message(cfg.source, reader.layer_name(), -1,
+                                                  "no district matches the filter `" + cfg.where + "`"));
     if (auto w = reader.gdal_warnings(); !w.empty()) report.warnings.push_back(w);
     return out;
 }

@@ -9,7 +9,7 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FETCH="$REPO_DIR/scripts/fetch-data.sh"
-SHARED="${CITYTWIN_SHARED_DATA:-$REPO_DIR/../shared/data}"
+SHARED="$(cd "${CITYTWIN_SHARED_DATA:-$REPO_DIR/../shared/data}" && pwd)"
 OSM_ATTRIBUTION="© OpenStreetMap contributors, ODbL 1.0"
 
 PASSED=0
@@ -66,7 +66,7 @@ command -v osmium >/dev/null || apt-get install -y osmium-tool >/dev/null
 for tool in curl ogr2ogr ogrinfo gdalinfo osmium sha256sum md5sum; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
 done
-[[ -f "$SHARED/SHA256SUMS" ]] || { echo "shared data not found at $SHARED" >&2; exit 1; }
+[[ -f "$SHARED/SHA256SUMS" ]] || { echo "no SHA256SUMS in $SHARED (set CITYTWIN_SHARED_DATA)" >&2; exit 1; }
 
 # SCB's national kommun layer stand-in: Malmö (from shared data) plus a made-up neighbour,
 # like the real file without a "crs" member (its coordinates are EPSG:3006).
