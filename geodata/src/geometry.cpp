@@ -89,6 +89,41 @@ Point centroid(const MultiPolygon& polygons) {
     return {o.x + mx / (3.0 * a2), o.y + my / (3.0 * a2)};
 }
 
+namespace {
+bool ring_contains(const Ring& ring, const Point& p) {
+    bool inside = false;
+    for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+        const Point& a = ring[i];
+        const Point& b = ring[j];
+        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) inside = !inside;
+    }
+    return inside;
+}
+}  // namespace
+
+bool contains(const MultiPolygon& polygons, const Point& p) {
+    for (const auto& poly : polygons) {
+        if (poly.outer.size() < 3 || !ring_contains(poly.outer, p)) continue;
+        bool in_hole = false;
+        for (const auto& h : poly.holes) in_hole = in_hole || (h.size() >= 3 && ring_contains(h, p));
+        if (!in_hole) return true;
+    }
+    return false;
+}
+
+Point point_along(const Polyline& line, double distance) {
+    if (line.empty()) return {};
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double seg = std::hypot(line[i].x - line[i - 1].x, line[i].y - line[i - 1].y);
+        if (distance <= seg && seg > 0.0) {
+            const double t = std::max(0.0, distance) / seg;
+            return {line[i - 1].x + t * (line[i].x - line[i - 1].x), line[i - 1].y + t * (line[i].y - line[i - 1].y)};
+        }
+        distance -= seg;
+    }
+    return line.back();
+}
+
 Box bounds(const Polyline& line) {
     Box b = Box::none();
     for (const auto& p : line) b.extend(p);

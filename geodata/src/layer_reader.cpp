@@ -30,6 +30,8 @@ std::vector<std::string> split_commas(const std::string& s) {
 OGRLayer& open_filtered(DatasetPtr& ds, const LayerSource& src) {
     ds = open_vector(src.source);
     OGRLayer& layer = find_layer(*ds, src.source, src.layer);
+    // Drivers that know their count cheaply (not OSM: -1) let us say "empty" up front.
+    if (layer.GetFeatureCount(FALSE) == 0) throw Error(src.source + ": layer '" + layer.GetName() + "' is empty");
     if (!src.where.empty()) {
         GdalErrorCapture cap;
         if (layer.SetAttributeFilter(src.where.c_str()) != OGRERR_NONE)

@@ -88,7 +88,8 @@ std::vector<RoadWay> read_road_ways(const RoadLayerConfig& cfg, const OGRSpatial
     progress.finish();
     if (reader.matched_nothing())
         throw Error(context_message(cfg.source, reader.layer_name(), -1,
-                                    "no feature matches the filter `" + cfg.where + "`"));
+                                    cfg.where.empty() ? std::string("no feature has a geometry")
+                                                      : "no feature matches the filter `" + cfg.where + "`"));
     if (auto w = reader.gdal_warnings(); !w.empty()) report.warnings.push_back(w);
     return ways;
 }

@@ -21,15 +21,40 @@ struct VertexKeyHash {
     }
 };
 
-VertexKey key_of(const Point& p, double tol) {
-    return {std::llround(p.x / tol), std::llround(p.y / tol)};
-}
+VertexKey cell_of(const Point& p, double tol) { return {std::llround(p.x / tol), std::llround(p.y / tol)}; }
 
-Polyline without_repeats(const Polyline& pts, double tol) {
+// Maps every vertex to a canonical key: the first vertex seen within the tolerance
+// (searching the 3×3 neighbouring grid cells) gives its key to all later ones, so two
+// points closer than the tolerance are one node even across a cell border.
+class VertexSnapper {
+public:
+    explicit VertexSnapper(double tol) : tol_(tol) {}
+    VertexKey key(const Point& p) {
+        const VertexKey c = cell_of(p, tol_);
+        for (std::int64_t dx = -1; dx <= 1; ++dx)
+            for (std::int64_t dy = -1; dy <= 1; ++dy) {
+                const auto it = cells_.find({c.x + dx, c.y + dy});
+                if (it != cells_.end() && std::hypot(it->second.x - p.x, it->second.y - p.y) <= tol_)
+                    return {c.x + dx, c.y + dy};
+            }
+        cells_.try_emplace(c, p);
+        return c;
+    }
+
+private:
+    double tol_;
+    std::unordered_map<VertexKey, Point, VertexKeyHash> cells_;
+};
+
+Polyline without_repeats(const Polyline& pts, VertexSnapper& snap) {
     Polyline out;
     out.reserve(pts.size());
-    for (const auto& p : pts)
-        if (out.empty() || !(key_of(out.back(), tol) == key_of(p, tol))) out.push_back(p);
+    VertexKey last{};
+    for (const auto& p : pts) {
+        const VertexKey k = snap.key(p);
+        if (out.empty() || !(last == k)) out.push_back(p);
+        last = k;
+    }
     return out;
 }
 
@@ -65,11 +90,12 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
     const double tol = options.snap_tolerance_m > 0.0 ? options.snap_tolerance_m : 1e-6;
     report.ways = ways.size();
 
+    VertexSnapper snap(tol);
     std::vector<Polyline> clean(ways.size());
     std::unordered_map<VertexKey, std::uint32_t, VertexKeyHash> uses;
     for (std::size_t w = 0; w < ways.size(); ++w) {
-        clean[w] = without_repeats(ways[w].points, tol);
-        for (const auto& p : clean[w]) ++uses[key_of(p, tol)];
+        clean[w] = without_repeats(ways[w].points, snap);
+        for (const auto& p : clean[w]) ++uses[snap.key(p)];
     }
 
     // Nodes: way ends, and vertices used more than once (shared with another way or a
@@ -77,7 +103,7 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
     std::unordered_map<VertexKey, NodeId, VertexKeyHash> node_of;
     std::vector<Node> nodes;
     auto node_at = [&](const Point& p) {
-        auto [it, inserted] = node_of.try_emplace(key_of(p, tol), NodeId(static_cast<std::uint32_t>(nodes.size())));
+        auto [it, inserted] = node_of.try_emplace(snap.key(p), NodeId(static_cast<std::uint32_t>(nodes.size())));
         if (inserted) nodes.push_back({it->second, p});
         return it->second;
     };
@@ -91,7 +117,7 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
         Polyline piece{pts.front()};
         for (std::size_t i = 1; i < pts.size(); ++i) {
             piece.push_back(pts[i]);
-            const bool is_node = (i + 1 == pts.size()) || uses[key_of(pts[i], tol)] > 1;
+            const bool is_node = (i + 1 == pts.size()) || uses[snap.key(pts[i])] > 1;
             if (!is_node) continue;
             const NodeId end = node_at(pts[i]);
             if (end != start) {  // a closed piece (from == to) cannot carry a trip

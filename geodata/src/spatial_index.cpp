@@ -55,19 +55,24 @@ std::size_t LinkIndex::segment_count() const { return impl_->tree.size(); }
 
 std::optional<NearestLink> LinkIndex::nearest(const Point& p) const {
     if (impl_->tree.empty()) return std::nullopt;
-    // Several candidates, then the exact minimum with ties broken by id: the tree's
-    // own order must never decide (a two-way street has two links on one segment).
+    // The nearest distance first, then every segment at that distance (a junction can
+    // hold many), and the lowest id among them: the tree's own order must never decide.
     std::vector<Impl::Value> hits;
-    impl_->tree.query(bgi::nearest(to_bg(p), 8), std::back_inserter(hits));
+    impl_->tree.query(bgi::nearest(to_bg(p), 1), std::back_inserter(hits));
+    const double d = bg::distance(to_bg(p), hits.front().first);
+    const double pad = d * 1e-9 + 1e-9;
+    hits.clear();
+    impl_->tree.query(bgi::intersects(BgBox(BgPoint(p.x - d - pad, p.y - d - pad), BgPoint(p.x + d + pad, p.y + d + pad))),
+                      std::back_inserter(hits));
     std::optional<NearestLink> best;
     for (const auto& [seg, id] : hits) {
-        const double d = bg::distance(to_bg(p), seg);
-        if (!best || d < best->distance_m || (d == best->distance_m && id < best->link.value)) {
+        const double dist = bg::distance(to_bg(p), seg);
+        if (!best || dist < best->distance_m || (dist == best->distance_m && id < best->link.value)) {
             const double ax = bg::get<0, 0>(seg), ay = bg::get<0, 1>(seg);
             const double bx = bg::get<1, 0>(seg), by = bg::get<1, 1>(seg);
             const double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
             const double t = len2 > 0 ? std::clamp(((p.x - ax) * dx + (p.y - ay) * dy) / len2, 0.0, 1.0) : 0.0;
-            best = NearestLink{LinkId(id), d, Point{ax + t * dx, ay + t * dy}};
+            best = NearestLink{LinkId(id), dist, Point{ax + t * dx, ay + t * dy}};
         }
     }
     return best;
@@ -108,7 +113,7 @@ std::vector<BuildingId> BuildingIndex::crossed_by(const Point& a, const Point& b
 
 std::optional<BuildingId> BuildingIndex::containing(const Point& p) const {
     std::vector<Impl::Value> candidates;
-    impl_->tree.query(bgi::contains(to_bg(p)), std::back_inserter(candidates));
+    impl_->tree.query(bgi::intersects(to_bg(p)), std::back_inserter(candidates));  // boundary counts
     std::optional<BuildingId> best;
     for (const auto& [box, pos] : candidates)
         if (bg::covered_by(to_bg(p), impl_->shapes[pos]) && (!best || impl_->ids[pos] < *best))

@@ -38,6 +38,10 @@ double area(const Polygon& polygon);
 double area(const MultiPolygon& polygons);
 /// Area-weighted centroid of the outer rings minus holes.
 Point centroid(const MultiPolygon& polygons);
+/// Point in polygon (even-odd over outer rings and holes); boundary points may go either way.
+bool contains(const MultiPolygon& polygons, const Point& p);
+/// Point at `distance` metres along a line (clamped to its ends).
+Point point_along(const Polyline& line, double distance);
 Box bounds(const Polyline& line);
 Box bounds(const MultiPolygon& polygons);
 

@@ -2,9 +2,12 @@
 #include "ogr_convert.hpp"
 
 #include <citytwin/geodata/city_writer.hpp>
+#include <citytwin/geodata/dataset_writer.hpp>
 
 #include <filesystem>
 #include <functional>
+#include <type_traits>
+#include <variant>
 #include <unistd.h>
 
 namespace citytwin::geodata {
@@ -129,39 +132,108 @@ fs::path temporary_name(const fs::path& final_path) {
     return final_path.parent_path() /
            ("." + final_path.filename().string() + "." + std::to_string(::getpid()) + ".tmp" + ext);
 }
+
+OGRFieldType field_type(const TableColumn& c) {
+    if (std::holds_alternative<std::vector<std::int64_t>>(c.values)) return OFTInteger64;
+    if (std::holds_alternative<std::vector<double>>(c.values)) return OFTReal;
+    return OFTString;
+}
+
+std::size_t column_size(const TableColumn& c) {
+    return std::visit([](const auto& v) { return v.size(); }, c.values);
+}
 }  // namespace
 
-void write_city(const CityModel& model, const std::string& path, const WriteOptions& options) {
-    detail::ensure_gdal_registered();
-    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options.driver.c_str());
-    if (!driver) throw Error("unknown output driver '" + options.driver + "' (see `ogrinfo --formats`)");
-    const bool is_file = path.find(':') == std::string::npos;  // PG:… and friends write in place
-    const fs::path final_path(path);
-    if (is_file && fs::exists(final_path) && !options.overwrite)
-        throw Error(path + ": exists (use --overwrite)");
-    if (is_file && !final_path.parent_path().empty() && !fs::is_directory(final_path.parent_path()))
-        throw Error(path + ": folder " + final_path.parent_path().string() + " does not exist");
-    const std::string target = is_file ? temporary_name(final_path).string() : path;
+struct DatasetWriter::Impl {
+    std::string path, target;
+    bool is_file = true;
+    OGRSpatialReference srs;
+    DatasetPtr ds;
+};
 
-    const OGRSpatialReference srs = detail::make_srs(model.crs_wkt.empty() ? model.crs : model.crs_wkt);
+DatasetWriter::DatasetWriter(std::string path, std::string crs_wkt, std::string driver_name)
+    : impl_(std::make_unique<Impl>()) {
+    detail::ensure_gdal_registered();
+    GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
+    if (!driver) throw Error("unknown output driver '" + driver_name + "' (see `ogrinfo --formats`)");
+    impl_->path = path;
+    impl_->is_file = path.find(':') == std::string::npos;  // PG:… and friends write in place
+    const fs::path final_path(path);
+    if (impl_->is_file && !final_path.parent_path().empty() && !fs::is_directory(final_path.parent_path()))
+        throw Error(path + ": folder " + final_path.parent_path().string() + " does not exist");
+    impl_->target = impl_->is_file ? temporary_name(final_path).string() : path;
+    impl_->srs = detail::make_srs(crs_wkt);
     GdalErrorCapture cap;
-    DatasetPtr ds(driver->Create(target.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds) throw Error(path + ": cannot create (" + options.driver + "): " + cap.last_error());
-    try {
-        ds->SetMetadataItem("CITYTWIN_CITY", model.name.c_str());
-        ds->SetMetadataItem("CITYTWIN_CRS", model.crs.c_str());
-        ds->SetMetadataItem("CITYTWIN_ATTRIBUTION", model.attribution.c_str());
-        write_all_layers(*ds, path, model, srs);
-        ds.reset();  // close: flushes and finalises the file before it gets its name
-    } catch (...) {
-        ds.reset();
-        if (is_file) {
-            std::error_code ec;
-            fs::remove(target, ec);
-        }
-        throw;
+    impl_->ds.reset(driver->Create(impl_->target.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!impl_->ds) throw Error(path + ": cannot create (" + driver_name + "): " + cap.last_error());
+}
+
+DatasetWriter::~DatasetWriter() {
+    if (!impl_->ds) return;  // committed
+    impl_->ds.reset();
+    if (impl_->is_file) {
+        std::error_code ec;
+        fs::remove(impl_->target, ec);
     }
-    if (is_file) fs::rename(target, final_path);
+}
+
+void DatasetWriter::add_city(const CityModel& model) {
+    set_metadata("CITYTWIN_CITY", model.name);
+    set_metadata("CITYTWIN_CRS", model.crs);
+    set_metadata("CITYTWIN_ATTRIBUTION", model.attribution);
+    write_all_layers(*impl_->ds, impl_->path, model, impl_->srs);
+}
+
+void DatasetWriter::add_table(const Table& table) {
+    for (const auto& c : table.columns)
+        if (column_size(c) != table.rows)
+            throw Error(impl_->path + ": table '" + table.name + "': column '" + c.name + "' has " +
+                        std::to_string(column_size(c)) + " values for " + std::to_string(table.rows) + " rows");
+    const bool spatial = !table.points.empty();
+    GdalErrorCapture cap;
+    OGRLayer* layer =
+        impl_->ds->CreateLayer(table.name.c_str(), spatial ? &impl_->srs : nullptr, spatial ? wkbPoint : wkbNone, nullptr);
+    if (!layer) throw Error(impl_->path + ": cannot create table '" + table.name + "': " + cap.last_error());
+    for (const auto& c : table.columns) {
+        OGRFieldDefn defn(c.name.c_str(), field_type(c));
+        if (layer->CreateField(&defn) != OGRERR_NONE)
+            throw Error(impl_->path + ": table '" + table.name + "': cannot create field '" + c.name + "'");
+    }
+    std::vector<std::size_t> rows(table.rows);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+    write_features(*impl_->ds, *layer, impl_->path, rows, [&](OGRFeature& f, std::size_t row) {
+        for (std::size_t c = 0; c < table.columns.size(); ++c) {
+            const int idx = static_cast<int>(c);
+            std::visit(
+                [&](const auto& values) {
+                    using V = std::decay_t<decltype(values)>;
+                    if constexpr (std::is_same_v<V, std::vector<std::int64_t>>)
+                        f.SetField(idx, static_cast<GIntBig>(values[row]));
+                    else if constexpr (std::is_same_v<V, std::vector<double>>)
+                        f.SetField(idx, values[row]);
+                    else
+                        f.SetField(idx, values[row].c_str());
+                },
+                table.columns[c].values);
+        }
+        if (spatial) f.SetGeometryDirectly(new OGRPoint(table.points[row].x, table.points[row].y));
+    });
+}
+
+void DatasetWriter::set_metadata(const std::string& key, const std::string& value) {
+    impl_->ds->SetMetadataItem(key.c_str(), value.c_str());
+}
+
+void DatasetWriter::commit() {
+    impl_->ds.reset();  // close: flushes and finalises the file before it gets its name
+    if (impl_->is_file) fs::rename(impl_->target, impl_->path);
+}
+
+void write_city(const CityModel& model, const std::string& path, const WriteOptions& options) {
+    if (!options.overwrite && fs::exists(path)) throw Error(path + ": exists (use --overwrite)");
+    DatasetWriter writer(path, model.crs_wkt.empty() ? model.crs : model.crs_wkt, options.driver);
+    writer.add_city(model);
+    writer.commit();
 }
 
 }  // namespace citytwin::geodata
