@@ -1,5 +1,7 @@
 #pragma once
 // One function per `citytwin` subcommand; main.cpp wires them to CLI11.
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace citytwin::app {
@@ -19,5 +21,16 @@ struct ExportCityArgs {
     bool progress = true;
 };
 int run_export_city(const ExportCityArgs& args);
+
+struct RunArgs {
+    std::string scenario;
+    std::string out;
+    std::string driver = "GPKG";
+    std::optional<int> threads;
+    std::optional<std::uint64_t> seed;
+    bool json = false;
+    bool progress = true;
+};
+int run_run(const RunArgs& args);
 
 }  // namespace citytwin::app

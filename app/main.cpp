@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
                  "Examples:\n"
                  "  citytwin info ../shared/data/monaco/monaco-2021.osm.pbf   what a data source holds\n"
                  "  citytwin info --city scenarios/monaco/baseline.yaml       the city model built from it\n"
-                 "  citytwin export-city scenarios/monaco/baseline.yaml --out monaco.gpkg\n"};
+                 "  citytwin export-city scenarios/monaco/baseline.yaml --out monaco.gpkg\n"
+                 "  citytwin run scenarios/monaco/baseline.yaml --out m.gpkg --json   simulate a day\n"};
     cli.require_subcommand(1);
     cli.set_version_flag("--version", std::string("citytwin ") + CITYTWIN_VERSION);
     bool quiet = false;
@@ -43,6 +44,17 @@ int main(int argc, char** argv) {
     exp_cmd->add_option("--driver", exp.driver, "OGR driver name (default GPKG)");
     exp_cmd->fallthrough();
 
+    RunArgs run;
+    auto* run_cmd = cli.add_subcommand("run", "Simulate the scenario's day: demand, routing, queue-model traffic, "
+                                              "KPIs on stdout, tables in the result GeoPackage");
+    run_cmd->add_option("scenario", run.scenario, "scenario file (YAML); see scenarios/README.md")->required();
+    run_cmd->add_option("-o,--out", run.out, "result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis");
+    run_cmd->add_option("--threads", run.threads, "worker threads (0 = all cores); results are identical for any count");
+    run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)");
+    run_cmd->add_option("--driver", run.driver, "OGR driver for --out (default GPKG)");
+    run_cmd->add_flag("--json", run.json, "KPIs as JSON (keys in README \"KPIs\")");
+    run_cmd->fallthrough();
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -52,6 +64,10 @@ int main(int argc, char** argv) {
         if (*info_cmd) {
             info.progress = !quiet;
             return run_info(info);
+        }
+        if (*run_cmd) {
+            run.progress = !quiet;
+            return run_run(run);
         }
         if (*exp_cmd) {
             exp.progress = !quiet;

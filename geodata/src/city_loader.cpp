@@ -35,6 +35,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 }  // namespace
 
+void check_crs(const std::string& definition, bool projected) {
+    const OGRSpatialReference srs = make_srs(definition);
+    if (projected && !srs.IsProjected())
+        throw Error("CRS " + definition + " is not projected (metric); use e.g. EPSG:3006 or a UTM zone");
+}
+
 CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadReport& report) {
     detail::ensure_gdal_registered();
     CityModel model;

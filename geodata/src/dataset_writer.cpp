@@ -8,6 +8,7 @@
 #include <functional>
 #include <type_traits>
 #include <variant>
+#include <gdal.h>
 #include <unistd.h>
 
 namespace citytwin::geodata {
@@ -125,12 +126,12 @@ void write_all_layers(GDALDataset& ds, const std::string& path, const CityModel&
     });
 }
 
-// "dir/city.gpkg" -> "dir/.city.gpkg.<pid>.tmp.gpkg": same folder (rename stays atomic),
-// hidden, and still ending in the driver's extension.
-fs::path temporary_name(const fs::path& final_path) {
-    const std::string ext = final_path.extension().string();
-    return final_path.parent_path() /
-           ("." + final_path.filename().string() + "." + std::to_string(::getpid()) + ".tmp" + ext);
+// Output goes to a hidden folder beside the target ("dir/.citytwin-<pid>-city.gpkg/"),
+// which holds the main file and any sidecars the driver writes. Files move to their final
+// names only when the dataset is closed and complete; a failure removes the folder.
+fs::path staging_dir(const fs::path& final_path) {
+    const fs::path parent = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
+    return parent / (".citytwin-" + std::to_string(::getpid()) + "-" + final_path.filename().string());
 }
 
 OGRFieldType field_type(const TableColumn& c) {
@@ -146,6 +147,7 @@ std::size_t column_size(const TableColumn& c) {
 
 struct DatasetWriter::Impl {
     std::string path, target;
+    fs::path staging;
     bool is_file = true;
     OGRSpatialReference srs;
     DatasetPtr ds;
@@ -156,24 +158,40 @@ DatasetWriter::DatasetWriter(std::string path, std::string crs_wkt, std::string 
     detail::ensure_gdal_registered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
     if (!driver) throw Error("unknown output driver '" + driver_name + "' (see `ogrinfo --formats`)");
+    if (!driver->GetMetadataItem(GDAL_DCAP_MULTIPLE_VECTOR_LAYERS))
+        throw Error(path + ": output driver '" + driver_name +
+                    "' holds one layer per file, the result has several; use GPKG (default), SQLite, or a PG: connection");
     impl_->path = path;
     impl_->is_file = path.find(':') == std::string::npos;  // PG:… and friends write in place
     const fs::path final_path(path);
-    if (impl_->is_file && !final_path.parent_path().empty() && !fs::is_directory(final_path.parent_path()))
-        throw Error(path + ": folder " + final_path.parent_path().string() + " does not exist");
-    impl_->target = impl_->is_file ? temporary_name(final_path).string() : path;
+    if (impl_->is_file) {
+        if (fs::is_directory(final_path)) throw Error(path + ": is a folder; give a file name such as out.gpkg");
+        if (!final_path.parent_path().empty() && !fs::is_directory(final_path.parent_path()))
+            throw Error(path + ": folder " + final_path.parent_path().string() + " does not exist");
+        impl_->staging = staging_dir(final_path);
+        std::error_code ec;
+        fs::remove_all(impl_->staging, ec);
+        if (!fs::create_directory(impl_->staging, ec))
+            throw Error(path + ": cannot create a temporary folder beside it: " + ec.message());
+        impl_->target = (impl_->staging / final_path.filename()).string();
+    } else {
+        impl_->target = path;
+    }
     impl_->srs = detail::make_srs(crs_wkt);
     GdalErrorCapture cap;
     impl_->ds.reset(driver->Create(impl_->target.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!impl_->ds) throw Error(path + ": cannot create (" + driver_name + "): " + cap.last_error());
+    if (!impl_->ds) {
+        std::error_code ec;
+        if (impl_->is_file) fs::remove_all(impl_->staging, ec);
+        throw Error(path + ": cannot create (" + driver_name + "): " + cap.last_error());
+    }
 }
 
 DatasetWriter::~DatasetWriter() {
-    if (!impl_->ds) return;  // committed
     impl_->ds.reset();
-    if (impl_->is_file) {
+    if (impl_->is_file && !impl_->staging.empty()) {
         std::error_code ec;
-        fs::remove(impl_->target, ec);
+        fs::remove_all(impl_->staging, ec);  // after commit: already empty
     }
 }
 
@@ -226,7 +244,18 @@ void DatasetWriter::set_metadata(const std::string& key, const std::string& valu
 
 void DatasetWriter::commit() {
     impl_->ds.reset();  // close: flushes and finalises the file before it gets its name
-    if (impl_->is_file) fs::rename(impl_->target, impl_->path);
+    if (!impl_->is_file) return;
+    const fs::path parent = fs::path(impl_->path).parent_path();
+    std::error_code ec;
+    // Sidecars first, the main file last: its appearance means the result is complete.
+    for (const auto& entry : fs::directory_iterator(impl_->staging)) {
+        if (entry.path() == fs::path(impl_->target)) continue;
+        fs::rename(entry.path(), parent / entry.path().filename(), ec);
+        if (ec) throw Error(impl_->path + ": cannot move " + entry.path().filename().string() + " into place: " + ec.message());
+    }
+    fs::rename(impl_->target, impl_->path, ec);
+    if (ec) throw Error(impl_->path + ": cannot move the result into place: " + ec.message());
+    fs::remove_all(impl_->staging, ec);
 }
 
 void write_city(const CityModel& model, const std::string& path, const WriteOptions& options) {

@@ -108,6 +108,7 @@ std::string field_string(const OGRFeature& f, int idx) {
 
 OGRSpatialReference make_srs(const std::string& definition) {
     ensure_gdal_registered();
+    GdalErrorCapture quiet;  // PROJ's own "crs not found" would be a second message
     OGRSpatialReference srs;
     if (srs.SetFromUserInput(definition.c_str()) != OGRERR_NONE)
         throw Error("unknown CRS '" + definition + "' (expected e.g. EPSG:3006, a WKT or a PROJ string)");

@@ -40,6 +40,12 @@ SourceInfo describe_source(const std::string& path) {
         li.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
         // Counting OSM features needs a pass over the file per layer; fine for `info`.
         li.feature_count = layer->GetFeatureCount(TRUE);
+        if (li.feature_count < 0) {  // the OSM driver cannot count: read the layer through
+            li.feature_count = 0;
+            layer->ResetReading();
+            while (OGRFeatureUniquePtr f{layer->GetNextFeature()}) ++li.feature_count;
+            layer->ResetReading();
+        }
         li.crs = crs_name(layer->GetSpatialRef());
         OGREnvelope env;
         if (layer->GetExtent(&env, TRUE) == OGRERR_NONE) li.extent = std::array{env.MinX, env.MinY, env.MaxX, env.MaxY};

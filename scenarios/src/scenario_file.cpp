@@ -3,7 +3,12 @@
 
 #include <citytwin/geodata/data_paths.hpp>
 
+#include <citytwin/sim/clock.hpp>
+
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace citytwin::scenarios {
 
@@ -39,6 +44,13 @@ void read_layer(const YamlMap& m, const fs::path& base, geodata::LayerSource& ou
     read_text(m, "layer", out.layer);
     read_text(m, "where", out.where);
     read_text(m, "crs", out.crs);
+    if (!out.crs.empty()) {
+        try {
+            geodata::check_crs(out.crs, false);
+        } catch (const Error& e) {
+            throw Error(m.where("crs") + "'" + m.path_of("crs") + "': " + e.what());
+        }
+    }
     read_text(m, "id_field", out.id_field);
 }
 
@@ -132,6 +144,13 @@ geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     read_text(m, "name", c.name);
     read_text(m, "crs", c.crs);
     if (c.crs == "auto") c.crs.clear();
+    if (!c.crs.empty()) {
+        try {
+            geodata::check_crs(c.crs, true);
+        } catch (const Error& e) {
+            throw Error(m.where("crs") + "'" + m.path_of("crs") + "': " + e.what());
+        }
+    }
     read_text(m, "attribution", c.attribution);
     if (auto r = m.map("roads")) c.roads = read_roads(*r, base);
     if (auto b = m.map("buildings")) c.buildings = read_buildings(*b, base);
@@ -153,19 +172,119 @@ geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     return c;
 }
 
+sim::Seconds read_clock(const YamlMap& m, const char* key, sim::Seconds fallback) {
+    const auto text = m.text(key);
+    if (!text) return fallback;
+    const auto t = sim::parse_clock(*text);
+    if (!t) throw Error(m.where(key) + "'" + m.path_of(key) + "' must be a time like \"07:30\" or seconds, got '" + *text + "'");
+    return *t;
+}
+
+double read_share(const YamlMap& m, const char* key, double fallback) {
+    const double v = m.number(key).value_or(fallback);
+    if (v < 0.0 || v > 1.0) throw Error(m.where(key) + "'" + m.path_of(key) + "' must be between 0 and 1");
+    return v;
+}
+
+sim::SyntheticDemandConfig read_synthetic(const YamlMap& m) {
+    m.allow_only({"population", "floor_area_per_person_m2", "employment_rate", "car_share", "sample",
+                  "work_start", "work_start_sd_min", "work_hours"});
+    sim::SyntheticDemandConfig c;
+    read_number(m, "population", c.population);
+    read_number(m, "floor_area_per_person_m2", c.floor_area_per_person_m2);
+    if (c.floor_area_per_person_m2 <= 0) throw Error(m.where("floor_area_per_person_m2") + "must be > 0");
+    c.employment_rate = read_share(m, "employment_rate", c.employment_rate);
+    c.car_share = read_share(m, "car_share", c.car_share);
+    c.sample = read_share(m, "sample", c.sample);
+    if (c.sample <= 0) throw Error(m.where("sample") + "'" + m.path_of("sample") + "' must be > 0");
+    c.work_start_mean = read_clock(m, "work_start", c.work_start_mean);
+    if (auto sd = m.number("work_start_sd_min")) c.work_start_sd = static_cast<sim::Seconds>(*sd * 60);
+    if (auto h = m.number("work_hours")) c.work_duration_mean = static_cast<sim::Seconds>(*h * 3600);
+    return c;
+}
+
+geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
+    m.allow_only({"source", "layer", "where", "crs", "id_field", "departure_field", "origin_x_field",
+                  "origin_y_field", "destination_x_field", "destination_y_field", "origin_link_field",
+                  "destination_link_field"});
+    geodata::OdTableConfig c;
+    read_layer(m, base, c);
+    read_text(m, "departure_field", c.departure_field);
+    read_text(m, "origin_x_field", c.origin_x_field);
+    read_text(m, "origin_y_field", c.origin_y_field);
+    read_text(m, "destination_x_field", c.destination_x_field);
+    read_text(m, "destination_y_field", c.destination_y_field);
+    read_text(m, "origin_link_field", c.origin_link_field);
+    read_text(m, "destination_link_field", c.destination_link_field);
+    if (c.id_field.empty()) c.id_field = "id";
+    return c;
+}
+
+void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
+    m.allow_only({"iterations", "reroute_share", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
+                  "trajectory_interval_s", "trajectory_max_vehicles"});
+    if (auto it = m.integer("iterations")) {
+        if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
+        c.iterations = *it;
+    }
+    c.reroute_share = read_share(m, "reroute_share", c.reroute_share);
+    if (auto s = m.integer("stuck_time_s")) c.loading.stuck_time = *s;
+    read_number(m, "flow_capacity_factor", c.loading.flow_capacity_factor);
+    read_number(m, "storage_capacity_factor", c.loading.storage_capacity_factor);
+    if (auto s = m.integer("trajectory_interval_s")) c.loading.trajectory_interval = *s;
+    if (auto n = m.integer("trajectory_max_vehicles")) c.loading.trajectory_max_vehicles = static_cast<std::size_t>(std::max(0, *n));
+    if (c.loading.flow_capacity_factor <= 0 || c.loading.storage_capacity_factor <= 0)
+        throw Error(m.where() + "capacity factors must be > 0");
+}
+
+std::string file_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
     const YamlMap root(load_yaml_file(path), path, "");
-    root.allow_only({"name", "description", "city"});
+    root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility"});
     Scenario s;
     s.path = path;
     read_text(root, "name", s.name);
     read_text(root, "description", s.description);
     const auto city = root.map("city");
     if (!city) throw Error(root.where() + "'city' is required");
-    s.city = read_city(*city, fs::path(path).parent_path());
+    const fs::path base = fs::path(path).parent_path();
+    s.city = read_city(*city, base);
     if (s.city.name.empty()) s.city.name = s.name;
+    s.text = file_text(path);
+    if (auto seed = root.integer("seed")) s.seed = static_cast<std::uint64_t>(*seed);
+    if (auto t = root.integer("threads")) s.threads = *t;
+    if (auto time = root.map("time")) {
+        time->allow_only({"start", "end"});
+        s.mobility.loading.start = read_clock(*time, "start", s.mobility.loading.start);
+        s.mobility.loading.end = read_clock(*time, "end", s.mobility.loading.end);
+        if (s.mobility.loading.end <= s.mobility.loading.start)
+            throw Error(time->where("end") + "'time.end' must be after 'time.start'");
+    }
+    if (auto demand = root.map("demand")) {
+        demand->allow_only({"synthetic", "trips"});
+        if (auto syn = demand->map("synthetic")) s.synthetic = read_synthetic(*syn);
+        if (auto trips = demand->map("trips")) s.trip_table = read_trip_table(*trips, base);
+        if (s.synthetic && s.trip_table)
+            throw Error(demand->where() + "'demand' takes either 'synthetic' or 'trips', not both");
+        if (!s.synthetic && !s.trip_table) throw Error(demand->where() + "'demand' needs 'synthetic' or 'trips'");
+        if (!s.city.roads) throw Error(demand->where() + "'demand' needs 'city.roads' to drive on");
+    }
+    if (auto mob = root.map("mobility")) read_mobility(*mob, s.mobility);
+    // A sampled population drives on proportionally scaled capacities (MATSim convention)
+    // unless the file sets the factors itself.
+    if (s.synthetic && s.synthetic->sample < 1.0) {
+        const auto mob = root.map("mobility");
+        if (!mob || !mob->has("flow_capacity_factor")) s.mobility.loading.flow_capacity_factor = s.synthetic->sample;
+        if (!mob || !mob->has("storage_capacity_factor")) s.mobility.loading.storage_capacity_factor = s.synthetic->sample;
+    }
     return s;
 }
 

@@ -77,6 +77,10 @@ struct CityConfig {
     std::map<RoadClass, RoadClassDefaults> road_defaults;
 };
 
+/// Throws Error when `definition` is not a CRS GDAL/PROJ know ("EPSG:3006", WKT, PROJ).
+/// `projected`: also require a projected (metric) CRS.
+void check_crs(const std::string& definition, bool projected);
+
 /// Fills empty mapping fields with the OSM defaults (GDAL OSM driver layer and tag names).
 void apply_osm_defaults(RoadLayerConfig& c);
 void apply_osm_defaults(BuildingLayerConfig& c);

@@ -2,7 +2,12 @@
 // A scenario file as far as the city goes: name, description and the `city:` section
 // (sources, layer mapping, CRS). Every key is documented in scenarios/README.md.
 #include <citytwin/geodata/city_config.hpp>
+#include <citytwin/geodata/od_table.hpp>
+#include <citytwin/sim/demand.hpp>
+#include <citytwin/sim/mobility.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace citytwin::scenarios {
@@ -12,6 +17,13 @@ struct Scenario {
     std::string name;
     std::string description;
     geodata::CityConfig city;  ///< sources resolved to existing paths
+    std::uint64_t seed = 1;
+    int threads = 0;           ///< 0: all cores
+    /// Demand: synthetic population, or a trip table; neither: no mobility run.
+    std::optional<sim::SyntheticDemandConfig> synthetic;
+    std::optional<geodata::OdTableConfig> trip_table;
+    sim::MobilityConfig mobility;
+    std::string text;          ///< the file as written, recorded with results
 };
 
 /// Reads and validates a scenario (or plain city) file. Throws geodata::Error with

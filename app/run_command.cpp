@@ -1,0 +1,51 @@
+#include "commands.hpp"
+
+#include <citytwin/scenarios/run.hpp>
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+namespace citytwin::app {
+
+namespace {
+void print_text(const nlohmann::json& k) {
+    fmt::print("scenario {} (seed {}, {} threads, {:.1f} s)\n", k["scenario"].get<std::string>(),
+               k["run"]["seed"].get<std::uint64_t>(), k["run"]["threads"].get<int>(), k["run"]["seconds"].get<double>());
+    if (!k.contains("mobility")) {
+        fmt::print("  no demand in this scenario: nothing was simulated\n");
+        return;
+    }
+    const auto& m = k["mobility"];
+    fmt::print("  trips                 {} ({} by car, {} other modes: counted, not loaded)\n",
+               m["trips"].get<std::size_t>(), m["car_trips"].get<std::size_t>(), m["other_mode_trips"].get<std::size_t>());
+    fmt::print("  completed             {}  (unroutable {}, stuck {}, en route at end {})\n",
+               m["completed"].get<std::size_t>(), m["unroutable"].get<std::size_t>(), m["stuck"].get<std::size_t>(),
+               m["en_route"].get<std::size_t>());
+    fmt::print("  mean travel time      {:.1f} s (delay {:.1f} s over free flow)\n", m["mean_travel_time_s"].get<double>(),
+               m["mean_delay_s"].get<double>());
+    fmt::print("  vehicle km / hours    {:.0f} km / {:.0f} h\n", m["vehicle_km"].get<double>(), m["vehicle_hours"].get<double>());
+    fmt::print("  congested links       {:.1f} % (v/c > 0.9 in the peak hour {}:00)\n",
+               100 * m["congested_link_share"].get<double>(), m["peak_hour"].get<int>());
+    fmt::print("  iterations            {} (relative gap {:.4f})\n", m["iterations"].get<int>(), m["relative_gap"].get<double>());
+}
+}  // namespace
+
+int run_run(const RunArgs& args) {
+    const auto scenario = scenarios::load_scenario(args.scenario);
+    scenarios::RunOptions opts;
+    opts.threads = args.threads;
+    opts.seed = args.seed;
+    opts.progress = args.progress;
+    const auto run = scenarios::run_scenario(scenario, opts);
+    if (!args.out.empty()) {
+        scenarios::write_results(run, args.out, args.driver);
+        if (args.progress) fmt::print(stderr, "wrote {}\n", args.out);
+    }
+    const auto kpis = scenarios::kpis_json(run);
+    if (args.json) std::cout << kpis.dump(2) << "\n";
+    else print_text(kpis);
+    return 0;
+}
+
+}  // namespace citytwin::app

@@ -1,0 +1,53 @@
+#pragma once
+// A city day of car traffic: attach trips to links, route, load the network with the
+// queue model, and iterate toward user equilibrium by re-routing a share of travellers
+// on the times experienced in the previous iteration.
+#include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/demand.hpp>
+#include <citytwin/sim/network_loading.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace citytwin::sim {
+
+struct MobilityConfig {
+    int iterations = 1;            ///< network loadings; ≥ 1
+    double reroute_share = 0.2;    ///< share of car trips given the new best route between iterations
+    LoadingConfig loading;
+};
+
+/// The figures of `citytwin run --json` under "mobility.*" (README "KPIs").
+struct MobilityKpis {
+    std::size_t trips = 0, car_trips = 0, other_mode_trips = 0;
+    std::size_t completed = 0, unroutable = 0, stuck = 0, en_route = 0;
+    double mean_travel_time_s = 0, mean_delay_s = 0;
+    double vehicle_km = 0, vehicle_hours = 0;
+    double congested_link_share = 0;   ///< links with v/c > 0.9 in the peak hour
+    int peak_hour = 0;
+    int iterations = 0;
+    double relative_gap = 0;
+};
+
+struct TripOutcome {
+    std::uint32_t origin_link = UINT32_MAX, destination_link = UINT32_MAX;
+    double freeflow_time_s = 0, distance_m = 0;
+    std::uint32_t route_links = 0;
+};
+
+struct MobilityResult {
+    MobilityKpis kpis;
+    std::vector<double> relative_gap;          ///< per iteration
+    std::vector<TripOutcome> trips;            ///< per demand trip
+    std::vector<Route> routes;                 ///< final routes (empty: not loaded)
+    LoadingResult loading;                     ///< of the last iteration
+};
+
+using MobilityProgress = std::function<void(const std::string& stage, std::size_t done, std::size_t total)>;
+
+MobilityResult run_mobility(const geodata::CityModel& model, const Demand& demand, const MobilityConfig& config,
+                            std::uint64_t seed, const MobilityProgress& progress = {});
+
+}  // namespace citytwin::sim

@@ -1,0 +1,143 @@
+#include <citytwin/sim/mobility.hpp>
+#include <citytwin/sim/random.hpp>
+
+#include <citytwin/geodata/spatial_index.hpp>
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+
+namespace citytwin::sim {
+
+namespace {
+
+std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const Demand& demand,
+                                       std::vector<TripOutcome>& outcomes) {
+    const geodata::LinkIndex index(*model.roads);
+    std::vector<RouteRequest> requests(demand.trips.size());
+    outcomes.assign(demand.trips.size(), {});
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.trips.size(), 1024), [&](const auto& range) {
+        for (std::size_t i = range.begin(); i != range.end(); ++i) {
+            const Trip& t = demand.trips[i];
+            RouteRequest& q = requests[i];
+            q.departure = t.departure;
+            q.active = false;
+            if (!t.by_car) continue;
+            if (t.origin_link != UINT32_MAX) {
+                q.from_link = t.origin_link;
+                q.to_link = t.destination_link;
+            } else {
+                const auto o = index.nearest(t.origin);
+                const auto d = index.nearest(t.destination);
+                if (!o || !d) continue;
+                q.from_link = o->link.value;
+                q.to_link = d->link.value;
+            }
+            q.active = true;
+            outcomes[i].origin_link = q.from_link;
+            outcomes[i].destination_link = q.to_link;
+        }
+    });
+    return requests;
+}
+
+double relative_gap(const LinkCosts& costs, const std::vector<Route>& current, const std::vector<Route>& best,
+                    const std::vector<RouteRequest>& requests) {
+    // Fixed-order sums: the gap is the same whatever the thread count.
+    double experienced = 0.0, shortest = 0.0;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (!requests[i].active || current[i].empty() || best[i].empty()) continue;
+        experienced += route_cost(costs, current[i], requests[i].departure);
+        shortest += route_cost(costs, best[i], requests[i].departure);
+    }
+    return experienced > 0.0 ? (experienced - shortest) / experienced : 0.0;
+}
+
+void compute_kpis(const geodata::CityModel& model, const Demand& demand, MobilityResult& r) {
+    const auto& net = *model.roads;
+    MobilityKpis& k = r.kpis;
+    const LinkCosts ff = LinkCosts::free_flow(net);
+    k.trips = demand.trips.size();
+    double tt_sum = 0.0, delay_sum = 0.0;
+    for (std::size_t i = 0; i < demand.trips.size(); ++i) {
+        const Trip& t = demand.trips[i];
+        if (!t.by_car) {
+            ++k.other_mode_trips;
+            continue;
+        }
+        ++k.car_trips;
+        const Route& route = r.routes[i];
+        TripOutcome& o = r.trips[i];
+        if (route.empty()) {
+            ++k.unroutable;
+            continue;
+        }
+        o.route_links = static_cast<std::uint32_t>(route.size());
+        o.freeflow_time_s = route_cost(ff, route, t.departure);
+        for (std::size_t j = 1; j < route.size(); ++j) o.distance_m += net.link(geodata::LinkId(route[j])).length_m;
+        if (r.loading.status[i] == TripStatus::Arrived) {
+            const double tt = r.loading.arrival[i] - t.departure;
+            ++k.completed;
+            tt_sum += tt;
+            delay_sum += tt - o.freeflow_time_s;
+            k.vehicle_km += o.distance_m / 1000.0;
+            k.vehicle_hours += tt / 3600.0;
+        }
+    }
+    k.stuck = r.loading.stuck;
+    k.en_route = r.loading.en_route;
+    if (k.completed) {
+        k.mean_travel_time_s = tt_sum / static_cast<double>(k.completed);
+        k.mean_delay_s = delay_sum / static_cast<double>(k.completed);
+    }
+    // Peak hour: most link entries; congested: entries above 90 % of capacity in it.
+    const std::size_t n = net.link_count();
+    std::size_t best_total = 0;
+    for (std::size_t h = 0; h < r.loading.hours; ++h) {
+        std::size_t total = 0;
+        for (std::size_t l = 0; l < n; ++l) total += r.loading.entries[h * n + l];
+        if (total > best_total) best_total = total, k.peak_hour = static_cast<int>(h);
+    }
+    std::size_t congested = 0;
+    for (const auto& l : net.links())
+        if (r.loading.entries.size() > 0 &&
+            r.loading.entries[static_cast<std::size_t>(k.peak_hour) * n + l.id.value] > 0.9 * l.capacity_vph)
+            ++congested;
+    k.congested_link_share = n ? static_cast<double>(congested) / static_cast<double>(n) : 0.0;
+    k.iterations = static_cast<int>(r.relative_gap.size());
+    k.relative_gap = r.relative_gap.empty() ? 0.0 : r.relative_gap.back();
+}
+
+}  // namespace
+
+MobilityResult run_mobility(const geodata::CityModel& model, const Demand& demand, const MobilityConfig& config,
+                            std::uint64_t seed, const MobilityProgress& progress) {
+    const auto& net = *model.roads;
+    MobilityResult r;
+    const auto requests = attach_trips(model, demand, r.trips);
+    std::vector<Seconds> departures(demand.trips.size());
+    for (std::size_t i = 0; i < demand.trips.size(); ++i) departures[i] = demand.trips[i].departure;
+
+    if (progress) progress("routing", 0, requests.size());
+    route_all(net, LinkCosts::free_flow(net), requests, r.routes);
+    const int iterations = std::max(1, config.iterations);
+    for (int it = 0; it < iterations; ++it) {
+        const std::string stage = "iteration " + std::to_string(it + 1) + "/" + std::to_string(iterations);
+        r.loading = load_network(net, r.routes, departures, config.loading, [&](Seconds now, std::size_t, std::size_t) {
+            if (progress) progress(stage + " loading, clock " + format_clock(now), static_cast<std::size_t>(now - config.loading.start),
+                                   static_cast<std::size_t>(config.loading.end - config.loading.start));
+        });
+        const LinkCosts experienced = experienced_costs(net, r.loading);
+        std::vector<Route> best;
+        route_all(net, experienced, requests, best);
+        r.relative_gap.push_back(relative_gap(experienced, r.routes, best, requests));
+        if (it + 1 < iterations)
+            for (std::size_t i = 0; i < requests.size(); ++i)
+                if (requests[i].active && uniform(seed, Stream::Replan, i, static_cast<std::uint64_t>(it)) < config.reroute_share)
+                    r.routes[i] = std::move(best[i]);
+    }
+    compute_kpis(model, demand, r);
+    return r;
+}
+
+}  // namespace citytwin::sim

@@ -1,0 +1,153 @@
+#include <citytwin/sim/router.hpp>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+
+namespace citytwin::sim {
+
+LinkCosts LinkCosts::free_flow(const geodata::RoadNetwork& net) {
+    LinkCosts c;
+    c.link_count = net.link_count();
+    c.seconds.resize(c.link_count * hours_per_day);
+    for (std::size_t h = 0; h < hours_per_day; ++h)
+        for (const auto& l : net.links())
+            c.seconds[h * c.link_count + l.id.value] = static_cast<float>(l.length_m / l.freeflow_speed_mps);
+    return c;
+}
+
+double route_cost(const LinkCosts& costs, const Route& route, std::int32_t departure) {
+    const std::size_t hour = static_cast<std::size_t>(std::max(0, departure) / 3600);
+    double sum = 0.0;
+    for (std::size_t i = 1; i < route.size(); ++i) sum += costs.at(hour, route[i]);
+    return sum;
+}
+
+namespace {
+
+// Per-thread Dijkstra state. Arrays are reset lazily through the touched list, so a
+// small tree costs what it visits, not the size of the city.
+struct Workspace {
+    std::vector<double> dist;
+    std::vector<std::uint32_t> pred_link;
+    std::vector<std::uint32_t> target_mark;
+    std::vector<std::uint32_t> touched;
+    std::uint32_t stamp = 0;
+};
+
+constexpr std::uint32_t no_link = std::numeric_limits<std::uint32_t>::max();
+
+struct Group {
+    std::uint32_t origin_node;
+    std::uint32_t hour;
+    std::vector<std::uint32_t> requests;  ///< indices into the request list, ascending
+};
+
+void run_group(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
+               const Group& g, Workspace& ws, std::vector<Route>& routes) {
+    const std::size_t n = net.node_count();
+    if (ws.dist.size() != n) {
+        ws.dist.assign(n, std::numeric_limits<double>::infinity());
+        ws.pred_link.assign(n, no_link);
+        ws.target_mark.assign(n, 0);
+    }
+    for (auto v : ws.touched) {
+        ws.dist[v] = std::numeric_limits<double>::infinity();
+        ws.pred_link[v] = no_link;
+    }
+    ws.touched.clear();
+    ++ws.stamp;
+    std::size_t targets_left = 0;
+    for (auto r : g.requests) {
+        const std::uint32_t t = net.link(geodata::LinkId(requests[r].to_link)).from.value;
+        if (ws.target_mark[t] != ws.stamp) {
+            ws.target_mark[t] = ws.stamp;
+            ++targets_left;
+        }
+    }
+
+    // (distance, node): ties settle the lower node id first, so trees are reproducible.
+    using Entry = std::pair<double, std::uint32_t>;
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+    ws.dist[g.origin_node] = 0.0;
+    ws.touched.push_back(g.origin_node);
+    heap.push({0.0, g.origin_node});
+    while (!heap.empty() && targets_left > 0) {
+        const auto [d, v] = heap.top();
+        heap.pop();
+        if (d > ws.dist[v]) continue;
+        if (ws.target_mark[v] == ws.stamp) {
+            ws.target_mark[v] = 0;
+            --targets_left;
+        }
+        for (const geodata::LinkId lid : net.out_links(geodata::NodeId(v))) {
+            const std::uint32_t w = net.link(lid).to.value;
+            const double nd = d + costs.at(g.hour, lid.value);
+            if (nd < ws.dist[w]) {
+                if (ws.dist[w] == std::numeric_limits<double>::infinity()) ws.touched.push_back(w);
+                ws.dist[w] = nd;
+                ws.pred_link[w] = lid.value;
+                heap.push({nd, w});
+            }
+        }
+    }
+    // Unsettled targets left marked would confuse the next group using this workspace.
+    for (auto r : g.requests) ws.target_mark[net.link(geodata::LinkId(requests[r].to_link)).from.value] = 0;
+
+    for (auto r : g.requests) {
+        const RouteRequest& q = requests[r];
+        Route& route = routes[r];
+        route.clear();
+        if (q.from_link == q.to_link) {
+            route.push_back(q.from_link);
+            continue;
+        }
+        const std::uint32_t target = net.link(geodata::LinkId(q.to_link)).from.value;
+        if (ws.dist[target] == std::numeric_limits<double>::infinity()) continue;  // unroutable
+        route.push_back(q.to_link);
+        for (std::uint32_t v = target; v != g.origin_node;) {
+            const std::uint32_t l = ws.pred_link[v];
+            route.push_back(l);
+            v = net.link(geodata::LinkId(l)).from.value;
+        }
+        route.push_back(q.from_link);
+        std::reverse(route.begin(), route.end());
+    }
+}
+
+}  // namespace
+
+void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
+               std::vector<Route>& routes) {
+    routes.resize(requests.size());
+    // Group by (origin node, hour) in a fixed order: sort request indices by that key.
+    std::vector<std::uint32_t> order;
+    order.reserve(requests.size());
+    for (std::uint32_t i = 0; i < requests.size(); ++i)
+        if (requests[i].active) order.push_back(i);
+    auto key = [&](std::uint32_t i) {
+        const auto& q = requests[i];
+        const std::uint64_t node = net.link(geodata::LinkId(q.from_link)).to.value;
+        const std::uint64_t hour = static_cast<std::uint64_t>(std::max(0, q.departure) / 3600) % hours_per_day;
+        return (node << 8) | hour;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) < key(b); });
+    std::vector<Group> groups;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i == 0 || key(order[i]) != key(order[i - 1])) {
+            const auto k = key(order[i]);
+            groups.push_back({static_cast<std::uint32_t>(k >> 8), static_cast<std::uint32_t>(k & 0xff), {}});
+        }
+        groups.back().requests.push_back(order[i]);
+    }
+    tbb::enumerable_thread_specific<Workspace> workspaces;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups.size(), 16), [&](const auto& range) {
+        Workspace& ws = workspaces.local();
+        for (std::size_t g = range.begin(); g != range.end(); ++g) run_group(net, costs, requests, groups[g], ws, routes);
+    });
+}
+
+}  // namespace citytwin::sim

@@ -1,0 +1,434 @@
+// Scenario files as a user writes them: strict keys with file:line and the full key
+// path, types, required sections, road classes, path resolution and overrides.
+#include "../geodata/test_helpers.hpp"
+
+#include <citytwin/geodata/error.hpp>
+#include <citytwin/scenarios/scenario_file.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace citytwin::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+using citytwin::testing::data_dir;
+using citytwin::testing::TempDir;
+using citytwin::testing::write_file;
+
+std::string monaco_pbf() { return (data_dir() / "monaco" / "monaco-2021.osm.pbf").string(); }
+
+// Writes `yaml` as scenario.yaml in `dir` and returns the error load_scenario throws
+// (fails the test when it throws nothing, or something other than geodata::Error).
+std::string load_error(const TempDir& dir, const std::string& yaml, std::string* file_out = nullptr) {
+    const std::string file = (dir / "scenario.yaml").string();
+    write_file(file, yaml);
+    if (file_out) *file_out = file;
+    try {
+        load_scenario(file);
+    } catch (const geodata::Error& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "expected geodata::Error, got another exception: " << e.what();
+        return {};
+    }
+    ADD_FAILURE() << "expected load_scenario to fail for:\n" << yaml;
+    return {};
+}
+
+Scenario load_ok(const TempDir& dir, const std::string& yaml) {
+    const std::string file = (dir / "scenario.yaml").string();
+    write_file(file, yaml);
+    return load_scenario(file);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(ScenarioFile, TypoKeyNamesLineKeyPathAndSuggestion) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "# a comment on line 1\n"
+                                       "name: typo\n"
+                                       "description: a misspelt key\n"
+                                       "city:\n"
+                                       "  name: Monaco\n"
+                                       "  roads:\n"
+                                       "    source: " + monaco_pbf() + "\n"
+                                       "\n"
+                                       "    spead_field: maxspeed\n"   // line 9
+                                       "    lanes_field: lanes\n",
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":9:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.roads.spead_field'")) << msg;
+    EXPECT_TRUE(contains(msg, "did you mean 'speed_field'")) << msg;
+}
+
+TEST(ScenarioFile, TypoAtTopAndCityLevel) {
+    TempDir dir;
+    std::string file;
+    std::string msg = load_error(dir, "name: x\ndescripton: y\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n",
+                                 &file);
+    EXPECT_EQ(msg.rfind(file + ":2:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'descripton'")) << msg;
+    EXPECT_TRUE(contains(msg, "did you mean 'description'")) << msg;
+
+    msg = load_error(dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n  atribution: me\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":5:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.atribution'")) << msg;
+    EXPECT_TRUE(contains(msg, "did you mean 'attribution'")) << msg;
+}
+
+TEST(ScenarioFile, FarOffKeyListsTheKnownKeys) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(
+        dir, "name: x\ncity:\n  buildings:\n    source: " + monaco_pbf() + "\n    colour: red\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":5:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.buildings.colour'")) << msg;
+    EXPECT_TRUE(contains(msg, "height_field")) << msg;
+}
+
+TEST(ScenarioFile, WrongTypeNamesLineAndKeyPath) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "name: wrong-type\n"
+                                       "city:\n"
+                                       "  roads:\n"
+                                       "    source: " + monaco_pbf() + "\n"
+                                       "    snap_tolerance_m: \"abc\"\n",   // line 5
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":5:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.roads.snap_tolerance_m'")) << msg;
+    EXPECT_TRUE(contains(msg, "number")) << msg;
+}
+
+TEST(ScenarioFile, SectionThatIsNotAMappingIsATypeError) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir, "name: x\ncity:\n  name: X\n  roads: [a, b]\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":4:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.roads'")) << msg;
+}
+
+TEST(ScenarioFile, ListExpectedButTextGiven) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(
+        dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n    access_fields: access\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":5:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city.roads.access_fields'")) << msg;
+}
+
+TEST(ScenarioFile, NonPositiveSnapToleranceIsRejected) {
+    TempDir dir;
+    const std::string msg =
+        load_error(dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n    snap_tolerance_m: 0\n");
+    EXPECT_TRUE(contains(msg, ":5:")) << msg;
+    EXPECT_TRUE(contains(msg, "snap_tolerance_m")) << msg;
+}
+
+TEST(ScenarioFile, MissingSourceListsWhereItLooked) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "name: missing\n"
+                                       "city:\n"
+                                       "  roads:\n"
+                                       "    source: nowhere/missing-city.osm.pbf\n",   // line 4
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":4:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "nowhere/missing-city.osm.pbf: file not found")) << msg;
+    // First next to the scenario, then every data directory.
+    EXPECT_TRUE(contains(msg, (dir.path() / "nowhere" / "missing-city.osm.pbf").lexically_normal().string())) << msg;
+    EXPECT_TRUE(contains(msg, (fs::path(CITYTWIN_SOURCE_DIR) / "data" / "nowhere" / "missing-city.osm.pbf")
+                                  .lexically_normal()
+                                  .string()))
+        << msg;
+    EXPECT_TRUE(contains(msg, (fs::path(CITYTWIN_SOURCE_DIR).parent_path() / "shared" / "data" / "nowhere" /
+                               "missing-city.osm.pbf")
+                                  .lexically_normal()
+                                  .string()))
+        << msg;
+    EXPECT_LT(msg.find(dir.path().string()), msg.find(CITYTWIN_SOURCE_DIR)) << "the scenario folder comes first: " << msg;
+}
+
+TEST(ScenarioFile, MissingAbsoluteSourceNamesIt) {
+    TempDir dir;
+    const std::string missing = (dir / "gone.gpkg").string();
+    const std::string msg =
+        load_error(dir, "name: x\ncity:\n  buildings:\n    source: " + missing + "\n");
+    EXPECT_TRUE(contains(msg, ":4:")) << msg;
+    EXPECT_TRUE(contains(msg, missing + ": file not found")) << msg;
+}
+
+TEST(ScenarioFile, MissingElevationSourceIsReported) {
+    TempDir dir;
+    const std::string msg = load_error(dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                                                "\n  elevation:\n    source: no-such-tile.hgt.zip\n");
+    EXPECT_TRUE(contains(msg, ":6:")) << msg;
+    EXPECT_TRUE(contains(msg, "no-such-tile.hgt.zip: file not found")) << msg;
+}
+
+TEST(ScenarioFile, MissingCityIsAnError) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir, "name: no-city\ndescription: nothing to load\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'city' is required")) << msg;
+}
+
+TEST(ScenarioFile, CityWithoutLayersIsAnError) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir, "name: x\ncity:\n  name: Empty\n  crs: EPSG:3006\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "roads")) << msg;
+}
+
+TEST(ScenarioFile, SectionWithoutSourceIsAnError) {
+    TempDir dir;
+    const std::string msg = load_error(dir, "name: x\ncity:\n  roads:\n    layer: lines\n");
+    EXPECT_TRUE(contains(msg, "'city.roads.source' is required")) << msg;
+}
+
+TEST(ScenarioFile, MissingFileAndSyntaxError) {
+    TempDir dir;
+    const std::string missing = (dir / "absent.yaml").string();
+    try {
+        load_scenario(missing);
+        ADD_FAILURE() << "no error for a missing file";
+    } catch (const geodata::Error& e) {
+        EXPECT_TRUE(contains(e.what(), missing)) << e.what();
+    }
+    std::string file;
+    const std::string msg = load_error(dir, "name: x\ncity:\n  roads: {source: a\n  name: [unclosed\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "YAML")) << msg;
+}
+
+TEST(ScenarioFile, UnknownRoadClassInClassMap) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "name: classes\n"
+                                       "city:\n"
+                                       "  roads:\n"
+                                       "    source: " + monaco_pbf() + "\n"
+                                       "    class_field: highway\n"
+                                       "    class_map:\n"
+                                       "      \"Gata*\": residential\n"
+                                       "      \"Motorväg*\": motorweg\n",
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'motorweg'")) << msg;
+    EXPECT_TRUE(contains(msg, "city.roads.class_map")) << msg;
+    EXPECT_TRUE(contains(msg, "motorway")) << "lists the known classes: " << msg;
+}
+
+TEST(ScenarioFile, UnknownDefaultClass) {
+    TempDir dir;
+    const std::string msg = load_error(
+        dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n    default_class: highway\n");
+    EXPECT_TRUE(contains(msg, ":5:")) << msg;
+    EXPECT_TRUE(contains(msg, "city.roads.default_class")) << msg;
+    EXPECT_TRUE(contains(msg, "'highway'")) << msg;
+}
+
+TEST(ScenarioFile, SkipIsAllowedInClassMapAndOrderIsKept) {
+    TempDir dir;
+    const auto s = load_ok(dir,
+                           "name: x\n"
+                           "city:\n"
+                           "  roads:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "    class_field: KATEGORI\n"
+                           "    class_map:\n"
+                           "      \"Gata, större*\": secondary\n"
+                           "      \"Gata*\": residential\n"
+                           "      \"Cykel*\": skip\n"
+                           "    default_class: road\n");
+    ASSERT_TRUE(s.city.roads.has_value());
+    const auto& r = *s.city.roads;
+    ASSERT_EQ(r.class_map.size(), 3u);
+    EXPECT_EQ(r.class_map[0], (std::pair<std::string, std::string>{"Gata, större*", "secondary"}));
+    EXPECT_EQ(r.class_map[1], (std::pair<std::string, std::string>{"Gata*", "residential"}));
+    EXPECT_EQ(r.class_map[2], (std::pair<std::string, std::string>{"Cykel*", "skip"}));
+    EXPECT_EQ(r.class_field, "KATEGORI");
+    EXPECT_EQ(r.default_class, "road");
+}
+
+TEST(ScenarioFile, AbsoluteSourceIsKept) {
+    TempDir dir;
+    const auto s = load_ok(dir, "name: abs\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n");
+    ASSERT_TRUE(s.city.roads.has_value());
+    EXPECT_EQ(s.city.roads->source, monaco_pbf());
+}
+
+TEST(ScenarioFile, RelativeSourceNextToTheFileWinsOverDataDirs) {
+    TempDir dir;
+    // The same relative path exists in the shared data; the copy next to the YAML wins.
+    fs::create_directories(dir / "monaco");
+    fs::copy_file(monaco_pbf(), dir / "monaco" / "monaco-2021.osm.pbf");
+    const auto s = load_ok(dir, "name: rel\ncity:\n  roads:\n    source: monaco/monaco-2021.osm.pbf\n");
+    ASSERT_TRUE(s.city.roads.has_value());
+    EXPECT_TRUE(fs::equivalent(s.city.roads->source, dir / "monaco" / "monaco-2021.osm.pbf"))
+        << s.city.roads->source;
+}
+
+TEST(ScenarioFile, RelativeSourceFallsBackToDataDirs) {
+    TempDir dir;
+    const auto s = load_ok(dir,
+                           "name: rel\ncity:\n  roads:\n    source: monaco/monaco-2021.osm.pbf\n"
+                           "  elevation:\n    source: monaco/monaco-srtm3-clip.tif\n");
+    ASSERT_TRUE(s.city.roads.has_value());
+    EXPECT_TRUE(fs::equivalent(s.city.roads->source, monaco_pbf())) << s.city.roads->source;
+    ASSERT_TRUE(s.city.elevation.has_value());
+    EXPECT_TRUE(fs::equivalent(s.city.elevation->source, data_dir() / "monaco" / "monaco-srtm3-clip.tif"))
+        << s.city.elevation->source;
+    EXPECT_DOUBLE_EQ(s.city.elevation->resolution_m, 30.0);
+}
+
+TEST(ScenarioFile, RelativeSourceInASubfolderOfTheScenario) {
+    TempDir dir;
+    fs::create_directories(dir / "sub" / "data");
+    write_file(dir / "sub" / "data" / "roads.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}");
+    write_file(dir / "sub" / "city.yaml", "name: sub\ncity:\n  roads:\n    source: data/roads.geojson\n");
+    const auto s = load_scenario((dir / "sub" / "city.yaml").string());
+    ASSERT_TRUE(s.city.roads.has_value());
+    EXPECT_TRUE(fs::equivalent(s.city.roads->source, dir / "sub" / "data" / "roads.geojson"))
+        << s.city.roads->source;
+}
+
+TEST(ScenarioFile, GdalConnectionStringsPassThrough) {
+    TempDir dir;
+    const auto s = load_ok(dir, "name: x\ncity:\n  roads:\n    source: /vsigzip/somewhere/roads.osm.gz\n");
+    ASSERT_TRUE(s.city.roads.has_value());
+    EXPECT_EQ(s.city.roads->source, "/vsigzip/somewhere/roads.osm.gz");
+}
+
+TEST(ScenarioFile, CrsAutoIsEmpty) {
+    TempDir dir;
+    auto s = load_ok(dir, "name: x\ncity:\n  crs: auto\n  roads:\n    source: " + monaco_pbf() + "\n");
+    EXPECT_TRUE(s.city.crs.empty()) << s.city.crs;
+    s = load_ok(dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n");
+    EXPECT_TRUE(s.city.crs.empty()) << s.city.crs;
+    s = load_ok(dir, "name: x\ncity:\n  crs: EPSG:3006\n  roads:\n    source: " + monaco_pbf() + "\n");
+    EXPECT_EQ(s.city.crs, "EPSG:3006");
+}
+
+TEST(ScenarioFile, NamesAndFieldsReachTheConfig) {
+    TempDir dir;
+    const auto s = load_ok(dir,
+                           "name: monaco-test\n"
+                           "description: a test\n"
+                           "city:\n"
+                           "  attribution: \"© OpenStreetMap contributors\"\n"
+                           "  roads:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "    layer: lines\n"
+                           "    where: \"highway IS NOT NULL\"\n"
+                           "    speed_field: maxspeed\n"
+                           "    access_fields: [access, motorcar]\n"
+                           "    snap_tolerance_m: 0.5\n"
+                           "  buildings:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "    level_height_m: 3.5\n"
+                           "    default_levels: 4\n"
+                           "  access_points:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "    default_channel: 11\n"
+                           "    default_power_dbm: 17\n");
+    EXPECT_EQ(s.name, "monaco-test");
+    EXPECT_EQ(s.description, "a test");
+    EXPECT_EQ(s.city.name, "monaco-test") << "city.name defaults to the scenario name";
+    EXPECT_EQ(s.city.attribution, "© OpenStreetMap contributors");
+    ASSERT_TRUE(s.city.roads && s.city.buildings && s.city.access_points);
+    EXPECT_FALSE(s.city.districts.has_value());
+    EXPECT_FALSE(s.city.elevation.has_value());
+    EXPECT_EQ(s.city.roads->layer, "lines");
+    EXPECT_EQ(s.city.roads->where, "highway IS NOT NULL");
+    EXPECT_EQ(s.city.roads->speed_field, "maxspeed");
+    EXPECT_EQ(s.city.roads->access_fields, (std::vector<std::string>{"access", "motorcar"}));
+    EXPECT_DOUBLE_EQ(s.city.roads->snap_tolerance_m, 0.5);
+    EXPECT_DOUBLE_EQ(s.city.buildings->level_height_m, 3.5);
+    EXPECT_DOUBLE_EQ(s.city.buildings->default_levels, 4.0);
+    EXPECT_EQ(s.city.access_points->default_channel, 11);
+    EXPECT_DOUBLE_EQ(s.city.access_points->default_power_dbm, 17.0);
+}
+
+TEST(ScenarioFile, RoadDefaultsOverrideReachesTheConfig) {
+    TempDir dir;
+    const auto s = load_ok(dir,
+                           "name: x\n"
+                           "city:\n"
+                           "  roads:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "  road_defaults:\n"
+                           "    residential: {speed_kmh: 30, lanes: 1, capacity_per_lane: 600}\n"
+                           "    primary:\n"
+                           "      speed_kmh: 40\n");
+    ASSERT_EQ(s.city.road_defaults.size(), 2u);
+    const auto& res = s.city.road_defaults.at(geodata::RoadClass::Residential);
+    EXPECT_DOUBLE_EQ(res.speed_kmh, 30.0);
+    EXPECT_EQ(res.lanes, 1);
+    EXPECT_DOUBLE_EQ(res.capacity_per_lane, 600.0);
+    // A partial override keeps the built-in values it does not name.
+    const auto& builtin = geodata::default_road_class_table()[static_cast<std::size_t>(geodata::RoadClass::Primary)];
+    const auto& pri = s.city.road_defaults.at(geodata::RoadClass::Primary);
+    EXPECT_DOUBLE_EQ(pri.speed_kmh, 40.0);
+    EXPECT_EQ(pri.lanes, builtin.lanes);
+    EXPECT_DOUBLE_EQ(pri.capacity_per_lane, builtin.capacity_per_lane);
+}
+
+TEST(ScenarioFile, RoadDefaultsErrors) {
+    TempDir dir;
+    const std::string head = "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n  road_defaults:\n";
+    std::string msg = load_error(dir, head + "    residentail: {speed_kmh: 30}\n");   // line 6
+    EXPECT_TRUE(contains(msg, ":6:")) << msg;
+    EXPECT_TRUE(contains(msg, "'residentail'")) << msg;
+    EXPECT_TRUE(contains(msg, "city.road_defaults")) << msg;
+
+    msg = load_error(dir, head + "    residential:\n      sped_kmh: 30\n");   // line 7
+    EXPECT_TRUE(contains(msg, ":7:")) << msg;
+    EXPECT_TRUE(contains(msg, "'city.road_defaults.residential.sped_kmh'")) << msg;
+    EXPECT_TRUE(contains(msg, "did you mean 'speed_kmh'")) << msg;
+
+    msg = load_error(dir, head + "    residential: {speed_kmh: -5}\n");
+    EXPECT_TRUE(contains(msg, "city.road_defaults.residential")) << msg;
+    EXPECT_TRUE(contains(msg, "positive")) << msg;
+
+    msg = load_error(dir, head + "    residential: {lanes: two}\n");
+    EXPECT_TRUE(contains(msg, ":6:")) << msg;
+    EXPECT_TRUE(contains(msg, "'city.road_defaults.residential.lanes'")) << msg;
+}
+
+TEST(ScenarioFile, EveryBundledScenarioLoads) {
+    // The real scenarios (Malmö needs a download first, so it is not in the list).
+    for (const char* city : {"monaco", "helsinki-centre", "liechtenstein", "andorra", "north-bayreuth", "gothenburg"}) {
+        SCOPED_TRACE(city);
+        const auto path = fs::path(CITYTWIN_SOURCE_DIR) / "scenarios" / city / "baseline.yaml";
+        const auto s = load_scenario(path.string());
+        ASSERT_TRUE(s.city.roads.has_value());
+        EXPECT_TRUE(fs::exists(s.city.roads->source)) << s.city.roads->source;
+        EXPECT_FALSE(s.city.name.empty());
+        EXPECT_FALSE(s.city.attribution.empty());
+    }
+    const auto g = load_scenario((fs::path(CITYTWIN_SOURCE_DIR) / "scenarios/gothenburg/baseline.yaml").string());
+    EXPECT_EQ(g.city.crs, "EPSG:3006");
+    EXPECT_EQ(g.city.roads->class_field, "KATEGORI");
+    ASSERT_FALSE(g.city.roads->class_map.empty());
+    EXPECT_EQ(g.city.roads->class_map.front(), (std::pair<std::string, std::string>{"Motorväg*", "motorway"}));
+    EXPECT_EQ(g.city.roads->default_class, "road");
+    const auto m = load_scenario((fs::path(CITYTWIN_SOURCE_DIR) / "scenarios/monaco/baseline.yaml").string());
+    EXPECT_TRUE(m.city.crs.empty()) << "monaco uses crs: auto";
+    ASSERT_TRUE(m.city.districts.has_value());
+    EXPECT_EQ(m.city.districts->layer, "multipolygons");
+    EXPECT_EQ(m.city.districts->name_field, "name");
+}
+
+}  // namespace
+}  // namespace citytwin::scenarios
