@@ -221,13 +221,14 @@ geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
 }
 
 void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
-    m.allow_only({"iterations", "reroute_share", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
+    m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
                   "trajectory_interval_s", "trajectory_max_vehicles"});
     if (auto it = m.integer("iterations")) {
         if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
         c.iterations = *it;
     }
     c.reroute_share = read_share(m, "reroute_share", c.reroute_share);
+    if (auto g = m.integer("gap_sample_trips")) c.gap_sample_trips = static_cast<std::size_t>(std::max(1, *g));
     if (auto s = m.integer("stuck_time_s")) c.loading.stuck_time = *s;
     read_number(m, "flow_capacity_factor", c.loading.flow_capacity_factor);
     read_number(m, "storage_capacity_factor", c.loading.storage_capacity_factor);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 
 namespace citytwin::sim {
 
@@ -37,7 +38,9 @@ struct LinkState {
     Fifo queue;      ///< on the link, in entry order
     Fifo buffer;     ///< at the link end, waiting to cross the node
     Fifo waiting;    ///< departing here, waiting for space
+    double front_ready = 0.0;  ///< when the queue's first vehicle may leave (cached: no vehicle lookup)
     double flow_credit = 0.0;
+    Seconds credit_time = -1;  ///< step the credit was last brought up to date; -1: fresh
     long space = 0;  ///< frozen in phase 1, spent by the from-node in phase 2
 };
 
@@ -75,6 +78,7 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
     std::vector<LinkState> links(n_links);
     auto reset_idle = [&](std::size_t l) {  // the state of an empty link
         links[l].flow_credit = std::max(1.0, params[l].flow_per_step);
+        links[l].credit_time = -1;
         links[l].space = params[l].storage;
     };
     for (std::size_t l = 0; l < n_links; ++l) reset_idle(l);
@@ -151,7 +155,18 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                 const std::size_t l = active[a];
                 LinkState& s = links[l];
                 const LinkParams& p = params[l];
-                s.flow_credit = std::min(s.flow_credit + p.flow_per_step, std::max(1.0, p.flow_per_step));
+                const long occupied = static_cast<long>(s.queue.size() + s.buffer.size());
+                if (s.buffer.empty() && s.waiting.empty() && s.front_ready > now) {
+                    s.space = p.storage - occupied;  // vehicles that left in phase 2 free space now
+                    continue;                        // nobody can move here this step
+                }
+                // Credit grows by the flow rate each step, capped: min(c + k·rate, cap) is
+                // the same as k single steps, so idle steps are caught up in one go.
+                const double cap = std::max(1.0, p.flow_per_step);
+                s.flow_credit = s.credit_time < 0
+                                    ? std::min(s.flow_credit + p.flow_per_step, cap)
+                                    : std::min(s.flow_credit + p.flow_per_step * (now - s.credit_time), cap);
+                s.credit_time = now;
                 while (!s.queue.empty()) {
                     const std::uint32_t v = s.queue.front();
                     if (ready_at[v] > now) break;
@@ -180,6 +195,7 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                     }
                     s.queue.push_back(v);
                 }
+                s.front_ready = s.queue.empty() ? std::numeric_limits<double>::infinity() : ready_at[s.queue.front()];
                 s.space = p.storage - static_cast<long>(s.queue.size() + s.buffer.size());
             }
         });
@@ -229,6 +245,7 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                         ++position[v];
                         entered[v] = now;
                         ready_at[v] = now + params[to].travel_time;
+                        if (links[to].queue.empty()) links[to].front_ready = ready_at[v];
                         links[to].queue.push_back(v);
                         if (!listed[to]) {  // only this node (to's from-node) writes listed[to] now
                             listed[to] = 1;
@@ -287,6 +304,7 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
 
 LinkCosts experienced_costs(const geodata::RoadNetwork& net, const LoadingResult& result) {
     LinkCosts costs = LinkCosts::free_flow(net);
+    costs.time_invariant = false;
     const std::size_t n = net.link_count();
     for (std::size_t h = 0; h < hours_per_day && h < result.hours; ++h)
         for (std::size_t l = 0; l < n; ++l) {

@@ -13,6 +13,7 @@ LinkCosts LinkCosts::free_flow(const geodata::RoadNetwork& net) {
     LinkCosts c;
     c.link_count = net.link_count();
     c.seconds.resize(c.link_count * hours_per_day);
+    c.time_invariant = true;
     for (std::size_t h = 0; h < hours_per_day; ++h)
         for (const auto& l : net.links())
             c.seconds[h * c.link_count + l.id.value] = static_cast<float>(l.length_m / l.freeflow_speed_mps);
@@ -131,7 +132,8 @@ void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
     auto key = [&](std::uint32_t i) {
         const auto& q = requests[i];
         const std::uint64_t node = net.link(geodata::LinkId(q.from_link)).to.value;
-        const std::uint64_t hour = static_cast<std::uint64_t>(std::max(0, q.departure) / 3600) % hours_per_day;
+        const std::uint64_t hour =
+            costs.time_invariant ? 0 : static_cast<std::uint64_t>(std::max(0, q.departure) / 3600) % hours_per_day;
         return (node << 8) | hour;
     };
     std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) < key(b); });

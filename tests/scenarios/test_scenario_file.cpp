@@ -7,7 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
 #include <string>
 
 namespace citytwin::scenarios {
@@ -428,6 +434,40 @@ TEST(ScenarioFile, EveryBundledScenarioLoads) {
     ASSERT_TRUE(m.city.districts.has_value());
     EXPECT_EQ(m.city.districts->layer, "multipolygons");
     EXPECT_EQ(m.city.districts->name_field, "name");
+}
+
+}  // namespace
+}  // namespace citytwin::scenarios
+
+namespace citytwin::scenarios {
+namespace {
+
+// The Malmö baseline's population must be the SCB figure for the latest year in the
+// shared CSV, not a number typed from memory.
+TEST(ScenarioFile, MalmoPopulationIsTheLatestScbYear) {
+    const auto csv = citytwin::testing::data_dir() / "malmo" / "malmo-population-by-age-scb.csv";
+    std::ifstream in(csv);
+    ASSERT_TRUE(in) << csv;
+    std::string line;
+    std::getline(in, line);  // header: Kommun,Civilstånd,Ålder,Kön,År,Antal
+    std::map<int, long> by_year;
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+        ASSERT_EQ(cells.size(), 6u) << line;
+        by_year[std::stoi(cells[4])] += std::stol(cells[5]);
+    }
+    ASSERT_FALSE(by_year.empty());
+    const auto [year, total] = *by_year.rbegin();
+    EXPECT_EQ(year, 2020);
+
+    std::ifstream yaml(std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/malmo/baseline.yaml");
+    std::stringstream text;
+    text << yaml.rdbuf();
+    const auto root = YAML::Load(text.str());
+    EXPECT_EQ(root["demand"]["synthetic"]["population"].as<long>(), total);
+    EXPECT_EQ(root["city"]["crs"].as<std::string>(), "EPSG:3006");
 }
 
 }  // namespace

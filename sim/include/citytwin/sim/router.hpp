@@ -16,6 +16,7 @@ inline constexpr int hours_per_day = 24;
 struct LinkCosts {
     std::size_t link_count = 0;
     std::vector<float> seconds;
+    bool time_invariant = false;   ///< every hour the same: one tree serves the whole day
     float at(std::size_t hour, std::uint32_t link) const { return seconds[(hour % hours_per_day) * link_count + link]; }
     /// length / free-flow speed for every hour.
     static LinkCosts free_flow(const geodata::RoadNetwork& net);
