@@ -58,8 +58,9 @@ run_main_job() {
   echo
   echo "== citytwin on the default city (Monaco, OpenStreetMap 2021) =="
   "$build_dir/app/citytwin" info --city "$repo/scenarios/monaco/baseline.yaml"
-  "$build_dir/app/citytwin" export-city "$repo/scenarios/monaco/baseline.yaml" --out "$out/monaco-city.gpkg"
-  echo "open $out/monaco-city.gpkg in QGIS (layers links, nodes, buildings, access_points, districts)"
+  echo
+  "$build_dir/app/citytwin" run "$repo/scenarios/monaco/baseline.yaml" --out "$out/monaco.gpkg"
+  echo "open $out/monaco.gpkg in QGIS: links (join link_flows on link_id), buildings, trips, vehicle_positions"
 }
 
 install_missing_packages

@@ -95,6 +95,8 @@ nlohmann::json kpis_json(const RunOutput& run) {
     nlohmann::json j;
     j["scenario"] = run.scenario.name;
     j["run"] = {{"seed", run.seed}, {"threads", run.threads}, {"seconds", run.seconds}, {"crs", run.model.crs}};
+    j["city"] = {{"nodes", run.model.roads->node_count()}, {"links", run.model.roads->link_count()},
+                 {"buildings", run.model.buildings->size()}, {"access_points", run.model.access_points->size()}};
     if (run.mobility) {
         const auto& k = run.mobility->kpis;
         j["mobility"] = {
@@ -141,7 +143,7 @@ geodata::Table link_flow_table(const RunOutput& run) {
             tt.push_back(mean_tt);
             speed.push_back(mean_tt > 0 ? std::min(lk.freeflow_speed_mps, lk.length_m / mean_tt) * 3.6
                                         : lk.freeflow_speed_mps * 3.6);
-            vc.push_back(L.entries[cell] / lk.capacity_vph);
+            vc.push_back(L.entries[cell] / (lk.capacity_vph * run.scenario.mobility.loading.flow_capacity_factor));
         }
     geodata::Table t{"link_flows", link.size(), {}, {}};
     t.columns = {{"link_id", link}, {"hour", hour}, {"flow_veh", flow}, {"exits_veh", exits},

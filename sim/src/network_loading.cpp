@@ -40,7 +40,7 @@ struct LinkState {
     Fifo waiting;    ///< departing here, waiting for space
     double front_ready = 0.0;  ///< when the queue's first vehicle may leave (cached: no vehicle lookup)
     double flow_credit = 0.0;
-    Seconds credit_time = -1;  ///< step the credit was last brought up to date; -1: fresh
+    Seconds credit_time = 0;   ///< step the credit was last brought up to date
     long space = 0;  ///< frozen in phase 1, spent by the from-node in phase 2
 };
 
@@ -52,6 +52,9 @@ struct LinkParams {
 };
 
 enum class VehicleState : std::uint8_t { Idle, Waiting, Driving, Done };
+
+// Credit counts as one vehicle from 1 − 1e-9 on: ten steps of 0.1 sum to 0.999…9.
+constexpr double credit_full = 1.0 - 1e-9;
 
 }  // namespace
 
@@ -76,12 +79,14 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
         p.buffer = static_cast<std::size_t>(std::max(1.0, std::ceil(p.flow_per_step)));
     }
     std::vector<LinkState> links(n_links);
-    auto reset_idle = [&](std::size_t l) {  // the state of an empty link
-        links[l].flow_credit = std::max(1.0, params[l].flow_per_step);
-        links[l].credit_time = -1;
-        links[l].space = params[l].storage;
-    };
-    for (std::size_t l = 0; l < n_links; ++l) reset_idle(l);
+    // An empty link has all its storage; its flow credit is kept (and caught up when it
+    // is next visited), so a link that empties for a moment cannot release a burst.
+    auto reset_idle = [&](std::size_t l) { links[l].space = params[l].storage; };
+    for (std::size_t l = 0; l < n_links; ++l) {
+        links[l].flow_credit = std::max(1.0, params[l].flow_per_step);  // one step's worth
+        links[l].credit_time = config.start;
+        reset_idle(l);
+    }
 
     // Only links holding vehicles, and nodes with vehicles at an in-link's end, are
     // visited. Within a phase the tasks are independent, so the order of these lists
@@ -160,12 +165,13 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                     s.space = p.storage - occupied;  // vehicles that left in phase 2 free space now
                     continue;                        // nobody can move here this step
                 }
-                // Credit grows by the flow rate each step, capped: min(c + k·rate, cap) is
-                // the same as k single steps, so idle steps are caught up in one go.
-                const double cap = std::max(1.0, p.flow_per_step);
-                s.flow_credit = s.credit_time < 0
-                                    ? std::min(s.flow_credit + p.flow_per_step, cap)
-                                    : std::min(s.flow_credit + p.flow_per_step * (now - s.credit_time), cap);
+                // Flow credit grows by the rate each step while it is below one vehicle
+                // (MATSim's accumulator): a saturated link keeps its fractions and passes
+                // exactly its capacity; an idle one saves at most one vehicle plus a step.
+                if (s.flow_credit < credit_full && now > s.credit_time) {
+                    const double steps_to_full = std::ceil((credit_full - s.flow_credit) / p.flow_per_step);
+                    s.flow_credit += p.flow_per_step * std::min<double>(steps_to_full, now - s.credit_time);
+                }
                 s.credit_time = now;
                 while (!s.queue.empty()) {
                     const std::uint32_t v = s.queue.front();
@@ -175,25 +181,29 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                         finish(v, now, static_cast<std::uint32_t>(l));
                         continue;
                     }
-                    if (s.flow_credit < 1.0 || s.buffer.size() >= p.buffer) break;
+                    if (s.flow_credit < credit_full || s.buffer.size() >= p.buffer) break;
                     s.queue.pop_front();
                     s.buffer.push_back(v);
                     buffered_since[v] = now;
                     s.flow_credit -= 1.0;
                 }
-                // Departing vehicles start at the end of their first link (MATSim convention).
-                while (!s.waiting.empty() &&
+                // Departing vehicles start at the end of their first link (MATSim's wait
+                // list): after the vehicles already driving, they go straight to the exit
+                // buffer as flow capacity and storage allow, so they may leave in this step.
+                while (!s.waiting.empty() && s.flow_credit >= credit_full && s.buffer.size() < p.buffer &&
                        static_cast<long>(s.queue.size() + s.buffer.size()) < p.storage) {
                     const std::uint32_t v = s.waiting.front();
                     s.waiting.pop_front();
                     state[v] = VehicleState::Driving;
                     entered[v] = now;
                     ready_at[v] = now;
-                    if (routes[v].size() == 1) {
+                    if (routes[v].size() == 1) {  // origin and destination on one link
                         finish(v, now, static_cast<std::uint32_t>(l));
                         continue;
                     }
-                    s.queue.push_back(v);
+                    s.buffer.push_back(v);
+                    buffered_since[v] = now;
+                    s.flow_credit -= 1.0;
                 }
                 s.front_ready = s.queue.empty() ? std::numeric_limits<double>::infinity() : ready_at[s.queue.front()];
                 s.space = p.storage - static_cast<long>(s.queue.size() + s.buffer.size());
@@ -280,9 +290,10 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                 if (state[v] != VehicleState::Driving) continue;
                 const std::uint32_t link = routes[v][position[v]];
                 const auto& l = net.link(geodata::LinkId(link));
-                const double frac = params[link].travel_time > 0
-                                        ? std::clamp((now - entered[v]) / params[link].travel_time, 0.0, 1.0)
-                                        : 1.0;
+                // On its first link a vehicle starts at the end (where trips begin).
+                const double frac = position[v] == 0 || params[link].travel_time <= 0
+                                        ? 1.0
+                                        : std::clamp((now - entered[v]) / params[link].travel_time, 0.0, 1.0);
                 const auto p = geodata::point_along(l.geometry, frac * l.length_m);
                 r.positions.push_back({v, now, link, p.x, p.y});
             }

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <queue>
 
@@ -48,7 +49,7 @@ struct Group {
 };
 
 void run_group(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
-               const Group& g, Workspace& ws, std::vector<Route>& routes) {
+               const Group& g, const std::vector<double>& min_s_per_m, Workspace& ws, std::vector<Route>& routes) {
     const std::size_t n = net.node_count();
     if (ws.dist.size() != n) {
         ws.dist.assign(n, std::numeric_limits<double>::infinity());
@@ -70,16 +71,29 @@ void run_group(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
         }
     }
 
-    // (distance, node): ties settle the lower node id first, so trees are reproducible.
+    // A group with a single destination runs A* toward it: straight-line distance times
+    // the smallest cost per metre of this hour never overestimates the time left (links
+    // are at least as long as the line between their nodes), so the path is still a
+    // fastest one. A tree for several destinations runs plain Dijkstra.
+    const bool single_target = targets_left == 1;
+    const geodata::Point goal =
+        net.node(net.link(geodata::LinkId(requests[g.requests.front()].to_link)).from).position;
+    auto h = [&](std::uint32_t v) {
+        if (!single_target) return 0.0;
+        const geodata::Point& p = net.node(geodata::NodeId(v)).position;
+        return std::hypot(p.x - goal.x, p.y - goal.y) * min_s_per_m[g.hour];
+    };
+    // (key, node): ties settle the lower node id first, so trees are reproducible.
     using Entry = std::pair<double, std::uint32_t>;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
     ws.dist[g.origin_node] = 0.0;
     ws.touched.push_back(g.origin_node);
-    heap.push({0.0, g.origin_node});
+    heap.push({h(g.origin_node), g.origin_node});
     while (!heap.empty() && targets_left > 0) {
-        const auto [d, v] = heap.top();
+        const auto [key, v] = heap.top();
         heap.pop();
-        if (d > ws.dist[v]) continue;
+        const double d = ws.dist[v];
+        if (key > d + h(v)) continue;  // stale entry
         if (ws.target_mark[v] == ws.stamp) {
             ws.target_mark[v] = 0;
             --targets_left;
@@ -91,7 +105,7 @@ void run_group(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
                 if (ws.dist[w] == std::numeric_limits<double>::infinity()) ws.touched.push_back(w);
                 ws.dist[w] = nd;
                 ws.pred_link[w] = lid.value;
-                heap.push({nd, w});
+                heap.push({nd + h(w), w});
             }
         }
     }
@@ -145,10 +159,19 @@ void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
         }
         groups.back().requests.push_back(order[i]);
     }
+    // Per hour, the smallest cost per metre of any link (the A* estimate's rate), shrunk
+    // by 1e-6 so float rounding of link costs cannot make the estimate exceed a true cost.
+    std::vector<double> min_s_per_m(hours_per_day, std::numeric_limits<double>::infinity());
+    for (std::size_t h = 0; h < hours_per_day; ++h) {
+        for (const auto& l : net.links())
+            if (l.length_m > 0.0)
+                min_s_per_m[h] = std::min(min_s_per_m[h], static_cast<double>(costs.at(h, l.id.value)) / l.length_m);
+        min_s_per_m[h] = std::isfinite(min_s_per_m[h]) ? std::max(0.0, min_s_per_m[h] * (1.0 - 1e-6)) : 0.0;
+    }
     tbb::enumerable_thread_specific<Workspace> workspaces;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups.size(), 16), [&](const auto& range) {
         Workspace& ws = workspaces.local();
-        for (std::size_t g = range.begin(); g != range.end(); ++g) run_group(net, costs, requests, groups[g], ws, routes);
+        for (std::size_t g = range.begin(); g != range.end(); ++g) run_group(net, costs, requests, groups[g], min_s_per_m, ws, routes);
     });
 }
 

@@ -16,7 +16,7 @@ namespace citytwin::sim {
 struct MobilityConfig {
     int iterations = 1;            ///< network loadings; ≥ 1
     double reroute_share = 0.2;    ///< share of car trips given the new best route between iterations
-    std::size_t gap_sample_trips = 20000;  ///< trips the relative gap is measured on (all when fewer)
+    std::size_t gap_sample_trips = 5000;   ///< trips the relative gap is measured on (all when fewer)
     LoadingConfig loading;
 };
 
