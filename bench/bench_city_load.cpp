@@ -60,10 +60,11 @@ double time_ogr2ogr(const citytwin::scenarios::Scenario& s, const std::string& c
         const std::string src = l.source.ends_with(".gz") ? "/vsigzip/" + l.source : l.source;
         const std::string layer = !l.layer.empty() ? l.layer : (osm ? osm_layer : "");
         const std::string where = !l.where.empty() ? l.where : (osm ? osm_where : "");
-        std::string cmd = "ogr2ogr -q -f GPKG " + std::string(first ? "" : "-update -append ") + quote(out.string()) +
-                          " " + quote(src) + " " + layer + " -t_srs " + crs + " -nln " +
-                          (layer.empty() ? "layer" : layer) + (osm ? " -oo CONFIG_FILE=" + osmconf : "");
-        if (!where.empty()) cmd += " -where " + quote(where == "" ? "" : where);
+        static int n = 0;  // distinct output layer per command (districts and buildings share an OSM layer)
+        std::string cmd = "ogr2ogr -q -f GPKG " + std::string(first ? "" : "-update ") + quote(out.string()) +
+                          " " + quote(src) + " " + layer + " -t_srs " + crs + " -nln l" + std::to_string(n++) +
+                          (osm ? " -oo CONFIG_FILE=" + osmconf : "");
+        if (!where.empty()) cmd += " -where \"" + where + "\"";  // filters use single quotes inside
         if (!l.crs.empty()) cmd += " -s_srs " + l.crs;
         return cmd + " 2>/dev/null";
     };
@@ -72,6 +73,9 @@ double time_ogr2ogr(const citytwin::scenarios::Scenario& s, const std::string& c
     if (s.city.roads) cmds.push_back(command(*s.city.roads, "lines", "highway IS NOT NULL", cmds.empty()));
     if (s.city.buildings)
         cmds.push_back(command(*s.city.buildings, "multipolygons", "building IS NOT NULL", cmds.empty()));
+    if (s.city.access_points)
+        cmds.push_back(command(*s.city.access_points, "points", "internet_access IN ('wlan', 'yes', 'wifi')", cmds.empty()));
+    if (s.city.districts) cmds.push_back(command(*s.city.districts, "multipolygons", "", cmds.empty()));
     const auto t0 = Clock::now();
     for (const auto& c : cmds)
         if (std::system(c.c_str()) != 0) throw std::runtime_error("ogr2ogr failed: " + c);
