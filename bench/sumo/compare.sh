@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Run SUMO (mesoscopic) and citytwin on the same network and the same trips, timed,
+# and print one comparison table. See bench/sumo/README.md.
+#
+#   bench/sumo/compare.sh grid-small            # one case
+#   bench/sumo/compare.sh all                   # grid-small grid-large liechtenstein
+#   bench/sumo/compare.sh liechtenstein --rebuild --threads 4
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+export SUMO_HOME="${SUMO_HOME:-/usr/share/sumo}"
+CITYTWIN="${CITYTWIN:-$REPO/build/app/citytwin}"
+DATA_DIR="${CITYTWIN_DATA_DIR:-$REPO/../shared/data}"
+WORK_ROOT="${WORK_ROOT:-/tmp/citytwin-sumo-bench}"
+THREADS="${THREADS:-2}"
+TRIPS_OVERRIDE="${TRIPS:-}"   # TRIPS=340000 compare.sh grid-small: another demand (work dir CASE-TRIPS)
+SEED=42
+END=108000            # simulated horizon for both: 30 h (citytwin's default end), trips depart in 0..24 h
+MESO_EDGELENGTH=98    # SUMO default --meso-edgelength
+# Trips are routed when inserted. 0 = on free-flow times (as citytwin's iteration 1);
+# SUMO's default 1 = on travel times measured in the last 180 s (--adaptive-routing).
+SUMO_ADAPTATION=0
+# SUMO's router for the trips (set per case below: the fastest one measured for static
+# weights); --adaptive-routing uses SUMO's default, dijkstra. $SUMO_ROUTER overrides.
+SUMO_ROUTER_ENV="${SUMO_ROUTER:-}"
+REBUILD=0
+RUN_SUMO=1
+RUN_CITYTWIN=1
+CASES=()
+
+usage() {
+    sed -n '2,7p' "$SELF" | sed 's/^# \{0,1\}//'
+    cat <<EOF
+
+Usage: $0 CASE... | all  [options]
+Cases: grid-small grid-large liechtenstein
+Options:
+  --work DIR        work directory root (default $WORK_ROOT; the case goes to DIR/CASE)
+  --rebuild         regenerate network and trips even if the work dir has them
+  --threads N       citytwin --threads (default $THREADS)
+  --no-sumo         prepare and run citytwin only (the table then shows the previous SUMO
+                    run on the same inputs, if the work dir has one: SUMO is deterministic)
+  --no-citytwin     prepare and run SUMO only
+  --adaptive-routing  SUMO routes each trip on current (measured) travel times when it departs
+                    (SUMO's default) instead of free-flow times
+Environment: CITYTWIN (binary, default build/app/citytwin), SUMO_HOME (default /usr/share/sumo),
+  CITYTWIN_DATA_DIR (where liechtenstein/*.osm.pbf is), WORK_ROOT, THREADS,
+  TRIPS (number of trips to generate instead of the case's; work dir becomes CASE-TRIPS),
+  SUMO_ROUTER (dijkstra, astar, CH, ...: instead of the per-case choice).
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        -h|--help) usage; exit 0 ;;
+        --work) WORK_ROOT="$2"; shift 2 ;;
+        --rebuild) REBUILD=1; shift ;;
+        --threads) THREADS="$2"; shift 2 ;;
+        --no-sumo) RUN_SUMO=0; shift ;;
+        --no-citytwin) RUN_CITYTWIN=0; shift ;;
+        --adaptive-routing) SUMO_ADAPTATION=1; shift ;;
+        all) CASES+=(grid-small grid-large liechtenstein); shift ;;
+        grid-small|grid-large|liechtenstein) CASES+=("$1"); shift ;;
+        *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+    esac
+done
+[[ ${#CASES[@]} -gt 0 ]] || { usage >&2; exit 2; }
+mkdir -p "$WORK_ROOT"
+WORK_ROOT="$(cd "$WORK_ROOT" && pwd)"
+if [[ $CITYTWIN == */* ]]; then
+    [[ $CITYTWIN == /* ]] || CITYTWIN="$PWD/$CITYTWIN"
+else
+    CITYTWIN="$(command -v "$CITYTWIN" || echo "$CITYTWIN")"
+fi
+
+die() { echo "compare.sh: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: $2"; }
+
+need sumo "apt-get install -y sumo sumo-tools"
+need netconvert "apt-get install -y sumo"
+need netgenerate "apt-get install -y sumo"
+need python3 "apt-get install -y python3"
+[[ -x /usr/bin/time ]] || die "/usr/bin/time not found: apt-get install -y time"
+[[ -f "$SUMO_HOME/tools/randomTrips.py" ]] || die "$SUMO_HOME/tools/randomTrips.py not found: apt-get install -y sumo-tools, or set SUMO_HOME"
+PY="python3 $HERE/sumobench.py"
+
+# --------------------------------------------------------------------------- cases
+# Every case: how to build raw.net.xml, how many trips, randomTrips weighting.
+case_config() {
+    case "$1" in
+        # grids: uniform over edges. No --validate: every edge of a grid is in its strongly
+        # connected set, so every trip is routable (duarouter would take minutes on 200 000)
+        # (randomTrips draws a few trips with from = to edge; they are dropped, hence 200 200)
+        grid-small)
+            TRIPS=20000
+            TRIP_OPTS=(--fringe-factor 1)
+            SUMO_ROUTER=astar   # on grids A* beats CH (grid-large: 31 s vs 61 s of routing)
+            ;;
+        grid-large)
+            TRIPS=200200
+            TRIP_OPTS=(--fringe-factor 1)
+            SUMO_ROUTER=astar
+            ;;
+        liechtenstein)
+            TRIPS=50000
+            # length-weighted origins/destinations; edges at the network border that are
+            # faster than 19 m/s (the main roads into CH/AT) get 5x weight: cross-border traffic
+            # --validate: duarouter drops trips SUMO could not route (none expected after the
+            # strongly-connected filter; kept as a guard for OSM turn restrictions)
+            TRIP_OPTS=(-l --fringe-factor 5 --fringe-threshold 19
+                       --validate --duarouter-routing-algorithm CH -r randomtrips.rou.xml)
+            SUMO_ROUTER=CH      # CH: 3 s of routing, A* 28 s, Dijkstra 33 s
+            ;;
+    esac
+    [[ -n $TRIPS_OVERRIDE ]] && TRIPS=$TRIPS_OVERRIDE
+    [[ -n $SUMO_ROUTER_ENV ]] && SUMO_ROUTER=$SUMO_ROUTER_ENV
+    [[ $SUMO_ADAPTATION != 0 && -z $SUMO_ROUTER_ENV ]] && SUMO_ROUTER=dijkstra
+    return 0
+}
+
+build_raw_net() {   # $1 case, writes raw.net.xml in cwd
+    case "$1" in
+        grid-small|grid-large)
+            local n=10; [[ $1 == grid-large ]] && n=40
+            # 1 lane per direction, 50 km/h, 200 m blocks, right-of-way junctions without
+            # traffic lights. U-turns stay allowed (no --no-turnarounds): citytwin's graph
+            # lets a route turn back at any node, and without them 11 % of the grid-small
+            # trips took a 400 m detour around a block in SUMO only.
+            netgenerate --grid --grid.number="$n" --grid.length=200 \
+                --default.lanenumber 1 --default.speed 13.89 \
+                --default-junction-type priority --tls.guess false \
+                --seed "$SEED" -o raw.net.xml >netgenerate.log 2>&1 || { cat netgenerate.log >&2; die "netgenerate failed"; }
+            ;;
+        liechtenstein)
+            local pbf="$DATA_DIR/liechtenstein/liechtenstein-2013-08-03.osm.pbf"
+            [[ -f $pbf ]] || die "$pbf not found (set CITYTWIN_DATA_DIR, or scripts/fetch-data.sh liechtenstein)"
+            # SUMO 1.15's netconvert reads OSM XML only, not PBF: convert with osmium first.
+            need osmium "apt-get install -y osmium-tool (netconvert cannot read .osm.pbf)"
+            osmium cat --overwrite -o liechtenstein.osm "$pbf"
+            # passenger roads only (the standard type map; highway=service/track/... do not
+            # allow passenger cars there), geometry nodes removed, ramps guessed, junction
+            # clusters joined, UTM projection
+            netconvert --osm-files liechtenstein.osm \
+                --type-files "$SUMO_HOME/data/typemap/osmNetconvert.typ.xml" \
+                --keep-edges.by-vclass passenger --remove-edges.isolated \
+                --geometry.remove --ramps.guess --junctions.join --roundabouts.guess \
+                --proj.utm --output.street-names --seed "$SEED" \
+                -o raw.net.xml >netconvert.log 2>&1 || { tail -20 netconvert.log >&2; die "netconvert failed"; }
+            ;;
+    esac
+}
+
+prepare_case() {    # $1 case, in cwd = work dir
+    local c=$1
+    rm -f tripinfo.xml sumo.log sumo.time citytwin.json citytwin.log citytwin.time results.gpkg summary.json
+    log "$c: network"
+    build_raw_net "$c"
+    # Keep the largest set of mutually reachable passenger edges: citytwin keeps the largest
+    # strongly connected component of its graph, so both then drive on the same edges.
+    $PY scc --net raw.net.xml --out keep-edges.txt
+    netconvert -s raw.net.xml --keep-edges.input-file keep-edges.txt -o scc.net.xml >netconvert-scc.log 2>&1 \
+        || { tail -20 netconvert-scc.log >&2; die "netconvert (scc) failed"; }
+    # Give every SUMO edge the length of the polyline citytwin gets (junction to junction):
+    # SUMO's own lane lengths stop at the junction shape and meso skips the junction.
+    local cur=scc.net.xml i rc
+    for i in 1 2 3; do
+        rc=0; $PY lengths --net "$cur" --out lengths.edg.xml || rc=$?
+        [[ $rc -eq 3 ]] && break
+        [[ $rc -eq 0 ]] || die "sumobench.py lengths failed"
+        netconvert -s "$cur" -e lengths.edg.xml -o "net$i.net.xml" >netconvert-lengths.log 2>&1 \
+            || { tail -20 netconvert-lengths.log >&2; die "netconvert (lengths) failed"; }
+        cur="net$i.net.xml"
+    done
+    cp "$cur" net.net.xml
+    rm -f net[0-9].net.xml
+    $PY export --net net.net.xml --dir .
+
+    log "$c: trips"
+    local rates
+    read -r -a rates <<<"$($PY rates --trips "$TRIPS")"
+    # hourly insertion rates of a weekday profile (two peaks) summing to $TRIPS
+    python3 "$SUMO_HOME/tools/randomTrips.py" -n net.net.xml --seed "$SEED" -b 0 -e 86400 \
+        --insertion-rate "${rates[@]}" "${TRIP_OPTS[@]}" --vclass passenger \
+        -o randomtrips.xml >randomtrips.log 2>&1 \
+        || { tail -20 randomtrips.log >&2; die "randomTrips.py failed"; }
+    $PY trips --net net.net.xml --input randomtrips.xml --rou trips.rou.xml --csv trips.csv
+    $PY scenario --dir . --case "$c" --end "$END"
+    stamp_of "$c" >prepared.ok
+}
+
+# prepared inputs are reused while the case, its trip options and the preparation code are unchanged
+stamp_of() {
+    echo "$1 $SEED $TRIPS ${TRIP_OPTS[*]} $( { cat "$HERE/sumobench.py"; declare -f build_raw_net prepare_case; } \
+        | sha256sum | cut -c1-16)"
+}
+
+citytwin_has_run() {
+    [[ -x $CITYTWIN ]] || { CT_REASON="no citytwin binary at $CITYTWIN (build it, or set CITYTWIN)"; return 1; }
+    if ! "$CITYTWIN" run --help >/dev/null 2>&1; then
+        CT_REASON="'citytwin run' is not available yet in $CITYTWIN (unknown subcommand)"
+        return 1
+    fi
+    return 0
+}
+
+run_case() {
+    local c=$1
+    case_config "$c"
+    local work="$WORK_ROOT/$c"
+    [[ -n $TRIPS_OVERRIDE ]] && work="$WORK_ROOT/$c-$TRIPS"
+    mkdir -p "$work"
+    cd "$work"
+    local stamp
+    stamp="$(stamp_of "$c")"
+    if [[ $REBUILD -eq 1 || ! -f prepared.ok || "$(cat prepared.ok)" != "$stamp" ]]; then
+        rm -f prepared.ok
+        prepare_case "$c"
+    else
+        log "$c: reusing network and trips in $work (--rebuild to regenerate)"
+    fi
+
+    # network check: citytwin's graph from network.geojson against the SUMO net
+    if [[ -x $CITYTWIN ]]; then
+        if "$CITYTWIN" -q info --city scenario_without_demand.yaml --json >citytwin-info.json 2>citytwin-info.log; then
+            $PY check --info citytwin-info.json --netinfo net-info.json || log "$c: WARNING: network counts differ (see above)"
+        else
+            log "$c: citytwin info failed: $(tail -3 citytwin-info.log)"
+        fi
+    fi
+
+    if [[ $RUN_SUMO -eq 1 ]]; then
+        log "$c: sumo --mesosim ($(grep -c '<trip ' trips.rou.xml) trips)"
+        rm -f tripinfo.xml
+        local rc=0
+        # no --end: SUMO would step an empty network up to it; it stops when the last
+        # vehicle has arrived (teleporting after 300 s ends any gridlock)
+        /usr/bin/time -v -o sumo.time sumo -n net.net.xml -r trips.rou.xml \
+            --mesosim true --meso-junction-control false --meso-overtaking false \
+            --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true \
+            --routing-algorithm "$SUMO_ROUTER" \
+            --device.rerouting.adaptation-interval "$SUMO_ADAPTATION" \
+            --begin 0 --time-to-teleport 300 --seed "$SEED" \
+            --no-step-log true --duration-log.statistics true \
+            --tripinfo-output tripinfo.xml >sumo.log 2>&1 || rc=$?
+        [[ $rc -eq 0 ]] || { tail -20 sumo.log >&2; die "sumo failed (exit $rc), see $work/sumo.log"; }
+    fi
+
+    local ct_flag=() CT_REASON="--no-citytwin"
+    if [[ $RUN_CITYTWIN -eq 1 ]] && citytwin_has_run; then
+        log "$c: citytwin run --threads $THREADS"
+        local rc=0
+        rm -f results.gpkg
+        /usr/bin/time -v -o citytwin.time "$CITYTWIN" run scenario.yaml --out results.gpkg --json --threads "$THREADS" \
+            >citytwin.json 2>citytwin.log || rc=$?
+        if [[ $rc -eq 0 ]]; then
+            ct_flag=(--citytwin-ran)
+        else
+            CT_REASON="citytwin run failed (exit $rc): $(tail -2 citytwin.log | tr '\n' ' ')"
+        fi
+    fi
+    [[ ${#ct_flag[@]} -eq 0 && $RUN_CITYTWIN -eq 1 ]] && echo "citytwin: NOT RUN: $CT_REASON" >&2
+    # with --no-sumo the previous SUMO run of the same inputs (if any) is reported
+    [[ $RUN_SUMO -eq 1 || -f tripinfo.xml ]] || log "$c: no SUMO results in $work"
+    $PY report --dir . --case "$c" "${ct_flag[@]}" --citytwin-reason="$CT_REASON"
+    echo
+}
+
+for c in "${CASES[@]}"; do
+    run_case "$c"
+done

@@ -1,0 +1,724 @@
+#!/usr/bin/env python3
+"""Helpers for bench/sumo/compare.sh: put one SUMO network and one trip set into the
+form citytwin reads, and compare the two simulators' results.
+
+Only the Python standard library and sumolib (from sumo-tools, found through
+$SUMO_HOME/tools) are used. Subcommands (see --help of each):
+
+  scc       keep list: the largest strongly connected set of passenger edges
+  lengths   edge-length patch so SUMO's edge lengths equal the exported polylines
+  export    network.geojson (one LineString per SUMO edge) + net-info.json
+  rates     hourly insertion rates (vehicles/h) for randomTrips.py --insertion-rate
+  trips     randomTrips output -> SUMO trips (integer departures, departPos at the edge end)
+            and trips.csv for citytwin
+  scenario  scenario.yaml and scenario_without_demand.yaml
+  check     citytwin `info --json` against the SUMO edge/junction counts
+  report    the comparison table
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.append(os.path.join(os.environ.get("SUMO_HOME", "/usr/share/sumo"), "tools"))
+import sumolib  # noqa: E402
+
+# netgenerate grids have no geo-reference: they are placed, unchanged in scale, at this
+# made-up offset in EPSG:32633 (a plausible UTM 33N position, ~55.5 N) so that any
+# reprojection code sees sane projected coordinates.
+GRID_EPSG = 32633
+GRID_FALSE_OFFSET = (500000.0, 6150000.0)
+
+# SUMO meso defaults (sumo 1.15): --meso-tauff 1.13 s; the default passenger car is
+# 5 m long with 2.5 m minGap. A queue of a free segment releases one vehicle every
+# tau_ff + lengthWithGap / speed seconds per lane (MESegment::tauWithVehLength).
+MESO_TAU_FF = 1.13
+VEH_LENGTH_WITH_GAP = 7.5
+
+CITYTWIN_CLASSES = {
+    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
+    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
+    "service", "road",
+}
+
+# Share of the day's car trips starting in each hour (typical weekday curve, two peaks).
+HOUR_PROFILE = [0.8, 0.5, 0.4, 0.4, 0.6, 1.5, 4.0, 7.5, 7.5, 5.5, 5.0, 5.2,
+                5.5, 5.5, 5.8, 6.5, 7.8, 8.0, 6.5, 4.5, 3.3, 2.6, 2.0, 1.4]
+
+SNAP = 0.01  # citytwin's default snap tolerance (m)
+
+
+def read_net(path):
+    return sumolib.net.readNet(path, withInternal=False, withConnections=True)
+
+
+def normal_edges(net):
+    return [e for e in net.getEdges() if e.getFunction() in ("", "normal")]
+
+
+# --------------------------------------------------------------------------- geometry
+
+def world_transform(net):
+    """(epsg, function net-xy -> world-xy). OSM nets: UTM of --proj.utm; grids: made up."""
+    proj = net._location.get("projParameter", "!")
+    ox, oy = net.getLocationOffset()
+    m = re.search(r"\+zone=(\d+)", proj)
+    if m and "+proj=utm" in proj:
+        epsg = (32700 if "+south" in proj else 32600) + int(m.group(1))
+        return epsg, (lambda x, y: (x - ox, y - oy)), False
+    if proj not in ("!", ""):
+        sys.exit("sumobench: the net's projection '%s' is not UTM; rebuild it with --proj.utm" % proj)
+    fx, fy = GRID_FALSE_OFFSET
+    return GRID_EPSG, (lambda x, y: (x - ox + fx, y - oy + fy)), True
+
+
+def edge_polyline(edge, to_world):
+    """The edge as citytwin will see it: exactly from its from-junction to its to-junction
+    (so both directions and all edges of a junction share that vertex), through the
+    edge's lane geometry in between (lanes lie right of the road axis, so the two edges of
+    a two-way street never overlap and a point on one is unambiguous), in mm."""
+    def w(p):
+        x, y = to_world(p[0], p[1])
+        return (round(x, 3), round(y, 3))
+    start = w(edge.getFromNode().getCoord())
+    end = w(edge.getToNode().getCoord())
+    inner = [w(p) for p in edge.getShape()]
+    pts = [start]
+    for p in inner:
+        if math.dist(p, pts[-1]) >= SNAP:
+            pts.append(p)
+    while len(pts) > 1 and math.dist(pts[-1], end) < SNAP:
+        pts.pop()
+    pts.append(end)
+    return pts
+
+
+def all_polylines(net, to_world):
+    """edge id -> polyline for every normal edge, cleaned so that citytwin's graph has
+    exactly one link per edge: an interior vertex that lies within 1 cm of a vertex of
+    another (or the same) polyline would make citytwin split the line there, so it is
+    dropped (this happens where a junction has no area and the lanes of consecutive
+    edges meet in one point beside the junction). Returns (polylines, dropped vertices)."""
+    lines = {e.getID(): edge_polyline(e, to_world) for e in normal_edges(net)}
+    cell = 2 * SNAP
+    dropped = 0
+    while True:
+        grid = {}
+        for eid, pts in lines.items():
+            for i, p in enumerate(pts):
+                grid.setdefault((math.floor(p[0] / cell), math.floor(p[1] / cell)), []).append((eid, i, p))
+        bad = set()
+        for eid, pts in lines.items():
+            for i in range(1, len(pts) - 1):
+                p = pts[i]
+                cx, cy = math.floor(p[0] / cell), math.floor(p[1] / cell)
+                for dx in (-1, 0, 1):
+                    for dy in (-1, 0, 1):
+                        for other, j, q in grid.get((cx + dx, cy + dy), ()):
+                            if (other != eid or abs(j - i) > 1) and math.dist(p, q) < 1.5 * SNAP:
+                                bad.add((eid, i))
+        if not bad:
+            return lines, dropped
+        for eid in {e for e, _ in bad}:
+            idx = {i for e, i in bad if e == eid}
+            lines[eid] = [p for i, p in enumerate(lines[eid]) if i not in idx]
+        dropped += len(bad)
+
+
+def polyline_length(pts):
+    return sum(math.dist(a, b) for a, b in zip(pts, pts[1:]))
+
+
+def point_at(pts, frac):
+    target = polyline_length(pts) * frac
+    for a, b in zip(pts, pts[1:]):
+        d = math.dist(a, b)
+        if target <= d and d > 0:
+            t = target / d
+            return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+        target -= d
+    return pts[-1]
+
+
+def seg_dist(p, a, b):
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    L2 = dx * dx + dy * dy
+    t = 0.0 if L2 == 0 else max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / L2))
+    return math.hypot(p[0] - ax - t * dx, p[1] - ay - t * dy)
+
+
+class SegmentGrid:
+    """Uniform grid over polyline segments: nearest polyline to a point."""
+
+    def __init__(self, polylines, cell=100.0):
+        self.cell = cell
+        self.lines = polylines
+        self.grid = {}
+        for key, pts in polylines.items():
+            for a, b in zip(pts, pts[1:]):
+                for cx in range(int(math.floor(min(a[0], b[0]) / cell)), int(math.floor(max(a[0], b[0]) / cell)) + 1):
+                    for cy in range(int(math.floor(min(a[1], b[1]) / cell)), int(math.floor(max(a[1], b[1]) / cell)) + 1):
+                        self.grid.setdefault((cx, cy), []).append((key, a, b))
+
+    def nearest_two(self, p):
+        """[(dist, key), (dist, key)] of the two nearest distinct polylines within 1 cell."""
+        cx, cy = int(math.floor(p[0] / self.cell)), int(math.floor(p[1] / self.cell))
+        best = {}
+        for i in (-1, 0, 1):
+            for j in (-1, 0, 1):
+                for key, a, b in self.grid.get((cx + i, cy + j), ()):
+                    d = seg_dist(p, a, b)
+                    if d < best.get(key, 1e300):
+                        best[key] = d
+        return sorted((d, k) for k, d in best.items())[:2]
+
+
+# --------------------------------------------------------------------------- scc
+
+def cmd_scc(a):
+    net = read_net(a.net)
+    edges = [e for e in normal_edges(net) if e.allows("passenger") and e.getFromNode() != e.getToNode()]
+    # OSM sometimes has the same road twice (two ways over the same nodes): SUMO then has two
+    # edges with one geometry, which citytwin cannot tell apart; keep the first id only
+    seen = {}
+    kept = []
+    for e in sorted(edges, key=lambda e: e.getID()):
+        shape = e.getShape()
+        key = (e.getFromNode().getID(), e.getToNode().getID())
+        if any(len(shape) == len(o) and all(math.dist(p, q) < 0.05 for p, q in zip(shape, o))
+               for o in seen.get(key, ())):
+            continue
+        seen.setdefault(key, []).append(shape)
+        kept.append(e)
+    duplicates = len(edges) - len(kept)
+    edges = kept
+    ids = {e.getID() for e in edges}
+    succ = {e.getID(): sorted({t.getID() for t in e.getAllowedOutgoing("passenger") if t.getID() in ids})
+            for e in edges}
+    # iterative Tarjan
+    index, low, on, stack, comps = {}, {}, set(), [], []
+    counter = 0
+    for root in sorted(ids):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on.add(v)
+            recurse = False
+            nbrs = succ[v]
+            while i < len(nbrs):
+                w = nbrs[i]
+                i += 1
+                if w not in index:
+                    work.append((v, i))
+                    work.append((w, 0))
+                    recurse = True
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            if recurse:
+                continue
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                comps.append(comp)
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+    best = max(comps, key=len) if comps else []
+    with open(a.out, "w") as f:
+        for e in sorted(best):
+            f.write(e + "\n")
+    print("scc: %d of %d normal edges kept (%d passenger edges, %d duplicates dropped, %d components)"
+          % (len(best), len(normal_edges(net)), len(edges), duplicates, len(comps)), file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- lengths
+
+def cmd_lengths(a):
+    net = read_net(a.net)
+    _, to_world, _ = world_transform(net)
+    worst = 0.0
+    changed = 0
+    lines, _ = all_polylines(net, to_world)
+    with open(a.out, "w") as f:
+        f.write("<edges>\n")
+        for e in sorted(normal_edges(net), key=lambda e: e.getID()):
+            L = max(0.1, polyline_length(lines[e.getID()]))
+            d = abs(L - e.getLength())
+            worst = max(worst, d)
+            if d > 0.005:
+                changed += 1
+            f.write('    <edge id="%s" length="%.2f"/>\n' % (sumolib.xml.quoteattr(e.getID())[1:-1], L))
+        f.write("</edges>\n")
+    print("lengths: %d edges differ from the polyline length (max %.2f m before the patch)"
+          % (changed, worst), file=sys.stderr)
+    # exit status 3 = nothing to patch any more
+    return 0 if worst > 0.02 else 3
+
+
+# --------------------------------------------------------------------------- export
+
+def meso_lanes(edge):
+    """Lanes SUMO meso gives capacity to: all but those allowing only pedestrians/bicycles
+    (sumo --meso-ignore-lanes-by-vclass, default pedestrian,bicycle)."""
+    n = sum(1 for l in edge.getLanes() if not l.getPermissions() <= {"pedestrian", "bicycle"})
+    return max(1, n)
+
+
+def road_class(edge_type):
+    for part in (edge_type or "").split("|"):
+        if part.startswith("highway."):
+            c = part[len("highway."):]
+            if c in CITYTWIN_CLASSES:
+                return c
+    return None
+
+
+def cmd_export(a):
+    net = read_net(a.net)
+    epsg, to_world, synthetic = world_transform(net)
+    edges = sorted(normal_edges(net), key=lambda e: e.getID())
+    features = []
+    polylines, dropped_vertices = all_polylines(net, to_world)
+    cap_sum, cap_len, cap_rng = {}, {}, {}
+    worst_len = 0.0
+    nodes = set()
+    for e in edges:
+        pts = polylines[e.getID()]
+        cls = road_class(e.getType()) or a.default_class
+        speed = e.getSpeed()
+        L = polyline_length(pts)
+        worst_len = max(worst_len, abs(L - e.getLength()))
+        nodes.add(e.getFromNode().getID())
+        nodes.add(e.getToNode().getID())
+        lanes = meso_lanes(e)
+        cap = 3600.0 / (MESO_TAU_FF + VEH_LENGTH_WITH_GAP / speed)
+        cap_sum[cls] = cap_sum.get(cls, 0.0) + cap * L * lanes
+        cap_len[cls] = cap_len.get(cls, 0.0) + L * lanes
+        cap_rng[cls] = (min(cap, cap_rng.get(cls, (cap, cap))[0]), max(cap, cap_rng.get(cls, (cap, cap))[1]))
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "name": e.getID(),
+                "highway": cls,
+                "maxspeed": "%.3f" % (speed * 3.6),
+                "lanes": str(lanes),
+                "oneway": "yes",
+            },
+            "geometry": {"type": "LineString", "coordinates": [list(p) for p in pts]},
+        })
+    geo = {
+        "type": "FeatureCollection",
+        "name": "sumo_edges",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::%d" % epsg}},
+        "features": features,
+    }
+    out = os.path.join(a.dir, "network.geojson")
+    with open(out + ".tmp", "w") as f:
+        json.dump(geo, f, separators=(",", ":"))
+    os.replace(out + ".tmp", out)
+
+    # Self-checks of the properties citytwin's graph building relies on.
+    # 1. no interior vertex of one edge coincides (1 cm) with any vertex of another edge
+    ends = {}
+    interior = {}
+    for eid, pts in polylines.items():
+        for p in (pts[0], pts[-1]):
+            ends.setdefault((round(p[0] / SNAP), round(p[1] / SNAP)), set()).add(eid)
+        for p in pts[1:-1]:
+            interior.setdefault((round(p[0] / SNAP), round(p[1] / SNAP)), set()).add(eid)
+    shared_interior = sum(1 for k, s in interior.items() if len(s) > 1 or k in ends)
+    # 2. junctions closer than 1 cm would be merged into one node
+    junction_keys = {}
+    for e in edges:
+        for n in (e.getFromNode(), e.getToNode()):
+            p = to_world(*n.getCoord())
+            junction_keys.setdefault((round(p[0] / SNAP), round(p[1] / SNAP)), set()).add(n.getID())
+    merged_junctions = sum(len(s) - 1 for s in junction_keys.values())
+    # 3. the midpoint of each edge (where trips start/end) is nearest to that edge
+    grid = SegmentGrid(polylines)
+    ambiguous = []
+    for eid, pts in polylines.items():
+        p = point_at(pts, 0.5)
+        near = grid.nearest_two(p)
+        if not near or near[0][1] != eid or (len(near) > 1 and near[1][0] - near[0][0] < 0.01):
+            ambiguous.append(eid)
+    info = {
+        "net": os.path.abspath(a.net),
+        "epsg": epsg,
+        "synthetic_crs": synthetic,
+        "edges": len(edges),
+        "junctions": len(nodes),
+        "junctions_in_net": len([n for n in net.getNodes() if n.getType() != "internal"]),
+        "km": sum(polyline_length(p) for p in polylines.values()) / 1000.0,
+        "max_length_mismatch_m": worst_len,
+        "shared_interior_vertices": shared_interior,
+        "dropped_shared_vertices": dropped_vertices,
+        "junctions_within_1cm": merged_junctions,
+        "ambiguous_midpoints": len(ambiguous),
+        "ambiguous_examples": ambiguous[:10],
+        # citytwin has one capacity per lane and class; SUMO's depends on each edge's speed:
+        # the class gets the lane-km weighted mean, min/max show what that averages over
+        "classes": {c: {"lane_km": cap_len[c] / 1000.0, "capacity_per_lane": round(cap_sum[c] / cap_len[c]),
+                        "sumo_capacity_min": round(cap_rng[c][0]), "sumo_capacity_max": round(cap_rng[c][1])}
+                    for c in sorted(cap_len)},
+    }
+    with open(os.path.join(a.dir, "net-info.json"), "w") as f:
+        json.dump(info, f, indent=1, sort_keys=True)
+    print("export: %d edges, %d junctions, %.1f km, EPSG:%d%s; max |polyline - SUMO length| %.3f m; "
+          "%d lane vertices dropped where edges touched; shared interior vertices left %d; "
+          "junctions within 1 cm %d; ambiguous midpoints %d"
+          % (info["edges"], info["junctions"], info["km"], epsg, " (made up)" if synthetic else "",
+             worst_len, dropped_vertices, shared_interior, merged_junctions, len(ambiguous)), file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- trips
+
+def cmd_rates(a):
+    total = sum(HOUR_PROFILE)
+    print(" ".join("%.3f" % (a.trips * w / total) for w in HOUR_PROFILE))
+
+
+def cmd_trips(a):
+    net = read_net(a.net)
+    _, to_world, _ = world_transform(net)
+    lines, _ = all_polylines(net, to_world)
+    mids = {}
+
+    def mid(eid):
+        if eid not in mids:
+            mids[eid] = point_at(lines[eid], 0.5)
+        return mids[eid]
+
+    trips = []
+    dropped_same = 0
+    for _, t in ET.iterparse(a.input):
+        if t.tag != "trip":
+            continue
+        frm, to = t.get("from"), t.get("to")
+        if frm == to:
+            dropped_same += 1
+        else:
+            trips.append((int(round(float(t.get("depart")))), t.get("id"), frm, to))
+        t.clear()
+    trips.sort(key=lambda r: (r[0], int(r[1]) if r[1].isdigit() else r[1]))
+    # ids are renumbered 0..n-1 in departure order in both files: citytwin numbers the
+    # rows of trips.csv the same way, so its per-trip output joins on the id
+    with open(a.rou, "w") as f:
+        f.write("<routes>\n")
+        # speedDev=0: every car drives at the speed limit, as in citytwin (SUMO's default
+        # passenger type draws a personal speed factor with sd 0.1).
+        f.write('    <vType id="car" vClass="passenger" length="5" minGap="2.5" speedDev="%s"/>\n' % a.speed_dev)
+        for i, (dep, tid, frm, to) in enumerate(trips):
+            # departPos at the end of the from-edge: citytwin starts a trip at the end of
+            # its origin link; arrivalPos defaults to the end of the to-edge in both.
+            pos = max(0.0, net.getEdge(frm).getLength() - 0.1)
+            f.write('    <trip id="%d" type="car" depart="%d" from="%s" to="%s" departPos="%.2f"/>\n'
+                    % (i, dep, frm, to, pos))
+        f.write("</routes>\n")
+    with open(a.csv, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "departure", "origin_x", "origin_y", "destination_x", "destination_y",
+                    "sumo_from", "sumo_to"])
+        for i, (dep, tid, frm, to) in enumerate(trips):
+            o, d = mid(frm), mid(to)
+            w.writerow([i, dep, "%.3f" % o[0], "%.3f" % o[1], "%.3f" % d[0], "%.3f" % d[1], frm, to])
+    print("trips: %d trips (%d with from = to dropped)" % (len(trips), dropped_same), file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- scenario
+
+def cmd_scenario(a):
+    with open(os.path.join(a.dir, "net-info.json")) as f:
+        info = json.load(f)
+    d = os.path.abspath(a.dir)
+    crs = "EPSG:%d" % info["epsg"]
+    defaults = "\n".join("    %s: {capacity_per_lane: %d}   # SUMO meso on these edges: %d..%d"
+                         % (c, v["capacity_per_lane"], v["sumo_capacity_min"], v["sumo_capacity_max"])
+                         for c, v in sorted(info["classes"].items()))
+    city = """city:
+  name: {case}
+  crs: {crs}{note}
+  roads:
+    source: {d}/network.geojson
+    class_field: highway
+    speed_field: maxspeed
+    lanes_field: lanes
+    oneway_field: oneway
+    name_field: name
+  road_defaults:          # veh/h per lane = 3600 / (meso tau_ff 1.13 s + 7.5 m / speed), lane-km weighted
+{defaults}
+""".format(case=a.case, crs=crs, d=d, defaults=defaults,
+           note="          # made-up placement of a netgenerate grid" if info["synthetic_crs"] else "")
+    head = "# Generated by bench/sumo/sumobench.py from %s\nname: sumo-compare-%s\nseed: 42\n" % (info["net"], a.case)
+    with open(os.path.join(d, "scenario_without_demand.yaml"), "w") as f:
+        f.write(head + city)
+    with open(os.path.join(d, "scenario.yaml"), "w") as f:
+        f.write(head + """time:
+  start: 0
+  end: {end}               # SUMO has no --end: it stops when the last car has arrived
+""".format(end=a.end) + city + """demand:
+  trips:
+    source: {d}/trips.csv
+    crs: {crs}
+mobility:
+  iterations: 1
+  stuck_time_s: 300        # = sumo --time-to-teleport (SUMO teleports, citytwin removes)
+""".format(d=d, crs=crs))
+
+
+# --------------------------------------------------------------------------- check
+
+def cmd_check(a):
+    with open(a.netinfo) as f:
+        info = json.load(f)
+    with open(a.info) as f:
+        ct = json.load(f)
+    roads = ct.get("roads") or {}
+    rows = [
+        ("directed links / SUMO edges", roads.get("links"), info["edges"]),
+        ("nodes / SUMO junctions", roads.get("nodes"), info["junctions"]),
+        ("km", round(roads.get("km", 0.0), 3), round(info["km"], 3)),
+        ("links dropped by citytwin (SCC)", roads.get("dropped_links"), 0),
+    ]
+    ok = True
+    print("network check (citytwin vs SUMO):")
+    for name, c, s in rows:
+        good = c == s if not isinstance(s, float) else abs((c or 0) - s) < 0.01
+        ok = ok and good
+        print("  %-34s %12s %12s  %s" % (name, c, s, "ok" if good else "DIFFERENT"))
+    return 0 if ok else 1
+
+
+# --------------------------------------------------------------------------- report
+
+def parse_time_v(path):
+    """/usr/bin/time -v output -> (wall s, peak RSS MiB, exit status)."""
+    wall = rss = status = None
+    if not path or not os.path.exists(path):
+        return wall, rss, status
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("Elapsed (wall clock) time"):
+                v = line.rsplit(": ", 1)[1].split(":")
+                wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(v)))
+            elif line.startswith("Maximum resident set size"):
+                rss = int(line.rsplit(": ", 1)[1]) / 1024.0
+            elif line.startswith("Exit status"):
+                status = int(line.rsplit(": ", 1)[1])
+    return wall, rss, status
+
+
+def parse_tripinfo(path):
+    """Per arrived trip: (tt, duration, departDelay, first-segment free-flow s, distance beyond
+    the from-edge m). SUMO meso reports departPos as the start of the segment the vehicle was
+    inserted in; the rest of the from-edge is driven in SUMO but not in citytwin."""
+    trips = {}
+    for _, el in ET.iterparse(path):
+        if el.tag == "tripinfo":
+            if float(el.get("arrival", "-1")) >= 0:
+                d = float(el.get("duration"))
+                dd = float(el.get("departDelay", "0"))
+                trips[el.get("id")] = (d + dd, d, dd, float(el.get("departPos", "0")), float(el.get("routeLength", "0")))
+            el.clear()
+    return trips
+
+
+def sumo_trip_stats(trips, net, rou_path):
+    from_edge = {}
+    for _, el in ET.iterparse(rou_path):
+        if el.tag == "trip":
+            from_edge[el.get("id")] = el.get("from")
+            el.clear()
+    per_trip = {}
+    for tid, (tt, d, dd, pos, rl) in trips.items():
+        e = net.getEdge(from_edge[tid])
+        rest = max(0.0, e.getLength() - pos)   # the departure segment
+        per_trip[tid] = {"tt": tt, "dur": d, "delay": dd, "seg_ff": rest / e.getSpeed(), "dist": rl - rest}
+    n = len(per_trip)
+    if not n:
+        return {"arrived": 0}, per_trip
+    mean = lambda k: sum(t[k] for t in per_trip.values()) / n  # noqa: E731
+    return {"arrived": n, "mean_tt": mean("tt"), "mean_duration": mean("dur"), "mean_depart_delay": mean("delay"),
+            "mean_first_segment_ff": mean("seg_ff"), "mean_km_after_from_edge": mean("dist") / 1000.0}, per_trip
+
+
+def citytwin_trips(gpkg):
+    """Per-trip rows of citytwin's results.gpkg (a GeoPackage is SQLite)."""
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % gpkg, uri=True)
+    try:
+        rows = con.execute("SELECT trip_id, status, travel_time_s, freeflow_time_s, distance_m FROM trips").fetchall()
+    finally:
+        con.close()
+    return {str(r[0]): {"status": r[1], "tt": r[2], "ff": r[3], "dist": r[4]} for r in rows}
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    v = sorted(values)
+    return v[min(len(v) - 1, int(q * (len(v) - 1) + 0.5))]
+
+
+def parse_sumo_log(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    text = open(path, errors="replace").read()
+    for key, pat in [("inserted", r"Inserted:\s*(\d+)"), ("teleports", r"Teleports:\s*(\d+)"),
+                     ("running", r"Running:\s*(\d+)"), ("waiting", r"Waiting:\s*(\d+)"),
+                     ("sim_seconds", r"Performance:\s*\n\s*Duration:\s*([\d.]+)s"),
+                     ("ended_at", r"Simulation ended at time:\s*([\d.]+)"),
+                     ("router_seconds", r"Router spent ([\d.]+)s answering")]:
+        m = re.search(pat, text)
+        if m:
+            out[key] = float(m.group(1))
+    out.setdefault("teleports", 0.0)
+    return out
+
+
+def fmt(v, spec="%.1f"):
+    return "-" if v is None else spec % v
+
+
+def cmd_report(a):
+    d = a.dir
+    with open(os.path.join(d, "net-info.json")) as f:
+        info = json.load(f)
+    net = read_net(os.path.join(d, "net.net.xml"))
+    ntrips = sum(1 for _ in open(os.path.join(d, "trips.csv"))) - 1
+    s_wall, s_rss, s_status = parse_time_v(os.path.join(d, "sumo.time"))
+    log = parse_sumo_log(os.path.join(d, "sumo.log"))
+    ti_path = os.path.join(d, "tripinfo.xml")
+    st, s_trips = sumo_trip_stats(parse_tripinfo(ti_path) if os.path.exists(ti_path) else {}, net,
+                                  os.path.join(d, "trips.rou.xml"))
+    c_wall = c_rss = None
+    ct, c_trips = {}, {}
+    if a.citytwin_ran:
+        c_wall, c_rss, _ = parse_time_v(os.path.join(d, "citytwin.time"))
+        try:
+            with open(os.path.join(d, "citytwin.json")) as f:
+                ct = json.load(f).get("mobility", {})
+        except (OSError, ValueError) as e:
+            print("report: cannot read citytwin.json: %s" % e, file=sys.stderr)
+        try:
+            c_trips = citytwin_trips(os.path.join(d, "results.gpkg"))
+        except Exception as e:  # noqa: BLE001 - diagnostics only
+            print("report: no per-trip table from results.gpkg: %s" % e, file=sys.stderr)
+    s_tt = st.get("mean_tt")
+    c_tt = ct.get("mean_travel_time_s")
+    ratio = s_wall / c_wall if s_wall and c_wall else None
+    rel = (c_tt - s_tt) / s_tt if s_tt and c_tt is not None else None
+    hdr = ("case", "trips", "SUMO wall s", "citytwin wall s", "speed-up", "SUMO mean tt s", "citytwin mean tt s",
+           "rel diff", "SUMO RSS MiB", "citytwin RSS MiB")
+    row = (a.case, str(ntrips), fmt(s_wall, "%.2f"), fmt(c_wall, "%.2f"), fmt(ratio, "%.2fx"), fmt(s_tt), fmt(c_tt),
+           fmt(rel * 100 if rel is not None else None, "%+.1f%%"), fmt(s_rss, "%.0f"), fmt(c_rss, "%.0f"))
+    widths = [max(len(h), len(r)) for h, r in zip(hdr, row)]
+    print(" | ".join(h.rjust(w) for h, w in zip(hdr, widths)))
+    print("-+-".join("-" * w for w in widths))
+    print(" | ".join(r.rjust(w) for r, w in zip(row, widths)))
+    print()
+    print("network: %d SUMO edges = directed links, %d junctions, %.1f km, EPSG:%d"
+          % (info["edges"], info["junctions"], info["km"], info["epsg"]))
+    if not os.path.exists(ti_path):
+        print("SUMO: no results in %s (not run)" % d)
+    else:
+        print("SUMO: %s of %d trips arrived, %d teleports, %s running / %s waiting at the end (t = %s s); "
+              "%s s of %s s wall in the simulation loop, of which %s s routing; exit %s"
+              % (st.get("arrived"), ntrips, log.get("teleports", 0), fmt(log.get("running"), "%.0f"),
+                 fmt(log.get("waiting"), "%.0f"), fmt(log.get("ended_at"), "%.0f"),
+                 fmt(log.get("sim_seconds"), "%.2f"), fmt(s_wall, "%.2f"), fmt(log.get("router_seconds"), "%.2f"),
+                 s_status))
+    if s_tt is not None:
+        print("SUMO tt = arrival - requested departure = duration %.1f s + departDelay %.1f s. It includes the "
+              "departure segment (free-flow %.1f s on average) that citytwin does not drive: without it %.1f s"
+              % (st["mean_duration"], st["mean_depart_delay"], st["mean_first_segment_ff"],
+                 s_tt - st["mean_first_segment_ff"]))
+    if a.citytwin_ran:
+        print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s); mean free-flow %.1f s "
+              "+ mean delay %s s"
+              % (ct.get("completed"), ct.get("car_trips"), ct.get("unroutable"), ct.get("stuck"), ct.get("en_route"),
+                 (c_tt or 0) - (ct.get("mean_delay_s") or 0), fmt(ct.get("mean_delay_s"))))
+    else:
+        print("citytwin: NOT RUN: %s" % a.citytwin_reason)
+    pair = {}
+    if c_trips and s_trips:
+        both = [k for k in s_trips if k in c_trips and c_trips[k]["status"] == "arrived"]
+        if both:
+            dtt = [c_trips[k]["tt"] - (s_trips[k]["tt"] - s_trips[k]["seg_ff"]) for k in both]
+            ddist = [c_trips[k]["dist"] - s_trips[k]["dist"] for k in both]
+            same = sum(1 for x in ddist if abs(x) < 1.0)
+            pair = {"trips": len(both), "same_length_share": same / len(both),
+                    "mean_dtt": sum(dtt) / len(both), "mean_abs_dtt": sum(abs(x) for x in dtt) / len(both),
+                    "p05_dtt": percentile(dtt, 0.05), "p95_dtt": percentile(dtt, 0.95),
+                    "mean_ddist": sum(ddist) / len(both)}
+            print("per trip (%d arrived in both; citytwin - SUMO without its departure segment): tt %+.1f s mean, "
+                  "%.1f s mean abs, 5%%..95%% %+.0f..%+.0f s; route length %+.0f m mean, same length (1 m) %.0f%%"
+                  % (len(both), pair["mean_dtt"], pair["mean_abs_dtt"], pair["p05_dtt"], pair["p95_dtt"],
+                     pair["mean_ddist"], 100 * pair["same_length_share"]))
+    summary = {"case": a.case, "trips": ntrips, "speedup": ratio, "rel_diff_tt": rel, "network": info,
+               "sumo": dict(wall_s=s_wall, peak_rss_mib=s_rss, **st, **log),
+               "citytwin": dict(wall_s=c_wall, peak_rss_mib=c_rss, **ct) if a.citytwin_ran else None,
+               "per_trip": pair}
+    with open(os.path.join(d, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1, sort_keys=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("scc")
+    s.add_argument("--net", required=True)
+    s.add_argument("--out", required=True)
+    s = sub.add_parser("lengths")
+    s.add_argument("--net", required=True)
+    s.add_argument("--out", required=True)
+    s = sub.add_parser("export")
+    s.add_argument("--net", required=True)
+    s.add_argument("--dir", required=True)
+    s.add_argument("--default-class", default="road")
+    s = sub.add_parser("rates")
+    s.add_argument("--trips", type=int, required=True)
+    s = sub.add_parser("trips")
+    s.add_argument("--net", required=True)
+    s.add_argument("--input", required=True)
+    s.add_argument("--rou", required=True)
+    s.add_argument("--csv", required=True)
+    s.add_argument("--speed-dev", default="0")
+    s = sub.add_parser("scenario")
+    s.add_argument("--dir", required=True)
+    s.add_argument("--case", required=True)
+    s.add_argument("--end", type=int, required=True)
+    s = sub.add_parser("check")
+    s.add_argument("--info", required=True)
+    s.add_argument("--netinfo", required=True)
+    s = sub.add_parser("report")
+    s.add_argument("--dir", required=True)
+    s.add_argument("--case", required=True)
+    s.add_argument("--citytwin-ran", action="store_true")
+    s.add_argument("--citytwin-reason", default="")
+    a = p.parse_args()
+    return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
+            "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report}[a.cmd](a) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
