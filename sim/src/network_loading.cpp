@@ -254,7 +254,11 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                         r.exit_travel_time[out_cell] += now - entered[v];
                         ++position[v];
                         entered[v] = now;
-                        ready_at[v] = now + params[to].travel_time;
+                        // A vehicle that crosses at the first step after it was due was never
+                        // held: it entered at its due time, so keep the fraction of a second
+                        // (free-flow trips then take ceil(Σ t) rather than Σ ceil(t)).
+                        const double entry = now - ready_at[v] < 1.0 ? ready_at[v] : static_cast<double>(now);
+                        ready_at[v] = entry + params[to].travel_time;
                         if (links[to].queue.empty()) links[to].front_ready = ready_at[v];
                         links[to].queue.push_back(v);
                         if (!listed[to]) {  // only this node (to's from-node) writes listed[to] now
