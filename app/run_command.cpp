@@ -9,14 +9,21 @@
 namespace citytwin::app {
 
 namespace {
+void print_mobility(const nlohmann::json& m);
+void print_wifi(const nlohmann::json& w);
+
 void print_text(const nlohmann::json& k) {
     fmt::print("scenario {} (seed {}, {} threads, {:.1f} s)\n", k["scenario"].get<std::string>(),
                k["run"]["seed"].get<std::uint64_t>(), k["run"]["threads"].get<int>(), k["run"]["seconds"].get<double>());
-    if (!k.contains("mobility")) {
-        fmt::print("  no demand in this scenario: nothing was simulated\n");
+    if (!k.contains("mobility") && !k.contains("wifi")) {
+        fmt::print("  no demand and no wifi in this scenario: nothing was simulated\n");
         return;
     }
-    const auto& m = k["mobility"];
+    if (k.contains("mobility")) print_mobility(k["mobility"]);
+    if (k.contains("wifi")) print_wifi(k["wifi"]);
+}
+
+void print_mobility(const nlohmann::json& m) {
     fmt::print("  trips                 {} ({} by car, {} other modes: counted, not loaded)\n",
                m["trips"].get<std::size_t>(), m["car_trips"].get<std::size_t>(), m["other_mode_trips"].get<std::size_t>());
     fmt::print("  completed             {}  (unroutable {}, stuck {}, en route at end {})\n",
@@ -28,6 +35,22 @@ void print_text(const nlohmann::json& k) {
     fmt::print("  congested links       {:.1f} % (v/c > 0.9 in the peak hour {}:00)\n",
                100 * m["congested_link_share"].get<double>(), m["peak_hour"].get<int>());
     fmt::print("  iterations            {} (relative gap {:.4f})\n", m["iterations"].get<int>(), m["relative_gap"].get<double>());
+}
+
+void print_wifi(const nlohmann::json& w) {
+    fmt::print("  wifi                  {} access points, model {}, threshold {:.0f} dBm\n", w["aps"].get<std::size_t>(),
+               w["model"].get<std::string>(), w["threshold_dbm"].get<double>());
+    fmt::print("  outdoor area covered  {:.1f} %   population covered {:.1f} %   mean SINR {:.1f} dB\n",
+               100 * w["area_covered_share"].get<double>(), 100 * w["population_covered_share"].get<double>(),
+               w["mean_sinr_db"].get<double>());
+    for (const auto& d : w["districts"]) {
+        if (d["aps"].get<std::size_t>() == 0 && d["area_covered_share"].get<double>() == 0.0 &&
+            d["population"].get<double>() == 0.0)
+            continue;  // empty grid squares (sea, outside the city)
+        fmt::print("    {:<20} area {:5.1f} %  population {:5.1f} %  APs {}\n", d["name"].get<std::string>(),
+                   100 * d["area_covered_share"].get<double>(), 100 * d["population_covered_share"].get<double>(),
+                   d["aps"].get<std::size_t>());
+    }
 }
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <citytwin/geodata/city_writer.hpp>
 #include <citytwin/geodata/dataset_writer.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <type_traits>
@@ -207,10 +208,14 @@ void DatasetWriter::add_table(const Table& table) {
         if (column_size(c) != table.rows)
             throw Error(impl_->path + ": table '" + table.name + "': column '" + c.name + "' has " +
                         std::to_string(column_size(c)) + " values for " + std::to_string(table.rows) + " rows");
-    const bool spatial = !table.points.empty();
+    const bool polygons = !table.polygons.empty();
+    const bool spatial = !table.points.empty() || polygons;
+    if ((polygons ? table.polygons.size() : table.points.size()) != (spatial ? table.rows : 0))
+        throw Error(impl_->path + ": table '" + table.name + "': geometries do not match the " +
+                    std::to_string(table.rows) + " rows");
     GdalErrorCapture cap;
-    OGRLayer* layer =
-        impl_->ds->CreateLayer(table.name.c_str(), spatial ? &impl_->srs : nullptr, spatial ? wkbPoint : wkbNone, nullptr);
+    OGRLayer* layer = impl_->ds->CreateLayer(table.name.c_str(), spatial ? &impl_->srs : nullptr,
+                                             polygons ? wkbMultiPolygon : spatial ? wkbPoint : wkbNone, nullptr);
     if (!layer) throw Error(impl_->path + ": cannot create table '" + table.name + "': " + cap.last_error());
     for (const auto& c : table.columns) {
         OGRFieldDefn defn(c.name.c_str(), field_type(c));
@@ -227,14 +232,17 @@ void DatasetWriter::add_table(const Table& table) {
                     using V = std::decay_t<decltype(values)>;
                     if constexpr (std::is_same_v<V, std::vector<std::int64_t>>)
                         f.SetField(idx, static_cast<GIntBig>(values[row]));
-                    else if constexpr (std::is_same_v<V, std::vector<double>>)
-                        f.SetField(idx, values[row]);
+                    else if constexpr (std::is_same_v<V, std::vector<double>>) {
+                        if (std::isnan(values[row])) f.SetFieldNull(idx);
+                        else f.SetField(idx, values[row]);
+                    }
                     else
                         f.SetField(idx, values[row].c_str());
                 },
                 table.columns[c].values);
         }
-        if (spatial) f.SetGeometryDirectly(new OGRPoint(table.points[row].x, table.points[row].y));
+        if (polygons) f.SetGeometryDirectly(detail::to_ogr(table.polygons[row]).release());
+        else if (spatial) f.SetGeometryDirectly(new OGRPoint(table.points[row].x, table.points[row].y));
     });
 }
 

@@ -3,13 +3,16 @@
 #include <citytwin/geodata/dataset_writer.hpp>
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/progress.hpp>
+#include <citytwin/geodata/raster_writer.hpp>
 #include <citytwin/sim/clock.hpp>
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 
@@ -65,6 +68,36 @@ private:
     std::unique_ptr<geodata::Progress> current_;
 };
 
+WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, std::uint64_t seed, bool progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const sim::wifi::CoverageConfig& cfg = *s.wifi;
+    WifiOutput out;
+    const sim::Grid grid = sim::Grid::covering(model.bounds, cfg.cell_size_m);
+    if (progress)
+        std::fprintf(stderr, "wifi: %zu access points, %d x %d cells of %.1f m, model %s\n", model.access_points->size(),
+                     grid.width, grid.height, cfg.cell_size_m, std::string(sim::wifi::to_string(cfg.propagation.model)).c_str());
+    const sim::HeightRaster heights = sim::build_height_raster(model, grid, cfg.use_terrain);
+    out.coverage = sim::wifi::compute_coverage(heights, *model.access_points, cfg);
+    // Residents as the synthetic demand places them (whole population, not the sample);
+    // without synthetic demand, the same rule with its defaults (home floor area / 40 m²).
+    sim::SyntheticDemandConfig people;
+    if (s.synthetic) {
+        people = *s.synthetic;
+        out.population_source = "synthetic demand";
+    } else {
+        out.population_source = "home floor area / 40 m2";
+    }
+    people.sample = 1.0;
+    const auto residents = sim::residents_per_building(model, people, seed);
+    out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (progress)
+        std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
+                     static_cast<unsigned long long>(out.coverage.ap_cells),
+                     static_cast<unsigned long long>(out.coverage.los_ap_cells), out.seconds);
+    return out;
+}
+
 }  // namespace
 
 RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -87,6 +120,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
         StageProgress progress(options.progress);
         out.mobility = sim::run_mobility(out.model, out.demand, scenario.mobility, out.seed, std::ref(progress));
     }
+    if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.seed, options.progress);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
@@ -119,6 +153,34 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"note", "only car trips are loaded on the roads; other modes are counted in other_mode_trips"},
         };
     }
+    if (run.wifi) {
+        const auto& k = run.wifi->kpis;
+        const auto& cfg = *run.scenario.wifi;
+        auto number_or_null = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+        nlohmann::json districts = nlohmann::json::array();
+        for (const auto& d : k.districts)
+            districts.push_back({{"id", d.id},
+                                 {"name", d.name},
+                                 {"area_covered_share", d.area_covered_share},
+                                 {"population", d.population},
+                                 {"population_covered_share", d.population_covered_share},
+                                 {"aps", d.aps},
+                                 {"people_per_ap", number_or_null(d.people_per_ap)}});
+        j["wifi"] = {
+            {"aps", k.aps},
+            {"model", sim::wifi::to_string(cfg.propagation.model)},
+            {"cell_size_m", cfg.cell_size_m},
+            {"threshold_dbm", cfg.threshold_dbm},
+            {"area_covered_share", k.area_covered_share},
+            {"population_covered_share", k.population_covered_share},
+            {"population", k.population},
+            {"population_source", run.wifi->population_source},
+            {"mean_sinr_db", k.mean_sinr_db},
+            {"ap_cells", run.wifi->coverage.ap_cells},
+            {"district_source", k.grid_districts ? "500 m grid" : "city districts"},
+            {"districts", districts},
+        };
+    }
     return j;
 }
 
@@ -145,7 +207,7 @@ geodata::Table link_flow_table(const RunOutput& run) {
                                         : lk.freeflow_speed_mps * 3.6);
             vc.push_back(L.entries[cell] / (lk.capacity_vph * run.scenario.mobility.loading.flow_capacity_factor));
         }
-    geodata::Table t{"link_flows", link.size(), {}, {}};
+    geodata::Table t{"link_flows", link.size(), {}, {}, {}};
     t.columns = {{"link_id", link}, {"hour", hour}, {"flow_veh", flow}, {"exits_veh", exits},
                  {"mean_travel_time_s", tt}, {"mean_speed_kmh", speed}, {"volume_capacity", vc}};
     return t;
@@ -185,7 +247,7 @@ geodata::Table trip_table(const RunOutput& run) {
         purpose[i] = std::string(sim::to_string(t.purpose));
         status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car));
     }
-    geodata::Table table{"trips", n, {}, {}};
+    geodata::Table table{"trips", n, {}, {}, {}};
     table.columns = {{"trip_id", id}, {"person", person}, {"purpose", purpose}, {"status", status},
                      {"departure_s", dep}, {"arrival_s", arr}, {"travel_time_s", tt}, {"freeflow_time_s", fft},
                      {"distance_m", dist}, {"route_links", links}, {"origin_link", olink}, {"destination_link", dlink}};
@@ -194,7 +256,7 @@ geodata::Table trip_table(const RunOutput& run) {
 
 geodata::Table position_table(const RunOutput& run) {
     const auto& pos = run.mobility->loading.positions;
-    geodata::Table t{"vehicle_positions", pos.size(), {}, {}};
+    geodata::Table t{"vehicle_positions", pos.size(), {}, {}, {}};
     std::vector<std::int64_t> trip, time, link;
     std::vector<std::string> clock;
     for (const auto& p : pos) {
@@ -221,7 +283,54 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std
     }
 }
 
+geodata::Table wifi_district_table(const sim::wifi::WifiKpis& k) {
+    const std::size_t n = k.districts.size();
+    std::vector<std::int64_t> id(n), aps(n);
+    std::vector<std::string> name(n);
+    std::vector<double> area(n), pop(n), pop_share(n), per_ap(n);
+    geodata::Table t{"wifi_districts", n, {}, {}, {}};
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& d = k.districts[i];
+        id[i] = d.id;
+        name[i] = d.name;
+        area[i] = d.area_covered_share;
+        pop[i] = d.population;
+        pop_share[i] = d.population_covered_share;
+        aps[i] = static_cast<std::int64_t>(d.aps);
+        per_ap[i] = d.people_per_ap;  // NaN (no AP) is written as null
+        t.polygons.push_back(d.area);
+    }
+    t.columns = {{"district_id", id}, {"name", name}, {"area_covered_share", area}, {"population", pop},
+                 {"population_covered_share", pop_share}, {"aps", aps}, {"people_per_ap", per_ap}};
+    return t;
+}
+
+void write_wifi_rasters(const RunOutput& run, const std::string& path) {
+    const auto& c = run.wifi->coverage;
+    const geodata::GridPlacement place{c.grid.width, c.grid.height, c.grid.origin_x, c.grid.origin_y, c.grid.cell_size};
+    const std::string crs = run.model.crs_wkt.empty() ? run.model.crs : run.model.crs_wkt;
+    const auto paths = wifi_raster_paths(path);
+    geodata::write_geotiff(paths[0], crs, place, std::span<const float>(c.rssi_dbm),
+                           {"best-server RSSI", "dBm", sim::wifi::no_signal});
+    geodata::write_geotiff(paths[1], crs, place, std::span<const std::uint32_t>(c.server),
+                           {"serving access point id (ap_id)", "", static_cast<double>(sim::wifi::no_server)});
+    geodata::write_geotiff(paths[2], crs, place, std::span<const float>(c.sinr_db),
+                           {"SINR of the best server", "dB", sim::wifi::no_signal});
+    // Servers: 0 is a value (no usable AP), so nodata is the largest count instead.
+    geodata::write_geotiff(paths[3], crs, place, std::span<const std::uint16_t>(c.servers),
+                           {"access points at or above the threshold", "", 65535.0});
+}
+
 }  // namespace
+
+std::vector<std::string> wifi_raster_paths(const std::string& out) {
+    std::filesystem::path stem(out);
+    stem.replace_extension();
+    std::vector<std::string> paths;
+    for (const char* suffix : {"-rssi.tif", "-server.tif", "-sinr.tif", "-servers.tif"})
+        paths.push_back(stem.string() + suffix);
+    return paths;
+}
 
 void write_results(const RunOutput& run, const std::string& path, const std::string& driver) {
     geodata::DatasetWriter writer(path, run.model.crs_wkt, driver);
@@ -232,7 +341,7 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
     writer.set_metadata("CITYTWIN_SEED", std::to_string(run.seed));
     std::vector<std::string> keys, values;
     flatten(kpis_json(run), "", keys, values);
-    geodata::Table kpis{"kpis", keys.size(), {{"key", keys}, {"value", values}}, {}};
+    geodata::Table kpis{"kpis", keys.size(), {{"key", keys}, {"value", values}}, {}, {}};
     writer.add_table(kpis);
     if (run.mobility) {
         writer.add_table(link_flow_table(run));
@@ -240,7 +349,13 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
         writer.add_table(position_table(run));
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
-        writer.add_table({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}});
+        writer.add_table({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});
+    }
+    if (run.wifi) {
+        writer.add_table(wifi_district_table(run.wifi->kpis));
+        // Rasters before the GeoPackage gets its name: its appearance means all is written.
+        // A connection string (PG:…) has no folder to put files in: no rasters then.
+        if (path.find(':') == std::string::npos) write_wifi_rasters(run, path);
     }
     writer.commit();
 }

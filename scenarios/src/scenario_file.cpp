@@ -238,6 +238,52 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
         throw Error(m.where() + "capacity factors must be > 0");
 }
 
+sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
+    m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
+                  "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
+                  "use_terrain"});
+    sim::wifi::CoverageConfig c;
+    auto& p = c.propagation;
+    if (auto model = m.text("model")) {
+        if (*model == "free_space") p.model = sim::wifi::PathLossModel::FreeSpace;
+        else if (*model == "log_distance") p.model = sim::wifi::PathLossModel::LogDistance;
+        else if (*model == "p1411") p.model = sim::wifi::PathLossModel::P1411;
+        else
+            throw Error(m.where("model") + "'" + m.path_of("model") + "': unknown model '" + *model +
+                        "' (known: free_space, log_distance, p1411)");
+    }
+    if (auto env = m.text("nlos_environment")) {
+        if (*env == "urban") p.nlos_environment = sim::wifi::NlosEnvironment::Urban;
+        else if (*env == "residential") p.nlos_environment = sim::wifi::NlosEnvironment::Residential;
+        else
+            throw Error(m.where("nlos_environment") + "'" + m.path_of("nlos_environment") + "': unknown environment '" +
+                        *env + "' (known: urban, residential)");
+    }
+    auto positive = [&](const char* key, double& out, double upper) {
+        read_number(m, key, out);
+        if (!(out > 0.0) || out > upper)
+            throw Error(m.where(key) + "'" + m.path_of(key) + "' must be > 0 and <= " + std::to_string(static_cast<long>(upper)));
+    };
+    positive("cell_size_m", c.cell_size_m, 1000.0);
+    positive("max_radius_m", c.max_radius_m, 100000.0);
+    read_number(m, "receiver_height_m", c.receiver_height_m);
+    if (c.receiver_height_m < 0.0)
+        throw Error(m.where("receiver_height_m") + "'" + m.path_of("receiver_height_m") + "' must be >= 0");
+    read_number(m, "threshold_dbm", c.threshold_dbm);
+    read_number(m, "noise_floor_dbm", c.noise_floor_dbm);
+    read_number(m, "entry_loss_db", p.entry_loss_db);
+    if (p.entry_loss_db < 0.0) throw Error(m.where("entry_loss_db") + "'" + m.path_of("entry_loss_db") + "' must be >= 0");
+    positive("log_distance_exponent", p.log_distance_exponent, 10.0);
+    read_number(m, "log_distance_reference_loss_db", p.log_distance_reference_loss_db);
+    if (m.has("use_terrain")) {
+        const auto t = m.text("use_terrain");
+        if (t == "true") c.use_terrain = true;
+        else if (t == "false") c.use_terrain = false;
+        else throw Error(m.where("use_terrain") + "'" + m.path_of("use_terrain") + "' must be true or false");
+    }
+    return c;
+}
+
 std::string file_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream ss;
@@ -249,7 +295,7 @@ std::string file_text(const std::string& path) {
 
 Scenario load_scenario(const std::string& path) {
     const YamlMap root(load_yaml_file(path), path, "");
-    root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility"});
+    root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility", "wifi"});
     Scenario s;
     s.path = path;
     read_text(root, "name", s.name);
@@ -279,6 +325,7 @@ Scenario load_scenario(const std::string& path) {
         if (!s.city.roads) throw Error(demand->where() + "'demand' needs 'city.roads' to drive on");
     }
     if (auto mob = root.map("mobility")) read_mobility(*mob, s.mobility);
+    if (auto wifi = root.map("wifi")) s.wifi = read_wifi(*wifi);
     // A sampled population drives on proportionally scaled capacities (MATSim convention)
     // unless the file sets the factors itself.
     if (s.synthetic && s.synthetic->sample < 1.0) {

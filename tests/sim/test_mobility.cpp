@@ -471,10 +471,12 @@ TEST(MonacoScenario, ResultGeoPackageHasAllTables) {
     testing::TempDir tmp;
     const fs::path out = tmp / "monaco.gpkg";
     scenarios::write_results(run, out.string());
-    // Nothing but the result is left beside it (no temporary folder or journal).
+    // Nothing but the result (and, as the scenario has `wifi:`, its coverage GeoTIFFs) is
+    // left beside it (no temporary folder or journal).
     std::set<std::string> files;
     for (const auto& e : fs::directory_iterator(tmp.path())) files.insert(e.path().filename().string());
-    EXPECT_EQ(files, (std::set<std::string>{"monaco.gpkg"}));
+    EXPECT_EQ(files, (std::set<std::string>{"monaco.gpkg", "monaco-rssi.tif", "monaco-server.tif", "monaco-sinr.tif",
+                                            "monaco-servers.tif"}));
 
     const geodata::SourceInfo info = geodata::describe_source(out.string());  // opened by GDAL
     EXPECT_EQ(info.driver, "GPKG");

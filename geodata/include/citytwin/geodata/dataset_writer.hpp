@@ -17,12 +17,14 @@ struct TableColumn {
     std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>> values;
 };
 
-/// Column-major table; every column has `rows` values. With `points`, rows are point features.
+/// Column-major table; every column has `rows` values. With `points` (or `polygons`),
+/// rows are point (multipolygon) features. NaN doubles are written as null.
 struct Table {
     std::string name;
     std::size_t rows = 0;
     std::vector<TableColumn> columns;
     std::vector<Point> points;   ///< empty: a non-spatial table (joinable by id in QGIS)
+    std::vector<MultiPolygon> polygons;   ///< instead of points: one multipolygon per row
 };
 
 class DatasetWriter {

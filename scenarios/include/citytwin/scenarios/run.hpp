@@ -4,6 +4,7 @@
 #include <citytwin/geodata/city_loader.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
 #include <citytwin/sim/mobility.hpp>
+#include <citytwin/sim/wifi_kpis.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -18,12 +19,21 @@ struct RunOptions {
     bool progress = true;                ///< progress on stderr
 };
 
+/// Wifi coverage of a run (scenario `wifi:` section).
+struct WifiOutput {
+    sim::wifi::Coverage coverage;
+    sim::wifi::WifiKpis kpis;
+    std::string population_source;   ///< how residents per building were obtained
+    double seconds = 0.0;
+};
+
 struct RunOutput {
     Scenario scenario;
     geodata::CityModel model;
     geodata::LoadReport report;
     sim::Demand demand;
     std::optional<sim::MobilityResult> mobility;
+    std::optional<WifiOutput> wifi;
     std::uint64_t seed = 1;
     int threads = 0;
     double seconds = 0.0;
@@ -34,7 +44,12 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options);
 /// {"mobility": {"trips": …, "car_trips": …}, "run": {…}}: keys documented in README "KPIs".
 nlohmann::json kpis_json(const RunOutput& run);
 
-/// Result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis, iterations.
+/// Result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis, iterations,
+/// wifi_districts; with wifi and a file path, also the coverage GeoTIFFs of
+/// wifi_raster_paths(path).
 void write_results(const RunOutput& run, const std::string& path, const std::string& driver = "GPKG");
+
+/// "<dir>/<stem>-rssi.tif", "-server.tif", "-sinr.tif", "-servers.tif" beside `out`.
+std::vector<std::string> wifi_raster_paths(const std::string& out);
 
 }  // namespace citytwin::scenarios

@@ -5,6 +5,7 @@
 #include <citytwin/geodata/od_table.hpp>
 #include <citytwin/sim/demand.hpp>
 #include <citytwin/sim/mobility.hpp>
+#include <citytwin/sim/wifi_coverage.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -23,6 +24,8 @@ struct Scenario {
     std::optional<sim::SyntheticDemandConfig> synthetic;
     std::optional<geodata::OdTableConfig> trip_table;
     sim::MobilityConfig mobility;
+    /// Wifi coverage settings; absent: no coverage computed.
+    std::optional<sim::wifi::CoverageConfig> wifi;
     std::string text;          ///< the file as written, recorded with results
 };
 

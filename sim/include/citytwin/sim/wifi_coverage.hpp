@@ -1,0 +1,48 @@
+#pragma once
+// Wifi coverage over the study area: for every grid cell, the received power from each
+// access point within reach, the best server, SINR against co-channel interference and
+// the number of usable servers. Memory is a few rasters of the study area, never
+// APs × area: each cell is finished before the next one starts.
+#include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/height_raster.hpp>
+#include <citytwin/sim/wifi_propagation.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace citytwin::sim::wifi {
+
+/// The scenario's `wifi:` section (scenarios/README.md).
+struct CoverageConfig {
+    PropagationConfig propagation;
+    double cell_size_m = 5.0;
+    double max_radius_m = 300.0;        ///< APs farther than this from a cell are ignored there
+    double receiver_height_m = 1.5;     ///< above ground, outdoors and indoors (ground floor)
+    double threshold_dbm = -75.0;       ///< "covered" and "usable server" level
+    double noise_floor_dbm = -95.0;
+    bool use_terrain = true;            ///< ground from the city's terrain raster when it has one
+};
+
+inline constexpr float no_signal = -9999.0f;          ///< rssi/sinr where no AP is within reach
+inline constexpr std::uint32_t no_server = UINT32_MAX;
+
+struct Coverage {
+    Grid grid;
+    std::vector<float> rssi_dbm;             ///< best-server received power
+    std::vector<std::uint32_t> server;       ///< AP id of the best server (ties: lowest id)
+    std::vector<float> sinr_db;              ///< best server over noise + co-channel interference
+    std::vector<std::uint16_t> servers;      ///< APs received at >= threshold
+    std::uint64_t ap_cells = 0;              ///< (AP, cell) pairs evaluated (within max radius)
+    std::uint64_t los_ap_cells = 0;          ///< of which with line of sight (P.1411 only)
+};
+
+/// Received power of every AP at every cell of `heights.grid`. Parallel over fixed row
+/// tiles (each cell written by one task; its APs visited in ascending id), so the
+/// rasters are bit-identical for any thread count.
+Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
+                          const CoverageConfig& config);
+
+/// Whether two APs interfere: same channel number in the same band (frequencies within 1 GHz).
+bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b);
+
+}  // namespace citytwin::sim::wifi

@@ -1,0 +1,47 @@
+#pragma once
+// Coverage KPIs for planners: covered area and population, mean SINR, and the same per
+// district (the equity table: which districts are left out).
+#include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/wifi_coverage.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace citytwin::sim::wifi {
+
+struct DistrictCoverage {
+    std::uint32_t id = 0;
+    std::string name;
+    geodata::MultiPolygon area;
+    std::size_t outdoor_cells = 0, covered_outdoor_cells = 0;
+    double area_covered_share = 0.0;        ///< covered outdoor cells / outdoor cells (0 when none)
+    double population = 0.0;                ///< residents of the buildings whose centroid is inside
+    double population_covered = 0.0;
+    double population_covered_share = 0.0; ///< 0 when nobody lives there
+    std::size_t aps = 0;                    ///< APs standing in the district
+    double people_per_ap = 0.0;             ///< NaN when the district has no AP
+};
+
+/// The figures of `citytwin run --json` under "wifi.*" (README "Wifi coverage").
+struct WifiKpis {
+    std::size_t aps = 0;
+    std::size_t outdoor_cells = 0, covered_outdoor_cells = 0;
+    double area_covered_share = 0.0;        ///< outdoor cells >= threshold / outdoor cells
+    double population = 0.0, population_covered = 0.0;
+    double population_covered_share = 0.0;  ///< residents of buildings whose centroid cell is >= threshold
+    double mean_sinr_db = 0.0;              ///< over covered outdoor cells (0 when none)
+    bool grid_districts = false;            ///< districts are a square grid (the city has none)
+    std::vector<DistrictCoverage> districts;
+};
+
+/// Square districts of `size_m` over `area` (for cities without a district layer),
+/// named "grid r<row> c<col>" from the north-west corner.
+std::vector<geodata::District> grid_districts(const geodata::Box& area, double size_m);
+
+/// KPIs of a coverage. residents[b] = residents of building b (ids as in the model).
+/// Uses the city's districts, or a 500 m grid over the coverage grid when it has none.
+WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
+                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config);
+
+}  // namespace citytwin::sim::wifi

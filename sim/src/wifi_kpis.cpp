@@ -1,0 +1,108 @@
+#include <citytwin/sim/wifi_kpis.hpp>
+
+#include <cmath>
+#include <limits>
+
+namespace citytwin::sim::wifi {
+
+namespace {
+constexpr std::uint32_t no_district = UINT32_MAX;
+constexpr double grid_district_size_m = 500.0;
+}  // namespace
+
+std::vector<geodata::District> grid_districts(const geodata::Box& area, double size_m) {
+    std::vector<geodata::District> out;
+    if (area.empty()) return out;
+    const int cols = std::max(1, static_cast<int>(std::ceil((area.max.x - area.min.x) / size_m)));
+    const int rows = std::max(1, static_cast<int>(std::ceil((area.max.y - area.min.y) / size_m)));
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) {
+            geodata::District d;
+            d.id = geodata::DistrictId(static_cast<std::uint32_t>(out.size()));
+            d.name = "grid r" + std::to_string(r) + " c" + std::to_string(c);
+            const double x0 = area.min.x + c * size_m, y1 = area.max.y - r * size_m;
+            const double x1 = x0 + size_m, y0 = y1 - size_m;
+            d.area = {geodata::Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}};
+            out.push_back(std::move(d));
+        }
+    return out;
+}
+
+WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
+                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config) {
+    const Grid& g = coverage.grid;
+    WifiKpis k;
+    k.aps = model.access_points->size();
+    std::vector<geodata::District> districts = *model.districts;
+    if (districts.empty()) {
+        const geodata::Box area{{g.origin_x, g.origin_y - g.height * g.cell_size},
+                                {g.origin_x + g.width * g.cell_size, g.origin_y}};
+        districts = grid_districts(area, grid_district_size_m);
+        k.grid_districts = true;
+    }
+    // District of every cell centre (lowest id where districts overlap).
+    std::vector<std::uint32_t> district_of(g.cells(), no_district);
+    for (std::size_t d = 0; d < districts.size(); ++d)
+        for_each_cell_inside(g, districts[d].area, [&](int col, int row) {
+            auto& slot = district_of[g.index(col, row)];
+            if (slot == no_district) slot = static_cast<std::uint32_t>(d);
+        });
+    k.districts.resize(districts.size());
+    for (std::size_t d = 0; d < districts.size(); ++d) {
+        k.districts[d].id = districts[d].id.value;
+        k.districts[d].name = districts[d].name;
+        k.districts[d].area = districts[d].area;
+    }
+    auto covered = [&](std::size_t i) { return coverage.rssi_dbm[i] != no_signal && coverage.rssi_dbm[i] >= config.threshold_dbm; };
+
+    // Outdoor area and SINR: serial, in cell order, so the sums are the same every run.
+    double sinr_sum = 0.0;
+    for (std::size_t i = 0; i < g.cells(); ++i) {
+        if (heights.indoor(i)) continue;
+        const bool c = covered(i);
+        ++k.outdoor_cells;
+        if (c) {
+            ++k.covered_outdoor_cells;
+            sinr_sum += coverage.sinr_db[i];
+        }
+        if (district_of[i] != no_district) {
+            auto& dc = k.districts[district_of[i]];
+            ++dc.outdoor_cells;
+            if (c) ++dc.covered_outdoor_cells;
+        }
+    }
+    // Population: a building counts as covered when the cell of its centroid is.
+    const auto& buildings = *model.buildings;
+    for (std::size_t b = 0; b < buildings.size() && b < residents.size(); ++b) {
+        const auto cell = g.cell_of(buildings[b].centroid);
+        if (!cell) continue;
+        const std::size_t i = g.index(cell->col, cell->row);
+        const double people = residents[b];
+        const bool c = covered(i);
+        k.population += people;
+        if (c) k.population_covered += people;
+        if (district_of[i] != no_district) {
+            auto& dc = k.districts[district_of[i]];
+            dc.population += people;
+            if (c) dc.population_covered += people;
+        }
+    }
+    for (const auto& ap : *model.access_points)
+        if (const auto cell = g.cell_of(ap.position)) {
+            const std::uint32_t d = district_of[g.index(cell->col, cell->row)];
+            if (d != no_district) ++k.districts[d].aps;
+        }
+
+    auto share = [](double part, double whole) { return whole > 0 ? part / whole : 0.0; };
+    k.area_covered_share = share(static_cast<double>(k.covered_outdoor_cells), static_cast<double>(k.outdoor_cells));
+    k.population_covered_share = share(k.population_covered, k.population);
+    k.mean_sinr_db = k.covered_outdoor_cells ? sinr_sum / static_cast<double>(k.covered_outdoor_cells) : 0.0;
+    for (auto& dc : k.districts) {
+        dc.area_covered_share = share(static_cast<double>(dc.covered_outdoor_cells), static_cast<double>(dc.outdoor_cells));
+        dc.population_covered_share = share(dc.population_covered, dc.population);
+        dc.people_per_ap = dc.aps ? dc.population / static_cast<double>(dc.aps) : std::numeric_limits<double>::quiet_NaN();
+    }
+    return k;
+}
+
+}  // namespace citytwin::sim::wifi

@@ -1,0 +1,295 @@
+// Obstruction, georeferencing, interference and determinism of the coverage rasters on
+// small hand-made towns where the answer is known.
+#include <citytwin/sim/height_raster.hpp>
+#include <citytwin/sim/wifi_coverage.hpp>
+#include <citytwin/sim/wifi_kpis.hpp>
+
+#include <gtest/gtest.h>
+
+#include <tbb/global_control.h>
+
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace citytwin::sim {
+namespace {
+
+using geodata::AccessPoint;
+using geodata::AccessPointId;
+using geodata::Box;
+using geodata::Building;
+using geodata::BuildingId;
+using geodata::CityModel;
+using geodata::Point;
+
+Building box_building(std::uint32_t id, double x0, double y0, double x1, double y1, double height) {
+    Building b;
+    b.id = BuildingId(id);
+    b.footprint = {geodata::Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}};
+    b.height_m = height;
+    b.levels = height / 3.0;
+    b.use = geodata::BuildingUse::Residential;
+    b.footprint_area_m2 = (x1 - x0) * (y1 - y0);
+    b.floor_area_m2 = b.footprint_area_m2 * b.levels;
+    b.centroid = {(x0 + x1) / 2, (y0 + y1) / 2};
+    return b;
+}
+
+AccessPoint ap_at(std::uint32_t id, Point p, int channel, double height = 4.0) {
+    AccessPoint a;
+    a.id = AccessPointId(id);
+    a.position = p;
+    a.channel = channel;
+    a.height_m = height;
+    return a;
+}
+
+CityModel town(std::vector<Building> buildings, std::vector<AccessPoint> aps, Box bounds) {
+    CityModel m;
+    m.crs = "EPSG:32632";
+    m.bounds = bounds;
+    m.buildings = std::make_shared<std::vector<Building>>(std::move(buildings));
+    m.access_points = std::make_shared<std::vector<AccessPoint>>(std::move(aps));
+    return m;
+}
+
+const Box field{{0, 0}, {200, 100}};
+
+// ---------------------------------------------------------------- grid and raster
+
+TEST(Grid, CoveringSnapsToCellMultiples) {
+    const Grid g = Grid::covering({{1000.3, 2000.7}, {1100.0, 2100.0}}, 5.0);
+    EXPECT_DOUBLE_EQ(g.origin_x, 1000.0);
+    EXPECT_DOUBLE_EQ(g.origin_y, 2100.0);
+    EXPECT_EQ(g.width, 20);
+    EXPECT_EQ(g.height, 20);  // 2100 − 2000.7 = 99.3 m → 20 rows of 5 m
+}
+
+TEST(Grid, CellContainingAKnownCoordinate) {
+    const Grid g = Grid::covering({{1000.0, 2000.0}, {1100.0, 2100.0}}, 5.0);
+    const auto c = g.cell_of({1012.5, 2087.5});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->col, 2);   // 12.5 m east of the west edge
+    EXPECT_EQ(c->row, 2);   // 12.5 m south of the north edge
+    EXPECT_EQ(g.centre(2, 2), (Point{1012.5, 2087.5}));
+    // The west and north edges of a cell belong to it.
+    EXPECT_EQ(g.cell_of({1005.0, 2095.0})->col, 1);
+    EXPECT_EQ(g.cell_of({1005.0, 2095.0})->row, 1);
+    EXPECT_EQ(g.cell_of({1099.99, 2000.01})->col, 19);
+    EXPECT_EQ(g.cell_of({1099.99, 2000.01})->row, 19);
+    EXPECT_FALSE(g.cell_of({999.9, 2050.0}));
+    EXPECT_FALSE(g.cell_of({1050.0, 2100.1}));
+    EXPECT_FALSE(g.cell_of({1100.0, 2050.0}));
+}
+
+TEST(HeightRaster, FootprintCellsByCentre) {
+    // A 10 × 10 m box on a 1 m grid covers exactly the 100 cells whose centres are inside.
+    const CityModel m = town({box_building(0, 10, 10, 20, 20, 12.0)}, {}, field);
+    const HeightRaster r = build_height_raster(m, Grid::covering(field, 1.0), false);
+    std::size_t inside = 0;
+    for (std::size_t i = 0; i < r.grid.cells(); ++i)
+        if (r.indoor(i)) {
+            ++inside;
+            EXPECT_EQ(r.building[i], 12.0f);
+            EXPECT_EQ(r.building_id[i], 0u);
+        }
+    EXPECT_EQ(inside, 100u);
+    const auto c = r.grid.cell_of({15.0, 15.0});
+    EXPECT_TRUE(r.indoor(r.grid.index(c->col, c->row)));
+    const auto out = r.grid.cell_of({25.0, 15.0});
+    EXPECT_FALSE(r.indoor(r.grid.index(out->col, out->row)));
+}
+
+TEST(HeightRaster, HolesAreOpenAndOverlapsKeepTheHighest) {
+    Building courtyard = box_building(0, 10, 10, 30, 30, 9.0);
+    courtyard.footprint[0].holes.push_back({{15, 15}, {25, 15}, {25, 25}, {15, 25}, {15, 15}});
+    const CityModel m = town({courtyard, box_building(1, 28, 10, 40, 20, 20.0)}, {}, field);
+    const HeightRaster r = build_height_raster(m, Grid::covering(field, 1.0), false);
+    auto at = [&](double x, double y) { const auto c = r.grid.cell_of({x, y}); return r.grid.index(c->col, c->row); };
+    EXPECT_FALSE(r.indoor(at(20, 20)));          // in the courtyard
+    EXPECT_EQ(r.building[at(12, 20)], 9.0f);
+    EXPECT_EQ(r.building[at(29, 15)], 20.0f);    // overlap: highest height
+    EXPECT_EQ(r.building_id[at(29, 15)], 0u);    // … and lowest id
+}
+
+// ---------------------------------------------------------------- line of sight
+
+TEST(LineOfSight, BoxBetweenBlocksAndMovingItAwayRestores) {
+    const Point ap{10, 50}, rx{110, 50};
+    const Grid g = Grid::covering(field, 1.0);
+    const HeightRaster empty = build_height_raster(town({}, {}, field), g, false);
+    EXPECT_TRUE(line_of_sight(empty, ap, 4.0, rx, 1.5));
+
+    const HeightRaster between = build_height_raster(town({box_building(0, 50, 40, 60, 60, 10.0)}, {}, field), g, false);
+    EXPECT_FALSE(line_of_sight(between, ap, 4.0, rx, 1.5));
+    EXPECT_FALSE(line_of_sight(between, rx, 1.5, ap, 4.0));  // symmetric
+
+    const HeightRaster aside = build_height_raster(town({box_building(0, 50, 75, 60, 95, 10.0)}, {}, field), g, false);
+    EXPECT_TRUE(line_of_sight(aside, ap, 4.0, rx, 1.5));
+
+    // A wall from 40 % to 50 % of the way: the line is at 4 − 2.5·0.4 = 3.0 m … 2.75 m there.
+    const HeightRaster low = build_height_raster(town({box_building(0, 50, 40, 60, 60, 2.0)}, {}, field), g, false);
+    EXPECT_TRUE(line_of_sight(low, ap, 4.0, rx, 1.5));
+    const HeightRaster wall = build_height_raster(town({box_building(0, 50, 40, 60, 60, 2.8)}, {}, field), g, false);
+    EXPECT_FALSE(line_of_sight(wall, ap, 4.0, rx, 1.5));
+}
+
+TEST(LineOfSight, DiagonalLinesAreBlockedToo) {
+    const Grid g = Grid::covering(field, 1.0);
+    const HeightRaster r = build_height_raster(town({box_building(0, 45, 45, 55, 55, 10.0)}, {}, field), g, false);
+    EXPECT_FALSE(line_of_sight(r, {10, 10}, 4.0, {90, 90}, 1.5));
+    EXPECT_TRUE(line_of_sight(r, {10, 90}, 4.0, {30, 70}, 1.5));
+}
+
+TEST(LineOfSight, OwnBuildingDoesNotBlockAnIndoorReceiver) {
+    const Grid g = Grid::covering(field, 1.0);
+    const HeightRaster r = build_height_raster(town({box_building(0, 80, 40, 120, 60, 15.0)}, {}, field), g, false);
+    const auto c = g.cell_of({110, 50});
+    EXPECT_TRUE(r.indoor(g.index(c->col, c->row)));
+    EXPECT_TRUE(line_of_sight(r, {10, 50}, 4.0, {110, 50}, 1.5));   // only its own walls in the way
+    EXPECT_FALSE(line_of_sight(r, {10, 50}, 4.0, {150, 50}, 1.5));  // through the building to behind it
+}
+
+// ---------------------------------------------------------------- coverage
+
+wifi::CoverageConfig free_space(double cell = 1.0) {
+    wifi::CoverageConfig c;
+    c.propagation.model = wifi::PathLossModel::FreeSpace;
+    c.cell_size_m = cell;
+    c.use_terrain = false;
+    return c;
+}
+
+TEST(Coverage, RssiIsPowerMinusPathLossAtTheCellCentre) {
+    const CityModel m = town({}, {ap_at(0, {10.5, 50.5}, 6, 1.5)}, field);  // antenna at receiver height
+    const auto cfg = free_space();
+    const HeightRaster h = build_height_raster(m, Grid::covering(field, 1.0), false);
+    const auto cov = wifi::compute_coverage(h, *m.access_points, cfg);
+    const auto c = h.grid.cell_of({110.5, 50.5});
+    const std::size_t i = h.grid.index(c->col, c->row);
+    EXPECT_NEAR(cov.rssi_dbm[i], 20.0 - wifi::free_space_loss_db(100.0, 2400.0), 1e-4);
+    EXPECT_EQ(cov.server[i], 0u);
+    EXPECT_NEAR(cov.sinr_db[i], cov.rssi_dbm[i] + 95.0, 1e-4);  // noise only
+    // Beyond the 300 m radius nothing is heard; the field is 200 m wide so all cells are.
+    EXPECT_EQ(cov.ap_cells, h.grid.cells());
+}
+
+TEST(Coverage, BuildingTurnsLosIntoNlosInP1411) {
+    wifi::CoverageConfig cfg;
+    cfg.cell_size_m = 1.0;
+    cfg.use_terrain = false;
+    const CityModel open = town({}, {ap_at(0, {10.5, 50.5}, 6)}, field);
+    const CityModel blocked = town({box_building(0, 50, 40, 60, 60, 10.0)}, {ap_at(0, {10.5, 50.5}, 6)}, field);
+    const Grid g = Grid::covering(field, 1.0);
+    const auto a = wifi::compute_coverage(build_height_raster(open, g, false), *open.access_points, cfg);
+    const auto b = wifi::compute_coverage(build_height_raster(blocked, g, false), *blocked.access_points, cfg);
+    const auto c = g.cell_of({110.5, 50.5});
+    const std::size_t i = g.index(c->col, c->row);
+    const double d = std::sqrt(100.0 * 100.0 + 2.5 * 2.5);
+    EXPECT_NEAR(a.rssi_dbm[i], 20.0 - wifi::p1411_loss_db(d, 2.4, wifi::p1411_los), 1e-4);
+    EXPECT_NEAR(b.rssi_dbm[i], 20.0 - wifi::p1411_loss_db(d, 2.4, wifi::p1411_nlos_urban), 1e-4);
+    EXPECT_LT(b.los_ap_cells, a.los_ap_cells);
+}
+
+TEST(Coverage, CoChannelApLowersSinrWhereItIsNotTheServer) {
+    const auto cfg = free_space();
+    const Grid g = Grid::covering(field, 1.0);
+    const auto c = g.cell_of({60.5, 50.5});
+    const std::size_t i = g.index(c->col, c->row);
+    auto run = [&](std::vector<AccessPoint> aps) {
+        const CityModel m = town({}, std::move(aps), field);
+        return wifi::compute_coverage(build_height_raster(m, g, false), *m.access_points, cfg);
+    };
+    const auto alone = run({ap_at(0, {50.5, 50.5}, 6, 1.5)});
+    const auto co = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 6, 1.5)});
+    const auto other = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 11, 1.5)});
+    ASSERT_EQ(co.server[i], 0u);  // the near AP still serves this cell
+    EXPECT_LT(co.sinr_db[i], alone.sinr_db[i]);
+    EXPECT_EQ(co.rssi_dbm[i], alone.rssi_dbm[i]);
+    // SINR = S − 10·log10(N + I), S and I free-space at 10 m and 90 m.
+    const double s = 20.0 - wifi::free_space_loss_db(10.0, 2400.0);
+    const double interference = 20.0 - wifi::free_space_loss_db(90.0, 2400.0);
+    EXPECT_NEAR(co.sinr_db[i], s - 10.0 * std::log10(std::pow(10.0, -9.5) + std::pow(10.0, interference / 10.0)), 1e-3);
+    // Another channel does not interfere.
+    EXPECT_EQ(other.sinr_db[i], alone.sinr_db[i]);
+    EXPECT_EQ(co.servers[i], 2);   // both above −75 dBm at 10 m and 90 m in free space
+}
+
+TEST(Coverage, BitIdenticalForOneAndTwoThreads) {
+    // A town of 120 boxes and 25 APs on three channels; every raster must match bit for bit.
+    std::vector<Building> bs;
+    for (std::uint32_t k = 0; k < 120; ++k) {
+        const double x = 20.0 + (k % 12) * 45.0, y = 20.0 + (k / 12) * 45.0;
+        bs.push_back(box_building(k, x, y, x + 15 + (k % 5) * 4, y + 12 + (k % 3) * 6, 6.0 + (k * 7) % 30));
+    }
+    std::vector<AccessPoint> aps;
+    for (std::uint32_t k = 0; k < 25; ++k)
+        aps.push_back(ap_at(k, {40.0 + (k * 97) % 520, 40.0 + (k * 53) % 440}, std::array{1, 6, 11}[k % 3], 3.0 + k % 4));
+    const Box area{{0, 0}, {580, 480}};
+    const CityModel m = town(bs, aps, area);
+    wifi::CoverageConfig cfg;
+    cfg.cell_size_m = 2.0;
+    cfg.max_radius_m = 200.0;
+    const HeightRaster h = build_height_raster(m, Grid::covering(area, cfg.cell_size_m), false);
+    auto run = [&](std::size_t threads) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+        return wifi::compute_coverage(h, *m.access_points, cfg);
+    };
+    const auto one = run(1), two = run(2);
+    auto same = [](const auto& a, const auto& b) {
+        return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(a[0])) == 0;
+    };
+    EXPECT_TRUE(same(one.rssi_dbm, two.rssi_dbm));
+    EXPECT_TRUE(same(one.sinr_db, two.sinr_db));
+    EXPECT_TRUE(same(one.server, two.server));
+    EXPECT_TRUE(same(one.servers, two.servers));
+    EXPECT_EQ(one.ap_cells, two.ap_cells);
+    EXPECT_GT(one.ap_cells, 0u);
+    EXPECT_GT(one.los_ap_cells, 0u);
+    EXPECT_LT(one.los_ap_cells, one.ap_cells);  // the boxes do block some links
+}
+
+// ---------------------------------------------------------------- KPIs
+
+TEST(WifiKpis, SharesOnAHandMadeTown) {
+    // 200 × 100 m field, 1 m cells. An AP at the west end covers (free space, −75 dBm
+    // threshold) every cell of the field: 20 − FSPL(200 m) = −66 dBm.
+    CityModel m = town({box_building(0, 10, 10, 20, 20, 9.0), box_building(1, 150, 60, 170, 80, 9.0)},
+                       {ap_at(0, {0.5, 50.5}, 6)}, field);
+    auto cfg = free_space();
+    const HeightRaster h = build_height_raster(m, Grid::covering(field, 1.0), false);
+    const auto cov = wifi::compute_coverage(h, *m.access_points, cfg);
+    const auto all = wifi::wifi_kpis(m, h, cov, {10, 30}, cfg);
+    EXPECT_EQ(all.aps, 1u);
+    EXPECT_EQ(all.outdoor_cells, 200u * 100u - 100u - 400u);
+    EXPECT_DOUBLE_EQ(all.area_covered_share, 1.0);
+    EXPECT_DOUBLE_EQ(all.population, 40.0);
+    EXPECT_DOUBLE_EQ(all.population_covered_share, 1.0);
+    EXPECT_TRUE(all.grid_districts);            // the town has no districts: a 500 m grid
+    ASSERT_EQ(all.districts.size(), 1u);
+    EXPECT_DOUBLE_EQ(all.districts[0].people_per_ap, 40.0);
+
+    // A −60 dBm threshold: covered up to 10^((20 − 40.05 + 60)/20) ≈ 99.5 m from the AP.
+    cfg.threshold_dbm = -60.0;
+    const auto cov60 = wifi::compute_coverage(h, *m.access_points, cfg);
+    const auto part = wifi::wifi_kpis(m, h, cov60, {10, 30}, cfg);
+    EXPECT_DOUBLE_EQ(part.population_covered_share, 10.0 / 40.0);   // only the western building
+    EXPECT_GT(part.area_covered_share, 0.35);   // a half-disc of ~99 m clipped to the 100 m band: ~0.48
+    EXPECT_LT(part.area_covered_share, 0.55);
+    EXPECT_GT(part.mean_sinr_db, 35.0);                              // ≥ −60 dBm over a −95 dBm floor
+}
+
+TEST(WifiKpis, GridDistrictsTileTheArea) {
+    const auto d = wifi::grid_districts({{0, 0}, {1200, 600}}, 500.0);
+    ASSERT_EQ(d.size(), 3u * 2u);
+    EXPECT_EQ(d[0].name, "grid r0 c0");
+    EXPECT_DOUBLE_EQ(geodata::area(d[0].area), 250000.0);
+    EXPECT_TRUE(geodata::contains(d[0].area, {10, 590}));   // north-west corner first
+    EXPECT_TRUE(geodata::contains(d[5].area, {1190, 10}));
+}
+
+}  // namespace
+}  // namespace citytwin::sim

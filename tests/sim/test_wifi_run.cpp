@@ -1,0 +1,192 @@
+// Wifi through the scenario: the `wifi:` keys (strict, file:line), and the Monaco run end
+// to end — KPIs in the JSON, the wifi_districts layer, and GeoTIFFs that GDAL opens with
+// the working CRS and the study area's extent.
+#include "../geodata/test_helpers.hpp"
+
+#include <citytwin/geodata/error.hpp>
+#include <citytwin/scenarios/run.hpp>
+#include <citytwin/scenarios/scenario_file.hpp>
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+namespace citytwin::scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+using citytwin::testing::data_dir;
+using citytwin::testing::TempDir;
+using citytwin::testing::write_file;
+
+std::string city_yaml() {
+    return "name: w\n"
+           "city:\n"
+           "  buildings:\n"
+           "    source: " + (data_dir() / "monaco" / "monaco-2021.osm.pbf").string() + "\n";
+}
+
+std::string load_error(const TempDir& dir, const std::string& yaml) {
+    const std::string file = (dir / "s.yaml").string();
+    write_file(file, yaml);
+    try {
+        load_scenario(file);
+    } catch (const geodata::Error& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected an error for:\n" << yaml;
+    return {};
+}
+
+TEST(WifiScenario, ReadsEveryKey) {
+    TempDir dir;
+    const std::string file = (dir / "s.yaml").string();
+    write_file(file, city_yaml() +
+                         "wifi:\n"
+                         "  model: log_distance\n"
+                         "  nlos_environment: residential\n"
+                         "  cell_size_m: 2\n"
+                         "  max_radius_m: 150\n"
+                         "  receiver_height_m: 1.2\n"
+                         "  threshold_dbm: -70\n"
+                         "  noise_floor_dbm: -90\n"
+                         "  entry_loss_db: 12\n"
+                         "  log_distance_exponent: 3.5\n"
+                         "  log_distance_reference_loss_db: 41\n"
+                         "  use_terrain: false\n");
+    const Scenario s = load_scenario(file);
+    ASSERT_TRUE(s.wifi);
+    EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::LogDistance);
+    EXPECT_EQ(s.wifi->propagation.nlos_environment, sim::wifi::NlosEnvironment::Residential);
+    EXPECT_EQ(s.wifi->cell_size_m, 2.0);
+    EXPECT_EQ(s.wifi->max_radius_m, 150.0);
+    EXPECT_EQ(s.wifi->receiver_height_m, 1.2);
+    EXPECT_EQ(s.wifi->threshold_dbm, -70.0);
+    EXPECT_EQ(s.wifi->noise_floor_dbm, -90.0);
+    EXPECT_EQ(s.wifi->propagation.entry_loss_db, 12.0);
+    EXPECT_EQ(s.wifi->propagation.log_distance_exponent, 3.5);
+    EXPECT_EQ(s.wifi->propagation.log_distance_reference_loss_db, 41.0);
+    EXPECT_FALSE(s.wifi->use_terrain);
+}
+
+TEST(WifiScenario, DefaultsAndAbsence) {
+    TempDir dir;
+    const std::string file = (dir / "s.yaml").string();
+    write_file(file, city_yaml());
+    EXPECT_FALSE(load_scenario(file).wifi);
+    write_file(file, city_yaml() + "wifi: {}\n");
+    const Scenario s = load_scenario(file);
+    ASSERT_TRUE(s.wifi);
+    EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::P1411);
+    EXPECT_EQ(s.wifi->cell_size_m, 5.0);
+    EXPECT_EQ(s.wifi->max_radius_m, 300.0);
+    EXPECT_EQ(s.wifi->receiver_height_m, 1.5);
+    EXPECT_EQ(s.wifi->threshold_dbm, -75.0);
+    EXPECT_EQ(s.wifi->noise_floor_dbm, -95.0);
+    EXPECT_EQ(s.wifi->propagation.entry_loss_db, 0.0);
+}
+
+TEST(WifiScenario, BadKeysNameFileLineAndKey) {
+    TempDir dir;
+    std::string msg = load_error(dir, city_yaml() + "wifi:\n  model: p1411\n  treshold_dbm: -70\n");
+    EXPECT_NE(msg.find("s.yaml:7:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("wifi.treshold_dbm"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("threshold_dbm"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  model: hata\n");
+    EXPECT_NE(msg.find("s.yaml:6:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("free_space, log_distance, p1411"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  nlos_environment: rural\n");
+    EXPECT_NE(msg.find("urban, residential"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  cell_size_m: 0\n");
+    EXPECT_NE(msg.find("wifi.cell_size_m"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  threshold_dbm: loud\n");
+    EXPECT_NE(msg.find("wifi.threshold_dbm"), std::string::npos) << msg;
+}
+
+TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
+    const Scenario scenario = load_scenario(CITYTWIN_SOURCE_DIR "/scenarios/monaco/baseline.yaml");
+    ASSERT_TRUE(scenario.wifi);
+    RunOptions opts;
+    opts.progress = false;
+    const RunOutput run = run_scenario(scenario, opts);
+    const auto j = kpis_json(run);
+    ASSERT_TRUE(j.contains("wifi"));
+    const auto& w = j["wifi"];
+    EXPECT_EQ(w["aps"].get<std::size_t>(), 9u);
+    for (const char* key : {"area_covered_share", "population_covered_share"}) {
+        EXPECT_GT(w[key].get<double>(), 0.0) << key;
+        EXPECT_LT(w[key].get<double>(), 1.0) << key;
+    }
+    EXPECT_GT(w["mean_sinr_db"].get<double>(), 0.0);
+    EXPECT_NEAR(w["population"].get<double>(), 38000.0, 200.0);   // the scenario's population
+    ASSERT_EQ(w["districts"].size(), 6u);                           // Monaco's quarters
+    std::size_t aps_in_districts = 0;
+    for (const auto& d : w["districts"]) {
+        aps_in_districts += d["aps"].get<std::size_t>();
+        EXPECT_GE(d["area_covered_share"].get<double>(), 0.0);
+        EXPECT_LE(d["area_covered_share"].get<double>(), 1.0);
+    }
+    EXPECT_GT(aps_in_districts, 0u);
+
+    TempDir dir;
+    const std::string out = (dir / "m.gpkg").string();
+    write_results(run, out);
+    const auto rasters = wifi_raster_paths(out);
+    ASSERT_EQ(rasters.size(), 4u);
+    EXPECT_EQ(rasters[0], (dir / "m-rssi.tif").string());
+    GDALAllRegister();
+    for (const auto& path : rasters) {
+        ASSERT_TRUE(fs::exists(path)) << path;
+        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        ASSERT_TRUE(ds) << path;
+        const OGRSpatialReference* srs = ds->GetSpatialRef();
+        ASSERT_TRUE(srs) << path;
+        EXPECT_STREQ(srs->GetAuthorityCode(nullptr), "32632") << path;
+        double gt[6];
+        ASSERT_EQ(ds->GetGeoTransform(gt), CE_None);
+        EXPECT_EQ(gt[1], 5.0);
+        EXPECT_EQ(gt[5], -5.0);
+        const double west = gt[0], north = gt[3];
+        const double east = west + gt[1] * ds->GetRasterXSize(), south = north + gt[5] * ds->GetRasterYSize();
+        // The study area (roads and buildings), snapped outward to whole 5 m cells.
+        const auto& b = run.model.bounds;
+        EXPECT_LE(west, b.min.x);
+        EXPECT_GT(west, b.min.x - 5.0);
+        EXPECT_GE(north, b.max.y);
+        EXPECT_LT(north, b.max.y + 5.0);
+        EXPECT_GE(east, b.max.x);
+        EXPECT_LT(east, b.max.x + 5.0);
+        EXPECT_LE(south, b.min.y);
+        EXPECT_GT(south, b.min.y - 5.0);
+        int has_nodata = 0;
+        ds->GetRasterBand(1)->GetNoDataValue(&has_nodata);
+        EXPECT_TRUE(has_nodata) << path;
+    }
+    // Right next to an access point the signal is strong: the raster is placed right.
+    {
+        std::unique_ptr<GDALDataset> ds(GDALDataset::Open(rasters[0].c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        double gt[6];
+        ds->GetGeoTransform(gt);
+        const auto& ap = run.model.access_points->front().position;
+        float v = 0;
+        const int col = static_cast<int>((ap.x - gt[0]) / gt[1]), row = static_cast<int>((ap.y - gt[3]) / gt[5]);
+        ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, col, row, 1, 1, &v, 1, 1, GDT_Float32, 0, 0, nullptr), CE_None);
+        EXPECT_GT(v, -50.0f);
+    }
+    std::unique_ptr<GDALDataset> gpkg(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(gpkg);
+    OGRLayer* layer = gpkg->GetLayerByName("wifi_districts");
+    ASSERT_TRUE(layer);
+    EXPECT_EQ(layer->GetFeatureCount(), 6);
+    EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon);
+    for (const char* field : {"area_covered_share", "population_covered_share", "people_per_ap"})
+        EXPECT_GE(layer->GetLayerDefn()->GetFieldIndex(field), 0) << field;
+}
+
+}  // namespace
+}  // namespace citytwin::scenarios
