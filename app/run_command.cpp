@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <iostream>
 
 namespace citytwin::app {
@@ -62,8 +63,11 @@ int run_run(const RunArgs& args) {
     opts.progress = args.progress;
     const auto run = scenarios::run_scenario(scenario, opts);
     if (!args.out.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
         scenarios::write_results(run, args.out, args.driver);
-        if (args.progress) fmt::print(stderr, "wrote {}\n", args.out);
+        if (args.progress)
+            fmt::print(stderr, "wrote {} in {:.1f} s\n", args.out,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     const auto kpis = scenarios::kpis_json(run);
     if (args.json) std::cout << kpis.dump(2) << "\n";

@@ -214,8 +214,12 @@ void DatasetWriter::add_table(const Table& table) {
         throw Error(impl_->path + ": table '" + table.name + "': geometries do not match the " +
                     std::to_string(table.rows) + " rows");
     GdalErrorCapture cap;
+    static const char* no_index_options[] = {"SPATIAL_INDEX=NO", nullptr};
+    const std::string driver_name = impl_->ds->GetDriver() ? impl_->ds->GetDriver()->GetDescription() : "";
+    char** no_index = driver_name == "GPKG" || driver_name == "SQLite" ? const_cast<char**>(no_index_options) : nullptr;
     OGRLayer* layer = impl_->ds->CreateLayer(table.name.c_str(), spatial ? &impl_->srs : nullptr,
-                                             polygons ? wkbMultiPolygon : spatial ? wkbPoint : wkbNone, nullptr);
+                                             polygons ? wkbMultiPolygon : spatial ? wkbPoint : wkbNone,
+                                             table.spatial_index ? nullptr : no_index);
     if (!layer) throw Error(impl_->path + ": cannot create table '" + table.name + "': " + cap.last_error());
     for (const auto& c : table.columns) {
         OGRFieldDefn defn(c.name.c_str(), field_type(c));

@@ -257,6 +257,7 @@ geodata::Table trip_table(const RunOutput& run) {
 geodata::Table position_table(const RunOutput& run) {
     const auto& pos = run.mobility->loading.positions;
     geodata::Table t{"vehicle_positions", pos.size(), {}, {}, {}};
+    t.spatial_index = false;  // 100k+ samples: the R-tree would cost more than the table
     std::vector<std::int64_t> trip, time, link;
     std::vector<std::string> clock;
     for (const auto& p : pos) {

@@ -25,6 +25,9 @@ struct Table {
     std::vector<TableColumn> columns;
     std::vector<Point> points;   ///< empty: a non-spatial table (joinable by id in QGIS)
     std::vector<MultiPolygon> polygons;   ///< instead of points: one multipolygon per row
+    /// Build a spatial index (GeoPackage R-tree). Building it costs more than writing a
+    /// large point table; playback samples read whole anyway and can do without.
+    bool spatial_index = true;
 };
 
 class DatasetWriter {
