@@ -175,14 +175,18 @@ void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
             costs.time_invariant ? 0 : static_cast<std::uint64_t>(std::max(0, q.departure) / 3600) % hours_per_day;
         return (node << 8) | hour;
     };
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return key(a) < key(b); });
+    // Sort (key, request) pairs: computing keys inside the comparator would look up a
+    // Link per comparison. Pairs are unique, so the order is fixed without stability.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+    keyed.reserve(order.size());
+    for (const auto i : order) keyed.emplace_back(key(i), i);
+    std::sort(keyed.begin(), keyed.end());
     std::vector<Group> groups;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        if (i == 0 || key(order[i]) != key(order[i - 1])) {
-            const auto k = key(order[i]);
+    for (std::size_t i = 0; i < keyed.size(); ++i) {
+        const auto [k, request] = keyed[i];
+        if (i == 0 || k != keyed[i - 1].first)
             groups.push_back({static_cast<std::uint32_t>(k >> 8), static_cast<std::uint32_t>(k & 0xff), {}});
-        }
-        groups.back().requests.push_back(order[i]);
+        groups.back().requests.push_back(request);
     }
     // Per hour, the smallest cost per metre of any link (the A* estimate's rate), shrunk
     // by 1e-6 so float rounding of link costs cannot make the estimate exceed a true cost.
