@@ -30,8 +30,9 @@ struct P1411Coefficients {
 // terminals located below roof-top height, Table 4 "Basic transmission loss
 // coefficients for below-rooftop propagation" (median values):
 //   LoS, urban high-rise / urban low-rise / suburban: 0.8–82 GHz, 5–660 m,   σ 5.06 dB
-//   NLoS, urban high-rise:                            0.8–38 GHz, 30–715 m,  σ 7.60 dB
-//   NLoS, urban low-rise / suburban ("residential"):  0.8–38 GHz, 30–250 m,  σ 3.07 dB
+//   NLoS, urban high-rise:                            0.8–82 GHz, 30–715 m,  σ 7.60 dB
+//   NLoS, residential:                                0.8–73 GHz, 30–170 m,  σ 3.07 dB
+// (Table 4 also has NLoS urban low-rise/suburban, 10–73 GHz only: not offered here.)
 inline constexpr P1411Coefficients p1411_los{2.12, 29.2, 2.11};
 inline constexpr P1411Coefficients p1411_nlos_urban{4.00, 10.2, 2.36};
 inline constexpr P1411Coefficients p1411_nlos_residential{3.01, 18.8, 2.07};
