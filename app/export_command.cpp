@@ -10,8 +10,9 @@ namespace citytwin::app {
 
 int run_export_city(const ExportCityArgs& args) {
     const auto scenario = scenarios::load_scenario(args.city);
+    scenarios::check_output_path(args.out);
     geodata::LoadReport report;
-    const auto model = geodata::load_city(scenario.city, {args.progress}, report);
+    const auto model = scenarios::load_scenario_city(scenario, {args.progress}, report);
     geodata::write_city(model, args.out, {args.driver, true});
     fmt::print(stderr, "wrote {}: {} links, {} nodes, {} buildings, {} access points, {} districts ({})\n", args.out,
                model.roads->link_count(), model.roads->node_count(), model.buildings->size(),

@@ -99,7 +99,7 @@ int run_info(const InfoArgs& args) {
     if (!args.city.empty()) {
         const auto scenario = scenarios::load_scenario(args.city);
         geodata::LoadReport report;
-        const auto model = geodata::load_city(scenario.city, {args.progress}, report);
+        const auto model = scenarios::load_scenario_city(scenario, {args.progress}, report);
         const auto summary = geodata::summarize(model, report);
         if (args.json) std::cout << to_json(summary, report).dump(2) << "\n";
         else print_text(summary, report);

@@ -57,6 +57,7 @@ void print_wifi(const nlohmann::json& w) {
 
 int run_run(const RunArgs& args) {
     const auto scenario = scenarios::load_scenario(args.scenario);
+    if (!args.out.empty()) scenarios::check_output_path(args.out);
     scenarios::RunOptions opts;
     opts.threads = args.threads;
     opts.seed = args.seed;

@@ -110,7 +110,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     // Thread count changes speed only: every parallel loop writes disjoint slots.
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(out.threads));
 
-    out.model = geodata::load_city(scenario.city, {options.progress}, out.report);
+    out.model = load_scenario_city(scenario, {options.progress}, out.report);
     if (scenario.synthetic) out.demand = sim::synthesize_demand(out.model, *scenario.synthetic, out.seed);
     else if (scenario.trip_table) out.demand = demand_from_table(scenario, out.model);
     if (scenario.synthetic || scenario.trip_table) {

@@ -336,4 +336,21 @@ Scenario load_scenario(const std::string& path) {
     return s;
 }
 
+geodata::CityModel load_scenario_city(const Scenario& scenario, const geodata::LoadOptions& options,
+                                      geodata::LoadReport& report) {
+    try {
+        return geodata::load_city(scenario.city, options, report);
+    } catch (const Error& e) {
+        throw Error(scenario.path + ": city: " + e.what());
+    }
+}
+
+void check_output_path(const std::string& path) {
+    if (path.find(':') != std::string::npos) return;  // PG:… and other connection strings
+    const fs::path p(path);
+    if (fs::is_directory(p)) throw Error(path + ": is a folder; give a file name such as out.gpkg");
+    if (!p.parent_path().empty() && !fs::is_directory(p.parent_path()))
+        throw Error(path + ": folder " + p.parent_path().string() + " does not exist");
+}
+
 }  // namespace citytwin::scenarios

@@ -2,6 +2,7 @@
 // A scenario file as far as the city goes: name, description and the `city:` section
 // (sources, layer mapping, CRS). Every key is documented in scenarios/README.md.
 #include <citytwin/geodata/city_config.hpp>
+#include <citytwin/geodata/city_loader.hpp>
 #include <citytwin/geodata/od_table.hpp>
 #include <citytwin/sim/demand.hpp>
 #include <citytwin/sim/mobility.hpp>
@@ -32,5 +33,14 @@ struct Scenario {
 /// Reads and validates a scenario (or plain city) file. Throws geodata::Error with
 /// file:line and the key path for unknown keys, wrong types and missing files.
 Scenario load_scenario(const std::string& path);
+
+/// Loads the scenario's city; an error names the scenario file as well as the data
+/// ("scenarios/x.yaml: city: …/roads.shp: layer 'roads': unknown field …").
+geodata::CityModel load_scenario_city(const Scenario& scenario, const geodata::LoadOptions& options,
+                                      geodata::LoadReport& report);
+
+/// Throws when `path` cannot receive an output file (its folder is missing, or it is a
+/// folder): checked before hours of work, not after.
+void check_output_path(const std::string& path);
 
 }  // namespace citytwin::scenarios
