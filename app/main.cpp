@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     auto* run_cmd = cli.add_subcommand("run", "Simulate the scenario's day: demand, routing, queue-model traffic, "
                                               "KPIs on stdout, tables in the result GeoPackage");
     run_cmd->add_option("scenario", run.scenario, "scenario file (YAML); see scenarios/README.md")->required();
-    run_cmd->add_option("-o,--out", run.out, "result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis");
+    run_cmd->add_option("-o,--out", run.out, "result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis, "
+                                             "wifi_districts; with a wifi: section also OUT-rssi/-server/-sinr/-servers.tif");
     run_cmd->add_option("--threads", run.threads, "worker threads (0 = all cores); results are identical for any count");
     run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)");
     run_cmd->add_option("--driver", run.driver, "OGR driver for --out (default GPKG)");
