@@ -163,6 +163,37 @@ wifi::CoverageConfig free_space(double cell = 1.0) {
     return c;
 }
 
+TEST(BlockBounds, DecidesOnlyWhereTheExactWalkAgrees) {
+    // 120 boxes at 1 m; links from 30 ends (some indoors, some at rooftop height) to
+    // every 3rd cell: a Clear or Blocked answer must equal line_of_sight, and the
+    // pre-test must decide both kinds somewhere (else it saves nothing).
+    std::vector<Building> bs;
+    for (std::uint32_t k = 0; k < 120; ++k) {
+        const double x = 20.0 + (k % 12) * 45.0, y = 20.0 + (k / 12) * 45.0;
+        bs.push_back(box_building(k, x, y, x + 15 + (k % 5) * 4, y + 12 + (k % 3) * 6, 6.0 + (k * 7) % 30));
+    }
+    const Box area{{0, 0}, {580, 480}};
+    const HeightRaster h = build_height_raster(town(bs, {}, area), Grid::covering(area, 1.0), false);
+    const BlockBounds blocks(h, 8);
+    std::size_t clear = 0, blocked = 0, wrong = 0;
+    for (std::uint32_t k = 0; k < 30; ++k) {
+        const Point a{3.0 + (k * 97) % 570 + 0.37, 3.0 + (k * 53) % 470 + 0.61};
+        const double ha = k % 5 == 0 ? 40.0 : 2.0 + k % 4;
+        for (int row = 0; row < h.grid.height; row += 3)
+            for (int col = k % 3; col < h.grid.width; col += 3) {
+                const Point b = h.grid.centre(col, row);
+                const auto sight = blocks.classify(h, a, ha, b, 1.5);
+                if (sight == BlockBounds::Sight::Unknown) continue;
+                const bool exact = line_of_sight(h, a, ha, b, 1.5);
+                wrong += exact != (sight == BlockBounds::Sight::Clear) ? 1 : 0;
+                (sight == BlockBounds::Sight::Clear ? clear : blocked) += 1;
+            }
+    }
+    EXPECT_EQ(wrong, 0u);
+    EXPECT_GT(clear, 1000u);
+    EXPECT_GT(blocked, 1000u);
+}
+
 TEST(Coverage, RssiIsPowerMinusPathLossAtTheCellCentre) {
     const CityModel m = town({}, {ap_at(0, {10.5, 50.5}, 6, 1.5)}, field);  // antenna at receiver height
     const auto cfg = free_space();

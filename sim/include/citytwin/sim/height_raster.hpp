@@ -74,6 +74,29 @@ HeightRaster build_height_raster(const geodata::CityModel& model, const Grid& gr
 /// outside the grid do not either.
 bool line_of_sight(const HeightRaster& raster, const geodata::Point& a, double ha, const geodata::Point& b, double hb);
 
+/// Per square block of cells, the highest and lowest surface (ground + building) and
+/// the building filling it whole, if one does: a conservative pre-test for
+/// line_of_sight. classify() answers Clear only where line_of_sight says clear and
+/// Blocked only where it says blocked (bounds with margins far above rounding), else
+/// Unknown, where only the exact walk can tell. Most links in open streets, and most
+/// links through solid blocks, are decided per block instead of per cell.
+struct BlockBounds {
+    enum class Sight { Clear, Blocked, Unknown };
+
+    int block = 1;                      ///< cells per block side
+    int width = 0, height = 0;          ///< blocks
+    std::vector<float> max_surface;     ///< over the block's cells
+    std::vector<float> min_surface;
+    std::vector<std::uint32_t> filled_by;  ///< the one building covering every cell, else no_building
+
+    BlockBounds() = default;
+    BlockBounds(const HeightRaster& raster, int block_cells);
+
+    /// Line of sight from a (height above ground ha) to b (hb), when blocks decide it.
+    Sight classify(const HeightRaster& raster, const geodata::Point& a, double ha, const geodata::Point& b,
+                   double hb) const;
+};
+
 /// Ground elevation at p (the cell's value; 0 outside the grid).
 double ground_at(const HeightRaster& raster, const geodata::Point& p);
 
