@@ -68,7 +68,8 @@ private:
     std::unique_ptr<geodata::Progress> current_;
 };
 
-WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, std::uint64_t seed, bool progress) {
+WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const sim::Demand& demand, std::uint64_t seed,
+                    bool progress) {
     const auto t0 = std::chrono::steady_clock::now();
     const sim::wifi::CoverageConfig& cfg = *s.wifi;
     WifiOutput out;
@@ -90,6 +91,15 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, std::uin
     people.sample = 1.0;
     const auto residents = sim::residents_per_building(model, people, seed);
     out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg);
+    // Capacity: people present per hour. With synthetic demand, its persons move between
+    // buildings (each counts 1 / sample); otherwise residents stay at home all day.
+    if (s.synthetic && s.synthetic->sample > 0.0 && demand.source == "synthetic") {
+        const auto sampled = sim::residents_per_building(model, *s.synthetic, seed);
+        out.present = sim::wifi::people_present(sampled, &demand, 1.0 / s.synthetic->sample);
+    } else {
+        out.present = sim::wifi::people_present(residents, nullptr, 1.0);
+    }
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
@@ -120,7 +130,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
         StageProgress progress(options.progress);
         out.mobility = sim::run_mobility(out.model, out.demand, scenario.mobility, out.seed, std::ref(progress));
     }
-    if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.seed, options.progress);
+    if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.demand, out.seed, options.progress);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
@@ -177,6 +187,12 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"population_source", run.wifi->population_source},
             {"mean_sinr_db", k.mean_sinr_db},
             {"ap_cells", run.wifi->coverage.ap_cells},
+            {"active_share", cfg.capacity.active_share},
+            {"client_limit", cfg.capacity.client_limit},
+            {"overloaded_aps_peak", run.wifi->capacity.overloaded_aps_peak},
+            {"overloaded_peak_hour", run.wifi->capacity.overloaded_peak_hour},
+            {"peak_hour_users", run.wifi->capacity.peak_hour_users},
+            {"peak_hour", run.wifi->capacity.peak_hour},
             {"district_source", k.grid_districts ? "500 m grid" : "city districts"},
             {"districts", districts},
         };
@@ -306,6 +322,25 @@ geodata::Table wifi_district_table(const sim::wifi::WifiKpis& k) {
     return t;
 }
 
+// Every (AP, hour), 24 rows per AP; throughput is null for an hour without users.
+geodata::Table wifi_ap_load_table(const sim::wifi::CapacityResult& c) {
+    const std::size_t n = c.loads.size();
+    std::vector<std::int64_t> ap(n), hour(n), overloaded(n);
+    std::vector<double> users(n), throughput(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& l = c.loads[i];
+        ap[i] = l.ap;
+        hour[i] = l.hour;
+        users[i] = l.users;
+        throughput[i] = l.throughput_per_user_mbps;
+        overloaded[i] = l.overloaded ? 1 : 0;
+    }
+    return {"wifi_ap_load", n,
+            {{"ap_id", ap}, {"hour", hour}, {"users", users}, {"throughput_per_user_mbps", throughput},
+             {"overloaded", overloaded}},
+            {}, {}};
+}
+
 void write_wifi_rasters(const RunOutput& run, const std::string& path) {
     const auto& c = run.wifi->coverage;
     const geodata::GridPlacement place{c.grid.width, c.grid.height, c.grid.origin_x, c.grid.origin_y, c.grid.cell_size};
@@ -354,6 +389,7 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
     }
     if (run.wifi) {
         writer.add_table(wifi_district_table(run.wifi->kpis));
+        writer.add_table(wifi_ap_load_table(run.wifi->capacity));
         // Rasters before the GeoPackage gets its name: its appearance means all is written.
         // A connection string (PG:…) has no folder to put files in: no rasters then.
         if (path.find(':') == std::string::npos) write_wifi_rasters(run, path);

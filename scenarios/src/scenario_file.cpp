@@ -241,7 +241,7 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain"});
+                  "use_terrain", "active_share", "client_limit"});
     sim::wifi::CoverageConfig c;
     auto& p = c.propagation;
     if (auto model = m.text("model")) {
@@ -281,6 +281,12 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
         else if (t == "false") c.use_terrain = false;
         else throw Error(m.where("use_terrain") + "'" + m.path_of("use_terrain") + "' must be true or false");
     }
+    read_number(m, "active_share", c.capacity.active_share);
+    if (!(c.capacity.active_share >= 0.0 && c.capacity.active_share <= 1.0))
+        throw Error(m.where("active_share") + "'" + m.path_of("active_share") + "' must be between 0 and 1");
+    read_number(m, "client_limit", c.capacity.client_limit);
+    if (!(c.capacity.client_limit >= 0.0))
+        throw Error(m.where("client_limit") + "'" + m.path_of("client_limit") + "' must be >= 0");
     return c;
 }
 

@@ -130,8 +130,9 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
     if (work.empty() || other.empty()) return demand;
 
     std::uint32_t person = 0;
-    auto add = [&](std::uint32_t p, Seconds t, const geodata::Point& from, const geodata::Point& to, bool car,
+    auto add = [&](std::uint32_t p, Seconds t, const geodata::Point& from, std::size_t to_building, bool car,
                    Purpose purpose) {
+        const geodata::Point& to = buildings[to_building].centroid;
         Trip trip;
         trip.id = static_cast<std::uint32_t>(demand.trips.size());
         trip.person = p;
@@ -140,6 +141,7 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
         trip.destination = to;
         trip.by_car = car;
         trip.purpose = purpose;
+        trip.destination_building = static_cast<std::uint32_t>(to_building);
         demand.trips.push_back(trip);
     };
     // Persons in building-id order; every draw is keyed by the person's number, so the
@@ -151,29 +153,32 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
             const bool worker = uniform(seed, Stream::Chain, person, 0) < cfg.employment_rate;
             const double chain = uniform(seed, Stream::Chain, person, 1);
             if (worker) {
-                const geodata::Point job = buildings[work.pick(uniform(seed, Stream::WorkPlace, person))].centroid;
+                const std::size_t job_b = work.pick(uniform(seed, Stream::WorkPlace, person));
+                const geodata::Point job = buildings[job_b].centroid;
                 const Seconds leave = clamp_time(cfg.work_start_mean + cfg.work_start_sd * normal(seed, Stream::DepartureTime, person, 0),
                                                  5 * 3600, 11 * 3600);
                 const Seconds back = clamp_time(leave + cfg.work_duration_mean + 3600 * normal(seed, Stream::Duration, person, 0),
                                                 leave + 2 * 3600, 22 * 3600);
-                add(person, leave, home, job, car, Purpose::Work);
+                add(person, leave, home, job_b, car, Purpose::Work);
                 if (chain < 0.25) {  // home–work–other–home
-                    const geodata::Point shop = buildings[other.pick(uniform(seed, Stream::OtherPlace, person))].centroid;
-                    add(person, back, job, shop, car, Purpose::Other);
+                    const std::size_t shop_b = other.pick(uniform(seed, Stream::OtherPlace, person));
+                    const geodata::Point shop = buildings[shop_b].centroid;
+                    add(person, back, job, shop_b, car, Purpose::Other);
                     const Seconds home_again = clamp_time(back + cfg.other_duration_mean * 0.7 + 1800 * normal(seed, Stream::Duration, person, 1),
                                                           back + 900, 23 * 3600);
-                    add(person, home_again, shop, home, car, Purpose::Home);
+                    add(person, home_again, shop, b, car, Purpose::Home);
                 } else {
-                    add(person, back, job, home, car, Purpose::Home);
+                    add(person, back, job, b, car, Purpose::Home);
                 }
             } else if (chain < 0.6) {  // home–other–home; the rest stay at home
-                const geodata::Point place = buildings[other.pick(uniform(seed, Stream::OtherPlace, person))].centroid;
+                const std::size_t place_b = other.pick(uniform(seed, Stream::OtherPlace, person));
+                const geodata::Point place = buildings[place_b].centroid;
                 const Seconds leave = clamp_time(9 * 3600 + 10 * 3600 * uniform(seed, Stream::DepartureTime, person, 1),
                                                  9 * 3600, 19 * 3600);
                 const Seconds back = clamp_time(leave + cfg.other_duration_mean + 1800 * normal(seed, Stream::Duration, person, 2),
                                                 leave + 900, 23 * 3600);
-                add(person, leave, home, place, car, Purpose::Other);
-                add(person, back, place, home, car, Purpose::Home);
+                add(person, leave, home, place_b, car, Purpose::Other);
+                add(person, back, place, b, car, Purpose::Home);
             }
         }
     }

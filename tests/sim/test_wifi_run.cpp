@@ -58,7 +58,9 @@ TEST(WifiScenario, ReadsEveryKey) {
                          "  entry_loss_db: 12\n"
                          "  log_distance_exponent: 3.5\n"
                          "  log_distance_reference_loss_db: 41\n"
-                         "  use_terrain: false\n");
+                         "  use_terrain: false\n"
+                         "  active_share: 0.25\n"
+                         "  client_limit: 50\n");
     const Scenario s = load_scenario(file);
     ASSERT_TRUE(s.wifi);
     EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::LogDistance);
@@ -72,6 +74,8 @@ TEST(WifiScenario, ReadsEveryKey) {
     EXPECT_EQ(s.wifi->propagation.log_distance_exponent, 3.5);
     EXPECT_EQ(s.wifi->propagation.log_distance_reference_loss_db, 41.0);
     EXPECT_FALSE(s.wifi->use_terrain);
+    EXPECT_EQ(s.wifi->capacity.active_share, 0.25);
+    EXPECT_EQ(s.wifi->capacity.client_limit, 50.0);
 }
 
 TEST(WifiScenario, DefaultsAndAbsence) {
@@ -89,6 +93,8 @@ TEST(WifiScenario, DefaultsAndAbsence) {
     EXPECT_EQ(s.wifi->threshold_dbm, -75.0);
     EXPECT_EQ(s.wifi->noise_floor_dbm, -95.0);
     EXPECT_EQ(s.wifi->propagation.entry_loss_db, 0.0);
+    EXPECT_EQ(s.wifi->capacity.active_share, 0.1);
+    EXPECT_EQ(s.wifi->capacity.client_limit, 30.0);
 }
 
 TEST(WifiScenario, BadKeysNameFileLineAndKey) {
@@ -104,6 +110,10 @@ TEST(WifiScenario, BadKeysNameFileLineAndKey) {
     EXPECT_NE(msg.find("urban, residential"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  cell_size_m: 0\n");
     EXPECT_NE(msg.find("wifi.cell_size_m"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  active_share: 1.5\n");
+    EXPECT_NE(msg.find("wifi.active_share"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  client_limit: -1\n");
+    EXPECT_NE(msg.find("wifi.client_limit"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  threshold_dbm: loud\n");
     EXPECT_NE(msg.find("wifi.threshold_dbm"), std::string::npos) << msg;
 }
@@ -132,6 +142,19 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
         EXPECT_LE(d["area_covered_share"].get<double>(), 1.0);
     }
     EXPECT_GT(aps_in_districts, 0u);
+    // Capacity: people present per hour come from the synthetic demand's trips.
+    ASSERT_TRUE(w.contains("overloaded_aps_peak"));
+    EXPECT_LE(w["overloaded_aps_peak"].get<std::size_t>(), 9u);
+    EXPECT_GT(w["peak_hour_users"].get<double>(), 0.0);
+    ASSERT_EQ(run.wifi->capacity.loads.size(), 24u * 9u);
+    for (int h = 0; h < 24; ++h) {   // every hour: users = active_share × people in covered buildings
+        double users = 0.0, people = 0.0;
+        for (std::size_t a = 0; a < 9; ++a) users += run.wifi->capacity.loads[a * 24 + h].users;
+        const std::size_t nb = run.model.buildings->size();
+        for (std::size_t b = 0; b < nb; ++b) people += run.wifi->present[h * nb + b];
+        EXPECT_GT(users, 0.0) << h;
+        EXPECT_LE(users, 0.1 * people * (1 + 1e-9)) << h;
+    }
 
     TempDir dir;
     const std::string out = (dir / "m.gpkg").string();
@@ -186,6 +209,11 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     EXPECT_EQ(wkbFlatten(layer->GetGeomType()), wkbMultiPolygon);
     for (const char* field : {"area_covered_share", "population_covered_share", "people_per_ap"})
         EXPECT_GE(layer->GetLayerDefn()->GetFieldIndex(field), 0) << field;
+    OGRLayer* load = gpkg->GetLayerByName("wifi_ap_load");
+    ASSERT_TRUE(load);
+    EXPECT_EQ(load->GetFeatureCount(), 24 * 9);   // every AP and hour, also without users
+    for (const char* field : {"ap_id", "hour", "users", "throughput_per_user_mbps", "overloaded"})
+        EXPECT_GE(load->GetLayerDefn()->GetFieldIndex(field), 0) << field;
 }
 
 }  // namespace

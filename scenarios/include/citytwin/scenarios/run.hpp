@@ -4,6 +4,7 @@
 #include <citytwin/geodata/city_loader.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
 #include <citytwin/sim/mobility.hpp>
+#include <citytwin/sim/wifi_capacity.hpp>
 #include <citytwin/sim/wifi_kpis.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,8 @@ struct RunOptions {
 struct WifiOutput {
     sim::wifi::Coverage coverage;
     sim::wifi::WifiKpis kpis;
+    std::vector<double> present;      ///< people present, [hour * buildings + building]
+    sim::wifi::CapacityResult capacity;
     std::string population_source;   ///< how residents per building were obtained
     double seconds = 0.0;
 };
@@ -45,7 +48,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options);
 nlohmann::json kpis_json(const RunOutput& run);
 
 /// Result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis, iterations,
-/// wifi_districts; with wifi and a file path, also the coverage GeoTIFFs of
+/// wifi_districts, wifi_ap_load; with wifi and a file path, also the coverage GeoTIFFs of
 /// wifi_raster_paths(path).
 void write_results(const RunOutput& run, const std::string& path, const std::string& driver = "GPKG");
 

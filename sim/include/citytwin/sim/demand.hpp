@@ -23,6 +23,8 @@ struct Trip {
     Purpose purpose = Purpose::Given;
     /// Set when the trip table names links directly; else the nearest link is used.
     std::uint32_t origin_link = UINT32_MAX, destination_link = UINT32_MAX;
+    /// Synthetic demand: the building (id) whose centroid is the destination; else UINT32_MAX.
+    std::uint32_t destination_building = UINT32_MAX;
 };
 
 struct Demand {

@@ -12,6 +12,12 @@
 
 namespace citytwin::sim::wifi {
 
+/// The scenario's `wifi.active_share` and `wifi.client_limit` (capacity model).
+struct CapacityConfig {
+    double active_share = 0.1;       ///< share of the people present who use the public wifi (assumption)
+    double client_limit = 30.0;      ///< associated users per radio above which an AP is overloaded
+};
+
 /// The scenario's `wifi:` section (scenarios/README.md).
 struct CoverageConfig {
     PropagationConfig propagation;
@@ -21,6 +27,7 @@ struct CoverageConfig {
     double threshold_dbm = -75.0;       ///< "covered" and "usable server" level
     double noise_floor_dbm = -95.0;
     bool use_terrain = true;            ///< ground from the city's terrain raster when it has one
+    CapacityConfig capacity;
 };
 
 inline constexpr float no_signal = -9999.0f;          ///< rssi/sinr where no AP is within reach

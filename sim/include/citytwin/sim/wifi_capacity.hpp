@@ -1,0 +1,56 @@
+#pragma once
+// Wifi capacity: who is where at each hour of the day, which access point serves them,
+// and how the AP's airtime is shared among its users (README "Wifi coverage").
+#include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/demand.hpp>
+#include <citytwin/sim/wifi_coverage.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace citytwin::sim::wifi {
+
+inline constexpr int hours_per_day = 24;
+
+/// People present per hour and building: present[h * buildings + b], h = 0..23.
+/// Person p lives in the building where the persons are numbered in building order from
+/// `residents` (as synthetic demand numbers them). At the middle of hour h (h:30) a person
+/// is at the destination building of their latest trip departed before then, else at home.
+/// Each person counts `weight` (1 / sample for a sampled demand). Without `demand`, or
+/// when its persons do not match `residents`, everybody is at home all day.
+std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight);
+
+/// PHY rate (Mbit/s) of 802.11n, 20 MHz, one spatial stream, 800 ns guard interval, for
+/// an SINR (dB): MCS0..7 = 6.5, 13, 19.5, 26, 39, 52, 58.5, 65. The SINR thresholds
+/// (2, 5, 9, 11, 15, 18, 20, 25 dB) are typical planning values, not taken from the
+/// standard (which specifies receiver sensitivities, not SINRs). Below MCS0's threshold a
+/// client still associates at the lowest rate (MCS0).
+double mcs_rate_mbps(double sinr_db);
+
+struct ApHourLoad {
+    std::uint32_t ap = 0;
+    int hour = 0;
+    double users = 0.0;                  ///< active_share × people present in the AP's buildings
+    double throughput_per_user_mbps = 0.0;  ///< NaN when no users
+    bool overloaded = false;             ///< users > client_limit
+};
+
+struct CapacityResult {
+    std::vector<ApHourLoad> loads;       ///< every (AP, hour): index ap * 24 + hour
+    std::size_t overloaded_aps_peak = 0; ///< max over hours of overloaded APs
+    int overloaded_peak_hour = 0;        ///< first hour with that many
+    double peak_hour_users = 0.0;        ///< max over hours of users on all APs
+    int peak_hour = 0;                   ///< first hour with that many
+};
+
+/// Loads per AP and hour. A building's people are served by the best server of its
+/// centroid cell when that cell's RSSI is >= the threshold, else by none. Airtime is
+/// shared so that every user of an AP gets the same throughput T (802.11 DCF per-frame
+/// fairness): Σ_u T / rate_u = 1, T = 1 / Σ_u (1 / rate_u), rate_u from the SINR of
+/// the user's building centroid cell. With fewer than one user, T is the users' mean rate.
+/// Sums run in building order: the same result for any thread count.
+CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
+                             const std::vector<double>& present, const CoverageConfig& config,
+                             const CapacityConfig& capacity);
+
+}  // namespace citytwin::sim::wifi

@@ -1,0 +1,104 @@
+#include <citytwin/sim/wifi_capacity.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace citytwin::sim::wifi {
+
+std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight) {
+    const std::size_t nb = residents.size();
+    std::vector<double> present(hours_per_day * nb, 0.0);
+    std::size_t persons = 0;
+    for (auto r : residents) persons += r;
+    const bool moves = demand && demand->persons == persons;
+    std::size_t t = 0;  // next trip; trips are grouped by person, in time order
+    std::uint32_t person = 0;
+    for (std::size_t home = 0; home < nb; ++home)
+        for (std::uint32_t r = 0; r < residents[home]; ++r, ++person) {
+            std::size_t first = t;
+            if (moves)
+                while (t < demand->trips.size() && demand->trips[t].person == person) ++t;
+            std::size_t k = first;
+            std::size_t where = home;
+            for (int h = 0; h < hours_per_day; ++h) {
+                const Seconds mid = h * 3600 + 1800;
+                for (; k < t && demand->trips[k].departure < mid; ++k)
+                    if (demand->trips[k].destination_building < nb) where = demand->trips[k].destination_building;
+                present[static_cast<std::size_t>(h) * nb + where] += weight;
+            }
+        }
+    return present;
+}
+
+double mcs_rate_mbps(double sinr_db) {
+    // 802.11n HT20, 1 stream, long GI: MCS0..7 (IEEE 802.11-2020, HT MCS table).
+    // Minimum SINR per MCS: typical planning values (not from the standard).
+    static constexpr std::array<double, 8> rate{6.5, 13.0, 19.5, 26.0, 39.0, 52.0, 58.5, 65.0};
+    static constexpr std::array<double, 8> min_sinr{2.0, 5.0, 9.0, 11.0, 15.0, 18.0, 20.0, 25.0};
+    double r = rate[0];
+    for (std::size_t i = 0; i < rate.size(); ++i)
+        if (sinr_db >= min_sinr[i]) r = rate[i];
+    return r;
+}
+
+CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
+                             const std::vector<double>& present, const CoverageConfig& config,
+                             const CapacityConfig& capacity) {
+    const auto& buildings = *model.buildings;
+    const std::size_t nb = buildings.size();
+    const std::size_t naps = model.access_points->size();
+    const auto& g = coverage.grid;
+    // Serving AP and PHY rate of each building (its centroid cell).
+    std::vector<std::uint32_t> server(nb, no_server);
+    std::vector<double> rate(nb, 0.0);
+    for (std::size_t b = 0; b < nb; ++b) {
+        const auto cell = g.cell_of(buildings[b].centroid);
+        if (!cell) continue;
+        const std::size_t i = g.index(cell->col, cell->row);
+        if (coverage.server[i] == no_server || coverage.server[i] >= naps || !(coverage.rssi_dbm[i] >= config.threshold_dbm))
+            continue;
+        server[b] = coverage.server[i];
+        rate[b] = mcs_rate_mbps(coverage.sinr_db[i]);
+    }
+    CapacityResult out;
+    out.loads.resize(naps * hours_per_day);
+    std::vector<double> users(naps), airtime(naps);  // airtime: Σ users / rate (s per Mbit for all)
+    for (int h = 0; h < hours_per_day; ++h) {
+        std::fill(users.begin(), users.end(), 0.0);
+        std::fill(airtime.begin(), airtime.end(), 0.0);
+        const std::size_t base = static_cast<std::size_t>(h) * nb;
+        for (std::size_t b = 0; b < nb && base + b < present.size(); ++b) {
+            if (server[b] == no_server) continue;
+            const double u = capacity.active_share * present[base + b];
+            users[server[b]] += u;
+            airtime[server[b]] += u / rate[b];
+        }
+        std::size_t overloaded = 0;
+        double total = 0.0;
+        for (std::size_t a = 0; a < naps; ++a) {
+            auto& l = out.loads[a * hours_per_day + static_cast<std::size_t>(h)];
+            l.ap = static_cast<std::uint32_t>(a);
+            l.hour = h;
+            l.users = users[a];
+            // T = 1 / Σ 1/rate_u for >= 1 user; the users' harmonic-mean rate for fewer.
+            l.throughput_per_user_mbps = users[a] > 0.0 ? users[a] / airtime[a] / std::max(users[a], 1.0)
+                                                        : std::numeric_limits<double>::quiet_NaN();
+            l.overloaded = users[a] > capacity.client_limit;
+            if (l.overloaded) ++overloaded;
+            total += users[a];
+        }
+        if (overloaded > out.overloaded_aps_peak) {
+            out.overloaded_aps_peak = overloaded;
+            out.overloaded_peak_hour = h;
+        }
+        if (total > out.peak_hour_users) {
+            out.peak_hour_users = total;
+            out.peak_hour = h;
+        }
+    }
+    return out;
+}
+
+}  // namespace citytwin::sim::wifi

@@ -1,0 +1,153 @@
+// Wifi capacity on hand-made cases: people present per hour follow their trips, users
+// per AP sum to active_share × people in covered buildings, SINR → MCS rate, overload flag.
+#include <citytwin/sim/wifi_capacity.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+namespace citytwin::sim::wifi {
+namespace {
+
+using geodata::Building;
+using geodata::BuildingId;
+using geodata::CityModel;
+
+// Three buildings in a row of three 10 m cells; AP 0 serves cells 0 and 1 well, AP 1
+// reaches cell 2 only below the -75 dBm threshold.
+struct Row {
+    CityModel model;
+    Coverage coverage;
+};
+
+Row row_of_three() {
+    Row r;
+    std::vector<Building> bs(3);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        bs[i].id = BuildingId(i);
+        bs[i].centroid = {5.0 + 10.0 * i, 5.0};
+    }
+    r.model.buildings = std::make_shared<std::vector<Building>>(std::move(bs));
+    r.model.access_points = std::make_shared<std::vector<geodata::AccessPoint>>(2);
+    auto& c = r.coverage;
+    c.grid.width = 3;
+    c.grid.height = 1;
+    c.grid.origin_x = 0.0;
+    c.grid.origin_y = 10.0;
+    c.grid.cell_size = 10.0;
+    c.server = {0, 0, 1};
+    c.rssi_dbm = {-50.0f, -60.0f, -80.0f};
+    c.sinr_db = {30.0f, 10.0f, 3.0f};
+    c.servers = {1, 1, 0};
+    return r;
+}
+
+TEST(WifiCapacity, McsRateAtChosenSinrs) {
+    EXPECT_EQ(mcs_rate_mbps(-3.0), 6.5);   // below MCS0: still the lowest rate
+    EXPECT_EQ(mcs_rate_mbps(2.0), 6.5);
+    EXPECT_EQ(mcs_rate_mbps(4.9), 6.5);
+    EXPECT_EQ(mcs_rate_mbps(5.0), 13.0);
+    EXPECT_EQ(mcs_rate_mbps(10.0), 19.5);
+    EXPECT_EQ(mcs_rate_mbps(11.0), 26.0);
+    EXPECT_EQ(mcs_rate_mbps(17.0), 39.0);
+    EXPECT_EQ(mcs_rate_mbps(19.0), 52.0);
+    EXPECT_EQ(mcs_rate_mbps(24.9), 58.5);
+    EXPECT_EQ(mcs_rate_mbps(25.0), 65.0);
+    EXPECT_EQ(mcs_rate_mbps(40.0), 65.0);
+}
+
+TEST(WifiCapacity, WorkTripMovesThePersonForTheHoursAfterIt) {
+    // Person 0 lives in building 0, leaves for work in building 1 at 08:00, back at 17:00.
+    // Person 1 lives in building 2 and stays home.
+    Demand d;
+    d.persons = 2;
+    Trip work;
+    work.id = 0;
+    work.person = 0;
+    work.departure = 8 * 3600;
+    work.destination_building = 1;
+    Trip back = work;
+    back.id = 1;
+    back.departure = 17 * 3600;
+    back.destination_building = 0;
+    d.trips = {work, back};
+    const std::vector<std::uint32_t> residents{1, 0, 1};
+    const auto p = people_present(residents, &d, 1.0);
+    ASSERT_EQ(p.size(), 24u * 3u);
+    auto at = [&](int h, int b) { return p[static_cast<std::size_t>(h) * 3 + b]; };
+    EXPECT_EQ(at(6, 0), 1.0);
+    EXPECT_EQ(at(6, 1), 0.0);
+    EXPECT_EQ(at(7, 0), 1.0);    // 07:30: not yet gone
+    EXPECT_EQ(at(8, 1), 1.0);    // 08:30: at work
+    EXPECT_EQ(at(10, 1), 1.0);
+    EXPECT_EQ(at(10, 0), 0.0);
+    EXPECT_EQ(at(17, 0), 1.0);   // 17:30: home again
+    for (int h = 0; h < 24; ++h) {
+        EXPECT_EQ(at(h, 2), 1.0) << h;
+        EXPECT_EQ(at(h, 0) + at(h, 1) + at(h, 2), 2.0) << h;
+    }
+    // A demand whose persons do not match the residents is ignored: all at home.
+    d.persons = 5;
+    const auto home = people_present(residents, &d, 1.0);
+    EXPECT_EQ(home[10 * 3 + 0], 1.0);
+    EXPECT_EQ(home[10 * 3 + 1], 0.0);
+}
+
+TEST(WifiCapacity, UsersSumToActiveShareOfPeopleInCoveredBuildings) {
+    const Row r = row_of_three();
+    const std::vector<std::uint32_t> residents{2, 3, 5};
+    const auto present = people_present(residents, nullptr, 1.0);
+    CoverageConfig cfg;
+    CapacityConfig cap;
+    cap.active_share = 0.5;
+    cap.client_limit = 30.0;
+    const auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    ASSERT_EQ(c.loads.size(), 2u * 24u);
+    for (int h = 0; h < 24; ++h) {
+        const auto& a0 = c.loads[static_cast<std::size_t>(h)];
+        const auto& a1 = c.loads[24 + static_cast<std::size_t>(h)];
+        EXPECT_EQ(a0.ap, 0u);
+        EXPECT_EQ(a0.hour, h);
+        EXPECT_EQ(a1.ap, 1u);
+        EXPECT_EQ(a0.users + a1.users, 0.5 * (2 + 3));   // building 2 is below the threshold
+        EXPECT_EQ(a1.users, 0.0);
+        EXPECT_TRUE(std::isnan(a1.throughput_per_user_mbps));
+        // Equal throughput in shared airtime: 1 user at 65 Mbit/s, 1.5 at 19.5 Mbit/s.
+        EXPECT_NEAR(a0.throughput_per_user_mbps, 1.0 / (1.0 / 65.0 + 1.5 / 19.5), 1e-12);
+        EXPECT_FALSE(a0.overloaded);
+    }
+    EXPECT_EQ(c.peak_hour_users, 2.5);
+    EXPECT_EQ(c.overloaded_aps_peak, 0u);
+}
+
+TEST(WifiCapacity, OverloadedFlagFlipsAtTheClientLimit) {
+    const Row r = row_of_three();
+    const auto present = people_present({20, 20, 0}, nullptr, 1.0);   // 40 people at AP 0
+    CoverageConfig cfg;
+    CapacityConfig cap;
+    cap.active_share = 1.0;
+    cap.client_limit = 40.0;   // users == limit: not overloaded
+    auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    EXPECT_FALSE(c.loads[12].overloaded);
+    EXPECT_EQ(c.overloaded_aps_peak, 0u);
+    cap.client_limit = 39.0;
+    c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    EXPECT_TRUE(c.loads[12].overloaded);
+    EXPECT_FALSE(c.loads[24 + 12].overloaded);
+    EXPECT_EQ(c.overloaded_aps_peak, 1u);
+}
+
+TEST(WifiCapacity, FewerThanOneUserGetsTheMeanRate) {
+    const Row r = row_of_three();
+    const auto present = people_present({1, 0, 0}, nullptr, 1.0);
+    CoverageConfig cfg;
+    CapacityConfig cap;   // 0.1 × 1 person
+    const auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    EXPECT_NEAR(c.loads[0].users, 0.1, 1e-15);
+    EXPECT_NEAR(c.loads[0].throughput_per_user_mbps, 65.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace citytwin::sim::wifi
