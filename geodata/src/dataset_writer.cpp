@@ -146,7 +146,15 @@ std::size_t column_size(const TableColumn& c) {
 }
 }  // namespace
 
+struct PendingRaster {
+    std::string name;
+    GridPlacement grid;
+    std::vector<float> values;
+    RasterBandInfo band;
+};
+
 struct DatasetWriter::Impl {
+    std::vector<PendingRaster> rasters;
     std::string path, target;
     fs::path staging;
     bool is_file = true;
@@ -254,8 +262,47 @@ void DatasetWriter::set_metadata(const std::string& key, const std::string& valu
     impl_->ds->SetMetadataItem(key.c_str(), value.c_str());
 }
 
+void DatasetWriter::add_raster(const std::string& name, const GridPlacement& grid, std::vector<float> values,
+                               const RasterBandInfo& band) {
+    const std::string driver = impl_->ds && impl_->ds->GetDriver() ? impl_->ds->GetDriver()->GetDescription() : "";
+    if (driver != "GPKG") throw Error(impl_->path + ": raster tables need a GeoPackage output, not " + driver);
+    if (values.size() != static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height))
+        throw Error(impl_->path + ": raster '" + name + "': values do not match its grid");
+    impl_->rasters.push_back({name, grid, std::move(values), band});
+}
+
+namespace {
+// GDAL appends a raster to an existing GeoPackage through CreateCopy from a dataset in
+// memory; Float32 needs the "2D gridded coverage" extension (TIFF tiles).
+void append_raster(const std::string& target, const std::string& path, const OGRSpatialReference& srs,
+                   const PendingRaster& r) {
+    GdalErrorCapture cap;
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!mem || !gpkg) throw Error(path + ": GDAL lacks the MEM or GPKG raster driver");
+    DatasetPtr src(mem->Create("", r.grid.width, r.grid.height, 1, GDT_Float32, nullptr));
+    if (!src) throw Error(path + ": raster '" + r.name + "': " + cap.last_error());
+    double transform[6] = {r.grid.origin_x, r.grid.cell_size, 0.0, r.grid.origin_y, 0.0, -r.grid.cell_size};
+    src->SetGeoTransform(transform);
+    src->SetSpatialRef(&srs);
+    GDALRasterBand* band = src->GetRasterBand(1);
+    band->SetNoDataValue(r.band.nodata);
+    if (!r.band.description.empty()) band->SetDescription(r.band.description.c_str());
+    if (!r.band.unit.empty()) band->SetUnitType(r.band.unit.c_str());
+    if (band->RasterIO(GF_Write, 0, 0, r.grid.width, r.grid.height, const_cast<float*>(r.values.data()), r.grid.width,
+                       r.grid.height, GDT_Float32, 0, 0, nullptr) != CE_None)
+        throw Error(path + ": raster '" + r.name + "': " + cap.last_error());
+    const std::string table = "RASTER_TABLE=" + r.name;
+    const char* options[] = {"APPEND_SUBDATASET=YES", table.c_str(), "TILE_FORMAT=TIFF", nullptr};
+    DatasetPtr out(gpkg->CreateCopy(target.c_str(), src.get(), FALSE, const_cast<char**>(options), nullptr, nullptr));
+    if (!out || !cap.last_error().empty())
+        throw Error(path + ": cannot write raster table '" + r.name + "': " + cap.last_error());
+}
+}  // namespace
+
 void DatasetWriter::commit() {
     impl_->ds.reset();  // close: flushes and finalises the file before it gets its name
+    for (const auto& r : impl_->rasters) append_raster(impl_->target, impl_->path, impl_->srs, r);
     if (!impl_->is_file) return;
     const fs::path parent = fs::path(impl_->path).parent_path();
     std::error_code ec;

@@ -357,6 +357,24 @@ void write_wifi_rasters(const RunOutput& run, const std::string& path) {
                            {"access points at or above the threshold", "", 65535.0});
 }
 
+// The same rasters as tables of the GeoPackage (Float32: ids and counts are exact there).
+void add_wifi_raster_tables(const RunOutput& run, geodata::DatasetWriter& writer) {
+    const auto& c = run.wifi->coverage;
+    const geodata::GridPlacement place{c.grid.width, c.grid.height, c.grid.origin_x, c.grid.origin_y, c.grid.cell_size};
+    auto as_float = [](const auto& v, double nodata_in) {
+        std::vector<float> out(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i)
+            out[i] = static_cast<double>(v[i]) == nodata_in ? sim::wifi::no_signal : static_cast<float>(v[i]);
+        return out;
+    };
+    writer.add_raster("wifi_rssi", place, c.rssi_dbm, {"best-server RSSI", "dBm", sim::wifi::no_signal});
+    writer.add_raster("wifi_server", place, as_float(c.server, static_cast<double>(sim::wifi::no_server)),
+                      {"serving access point id (ap_id)", "", sim::wifi::no_signal});
+    writer.add_raster("wifi_sinr", place, c.sinr_db, {"SINR of the best server", "dB", sim::wifi::no_signal});
+    writer.add_raster("wifi_servers", place, as_float(c.servers, 65535.0),
+                      {"access points at or above the threshold", "", sim::wifi::no_signal});
+}
+
 }  // namespace
 
 std::vector<std::string> wifi_raster_paths(const std::string& out) {
@@ -393,6 +411,7 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
         // Rasters before the GeoPackage gets its name: its appearance means all is written.
         // A connection string (PG:…) has no folder to put files in: no rasters then.
         if (path.find(':') == std::string::npos) write_wifi_rasters(run, path);
+        if (run.scenario.wifi_rasters_in_geopackage && driver == "GPKG") add_wifi_raster_tables(run, writer);
     }
     writer.commit();
 }

@@ -241,7 +241,7 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "client_limit"});
+                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage"});
     sim::wifi::CoverageConfig c;
     auto& p = c.propagation;
     if (auto model = m.text("model")) {
@@ -331,7 +331,14 @@ Scenario load_scenario(const std::string& path) {
         if (!s.city.roads) throw Error(demand->where() + "'demand' needs 'city.roads' to drive on");
     }
     if (auto mob = root.map("mobility")) read_mobility(*mob, s.mobility);
-    if (auto wifi = root.map("wifi")) s.wifi = read_wifi(*wifi);
+    if (auto wifi = root.map("wifi")) {
+        s.wifi = read_wifi(*wifi);
+        if (auto t = wifi->text("rasters_in_geopackage")) {
+            if (*t != "true" && *t != "false")
+                throw Error(wifi->where("rasters_in_geopackage") + "'wifi.rasters_in_geopackage' must be true or false");
+            s.wifi_rasters_in_geopackage = *t == "true";
+        }
+    }
     // A sampled population drives on proportionally scaled capacities (MATSim convention)
     // unless the file sets the factors itself.
     if (s.synthetic && s.synthetic->sample < 1.0) {

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace citytwin::scenarios {
 namespace {
@@ -214,6 +216,38 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     EXPECT_EQ(load->GetFeatureCount(), 24 * 9);   // every AP and hour, also without users
     for (const char* field : {"ap_id", "hour", "users", "throughput_per_user_mbps", "overloaded"})
         EXPECT_GE(load->GetLayerDefn()->GetFieldIndex(field), 0) << field;
+
+    // The same rasters as GeoPackage raster tables: same grid, same cells as the GeoTIFFs.
+    const std::vector<std::pair<std::string, std::string>> tables = {
+        {"wifi_rssi", rasters[0]}, {"wifi_server", rasters[1]}, {"wifi_sinr", rasters[2]}, {"wifi_servers", rasters[3]}};
+    for (const auto& [table, tif] : tables) {
+        const std::string option = "TABLE=" + table;
+        const char* open_options[] = {option.c_str(), nullptr};
+        std::unique_ptr<GDALDataset> in_gpkg(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr,
+                                                               open_options, nullptr));
+        ASSERT_TRUE(in_gpkg) << table;
+        std::unique_ptr<GDALDataset> geotiff(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        ASSERT_EQ(in_gpkg->GetRasterXSize(), geotiff->GetRasterXSize()) << table;
+        ASSERT_EQ(in_gpkg->GetRasterYSize(), geotiff->GetRasterYSize()) << table;
+        double a[6], b[6];
+        in_gpkg->GetGeoTransform(a);
+        geotiff->GetGeoTransform(b);
+        for (int i = 0; i < 6; ++i) EXPECT_DOUBLE_EQ(a[i], b[i]) << table << " geotransform " << i;
+        const int cols = in_gpkg->GetRasterXSize(), rows = in_gpkg->GetRasterYSize();
+        std::vector<float> va(static_cast<std::size_t>(cols) * rows), vb(va.size());
+        ASSERT_EQ(in_gpkg->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, va.data(), cols, rows, GDT_Float32, 0, 0, nullptr), CE_None);
+        ASSERT_EQ(geotiff->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, vb.data(), cols, rows, GDT_Float32, 0, 0, nullptr), CE_None);
+        int has_a = 0, has_b = 0;
+        const double nodata_a = in_gpkg->GetRasterBand(1)->GetNoDataValue(&has_a);
+        const double nodata_b = geotiff->GetRasterBand(1)->GetNoDataValue(&has_b);
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < va.size(); ++i) {
+            const bool none_a = has_a && va[i] == static_cast<float>(nodata_a);
+            const bool none_b = has_b && vb[i] == static_cast<float>(nodata_b);
+            if (none_a != none_b || (!none_a && va[i] != vb[i])) ++differing;
+        }
+        EXPECT_EQ(differing, 0u) << table;
+    }
 }
 
 }  // namespace

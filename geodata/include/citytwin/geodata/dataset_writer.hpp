@@ -3,6 +3,7 @@
 // number of plain tables (optionally with point geometry) and metadata. The file appears
 // under its final name only at commit(); a writer destroyed without commit leaves nothing.
 #include <citytwin/geodata/city_model.hpp>
+#include <citytwin/geodata/raster_writer.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -42,6 +43,10 @@ public:
     void add_city(const CityModel& model);
     void add_table(const Table& table);
     void set_metadata(const std::string& key, const std::string& value);
+    /// A Float32 raster table (GeoPackage tiled gridded coverage), written at commit after
+    /// the vector layers; GeoPackage outputs only (others: Error).
+    void add_raster(const std::string& name, const GridPlacement& grid, std::vector<float> values,
+                    const RasterBandInfo& band);
     /// Closes the dataset and gives it its final name.
     void commit();
 

@@ -27,6 +27,7 @@ struct Scenario {
     sim::MobilityConfig mobility;
     /// Wifi coverage settings; absent: no coverage computed.
     std::optional<sim::wifi::CoverageConfig> wifi;
+    bool wifi_rasters_in_geopackage = true;   ///< also write the coverage rasters as GeoPackage tables
     std::string text;          ///< the file as written, recorded with results
 };
 
