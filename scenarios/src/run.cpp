@@ -68,8 +68,8 @@ private:
     std::unique_ptr<geodata::Progress> current_;
 };
 
-WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const sim::Demand& demand, std::uint64_t seed,
-                    bool progress) {
+WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const sim::Demand& demand,
+                    const std::optional<sim::MobilityResult>& mobility, std::uint64_t seed, bool progress) {
     const auto t0 = std::chrono::steady_clock::now();
     const sim::wifi::CoverageConfig& cfg = *s.wifi;
     WifiOutput out;
@@ -96,10 +96,13 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     if (s.synthetic && s.synthetic->sample > 0.0 && demand.source == "synthetic") {
         const auto sampled = sim::residents_per_building(model, *s.synthetic, seed);
         out.present = sim::wifi::people_present(sampled, &demand, 1.0 / s.synthetic->sample);
+        if (mobility)  // car travellers are on the road, not yet at their destination
+            out.moving = sim::wifi::people_on_the_move(demand, mobility->loading, model.buildings->size(),
+                                                       1.0 / s.synthetic->sample, out.present);
     } else {
         out.present = sim::wifi::people_present(residents, nullptr, 1.0);
     }
-    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity);
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
@@ -130,7 +133,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
         StageProgress progress(options.progress);
         out.mobility = sim::run_mobility(out.model, out.demand, scenario.mobility, out.seed, std::ref(progress));
     }
-    if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.demand, out.seed, options.progress);
+    if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.demand, out.mobility, out.seed, options.progress);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }

@@ -43,9 +43,38 @@ double mcs_rate_mbps(double sinr_db) {
     return r;
 }
 
+std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
+                                             double weight, std::vector<double>& present) {
+    std::vector<MovingPeople> out;
+    for (int h = 0; h < hours_per_day; ++h) {
+        const Seconds t = h * 3600 + 1800;
+        double en_route = 0.0;
+        for (std::size_t i = 0; i < demand.trips.size() && i < loading.arrival.size(); ++i) {
+            const Trip& trip = demand.trips[i];
+            if (!trip.by_car || trip.departure > t || loading.arrival[i] <= t) continue;  // not driving at t
+            en_route += weight;
+            if (trip.destination_building < buildings) {
+                double& p = present[static_cast<std::size_t>(h) * buildings + trip.destination_building];
+                p = std::max(0.0, p - weight);
+            }
+        }
+        // Samples of the last sampling instant at or before t (positions are in time order).
+        Seconds at = -1;
+        for (const auto& s : loading.positions)
+            if (s.time <= t) at = std::max(at, s.time);
+        std::size_t samples = 0;
+        for (const auto& s : loading.positions) samples += s.time == at ? 1 : 0;
+        if (samples == 0 || en_route == 0.0) continue;
+        const double each = en_route / static_cast<double>(samples);
+        for (const auto& s : loading.positions)
+            if (s.time == at) out.push_back({h, {s.x, s.y}, each});
+    }
+    return out;
+}
+
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
-                             const CapacityConfig& capacity) {
+                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving) {
     const auto& buildings = *model.buildings;
     const std::size_t nb = buildings.size();
     const std::size_t naps = model.access_points->size();
@@ -74,6 +103,17 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
             const double u = capacity.active_share * present[base + b];
             users[server[b]] += u;
             airtime[server[b]] += u / rate[b];
+        }
+        for (const auto& m : moving) {  // in the given order: fixed sums
+            if (m.hour != h) continue;
+            const auto cell = g.cell_of(m.position);
+            if (!cell) continue;
+            const std::size_t i = g.index(cell->col, cell->row);
+            if (coverage.server[i] == no_server || coverage.server[i] >= naps || !(coverage.rssi_dbm[i] >= config.threshold_dbm))
+                continue;
+            const double u = capacity.active_share * m.weight;
+            users[coverage.server[i]] += u;
+            airtime[coverage.server[i]] += u / mcs_rate_mbps(coverage.sinr_db[i]);
         }
         std::size_t overloaded = 0;
         double total = 0.0;

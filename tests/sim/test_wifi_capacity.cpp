@@ -151,3 +151,38 @@ TEST(WifiCapacity, FewerThanOneUserGetsTheMeanRate) {
 
 }  // namespace
 }  // namespace citytwin::sim::wifi
+
+namespace citytwin::sim::wifi {
+namespace {
+
+// One person drives from building 0 at 08:00 to building 1 and arrives at 08:45: at 08:30
+// they are on the road where the mobility run sampled the car, not yet in building 1.
+TEST(WifiCapacity, CarTravellersAreOnTheRoadNotAtTheirDestination) {
+    Demand demand;
+    Trip trip;
+    trip.id = 0;
+    trip.person = 0;
+    trip.departure = 8 * 3600;
+    trip.by_car = true;
+    trip.destination_building = 1;
+    demand.trips.push_back(trip);
+    demand.persons = 1;
+    LoadingResult loading;
+    loading.arrival = {8 * 3600 + 45 * 60};
+    loading.positions = {{0, 8 * 3600 + 1790, 3, 10.0, 20.0}, {0, 8 * 3600 + 1800, 3, 11.0, 21.0}};
+    const std::size_t buildings = 2;
+    std::vector<double> present(24 * buildings, 0.0);
+    for (int h = 0; h < 24; ++h) present[h * buildings + (h >= 8 ? 1 : 0)] = 2.0;  // weight 2: a 50 % sample
+    const auto moving = people_on_the_move(demand, loading, buildings, 2.0, present);
+    ASSERT_EQ(moving.size(), 1u);
+    EXPECT_EQ(moving[0].hour, 8);
+    EXPECT_EQ(moving[0].position.x, 11.0);   // the sample at 08:30, not the one before
+    EXPECT_EQ(moving[0].position.y, 21.0);
+    EXPECT_EQ(moving[0].weight, 2.0);
+    EXPECT_EQ(present[8 * buildings + 1], 0.0);   // taken out of the destination at 08:30
+    EXPECT_EQ(present[9 * buildings + 1], 2.0);   // arrived by 09:30
+    EXPECT_EQ(present[7 * buildings + 0], 2.0);   // at home before leaving
+}
+
+}  // namespace
+}  // namespace citytwin::sim::wifi

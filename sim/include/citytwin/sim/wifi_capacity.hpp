@@ -3,6 +3,7 @@
 // and how the AP's airtime is shared among its users (README "Wifi coverage").
 #include <citytwin/geodata/city_model.hpp>
 #include <citytwin/sim/demand.hpp>
+#include <citytwin/sim/network_loading.hpp>
 #include <citytwin/sim/wifi_coverage.hpp>
 
 #include <cstdint>
@@ -26,6 +27,21 @@ std::vector<double> people_present(const std::vector<std::uint32_t>& residents, 
 /// standard (which specifies receiver sensitivities, not SINRs). Below MCS0's threshold a
 /// client still associates at the lowest rate (MCS0).
 double mcs_rate_mbps(double sinr_db);
+
+/// People travelling by car at the middle of an hour, placed where the mobility run
+/// sampled its vehicles then.
+struct MovingPeople {
+    int hour = 0;
+    geodata::Point position;
+    double weight = 0.0;   ///< persons this sample stands for
+};
+
+/// Car travellers en route at h:30 (departed, not yet arrived in the mobility run) are
+/// taken out of the destination building `present` put them in, and spread over the
+/// vehicle positions sampled at that time (each sample standing for en-route / samples
+/// persons, times `weight`). Hours without samples lose those travellers (say so).
+std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
+                                             double weight, std::vector<double>& present);
 
 struct ApHourLoad {
     std::uint32_t ap = 0;
@@ -51,6 +67,6 @@ struct CapacityResult {
 /// Sums run in building order: the same result for any thread count.
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
-                             const CapacityConfig& capacity);
+                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving = {});
 
 }  // namespace citytwin::sim::wifi
