@@ -11,6 +11,8 @@
 
 #include <tbb/global_control.h>
 
+#include "test_networks.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -39,21 +41,8 @@ using geodata::RoadNetwork;
 using geodata::RoadWay;
 using nlohmann::json;
 
-RoadWay way(std::int64_t id, geodata::Polyline pts, OnewayDirection dir = OnewayDirection::Both) {
-    RoadWay w;
-    w.source_id = id;
-    w.road_class = geodata::RoadClass::Residential;
-    w.direction = dir;
-    w.points = std::move(pts);
-    return w;
-}
-
-RoadNetwork build(const std::vector<RoadWay>& ways, bool keep_largest_scc = true) {
-    GraphBuildOptions o;
-    o.keep_largest_scc = keep_largest_scc;
-    GraphBuildReport report;
-    return build_road_network(ways, o, report);
-}
+using test_networks::build;
+using test_networks::way;
 
 // n × n two-way residential grid, 100 m blocks, starting at x0.
 std::vector<RoadWay> grid_ways(int n, double x0 = 0.0, std::int64_t id0 = 0) {

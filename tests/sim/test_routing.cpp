@@ -6,6 +6,8 @@
 
 #include <tbb/global_control.h>
 
+#include "test_networks.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,23 +31,12 @@ using geodata::RoadWay;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
+// Routing tests drive at 36 km/h (10 m/s) unless they say otherwise: exact costs.
 RoadWay way(std::int64_t id, geodata::Polyline pts, OnewayDirection dir = OnewayDirection::Both,
             double speed_kmh = 36.0) {
-    RoadWay w;
-    w.source_id = id;
-    w.road_class = geodata::RoadClass::Residential;
-    w.speed_kmh = speed_kmh;
-    w.direction = dir;
-    w.points = std::move(pts);
-    return w;
+    return test_networks::way(id, std::move(pts), dir, speed_kmh);
 }
-
-RoadNetwork build(const std::vector<RoadWay>& ways, bool keep_largest_scc = true) {
-    GraphBuildOptions o;
-    o.keep_largest_scc = keep_largest_scc;
-    GraphBuildReport report;
-    return build_road_network(ways, o, report);
-}
+using test_networks::build;
 
 // n × n intersections 100 m apart; every row and column is one two-way way through all
 // of its intersections, with speeds varying by way so that costs are not uniform.

@@ -1,0 +1,32 @@
+#pragma once
+// Small hand-made road networks shared by the sim test suites.
+#include <citytwin/geodata/road_graph_builder.hpp>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace citytwin::sim::test_networks {
+
+/// A residential way through `pts` (speed: the class default unless given).
+inline geodata::RoadWay way(std::int64_t id, geodata::Polyline pts,
+                            geodata::OnewayDirection dir = geodata::OnewayDirection::Both,
+                            std::optional<double> speed_kmh = std::nullopt) {
+    geodata::RoadWay w;
+    w.source_id = id;
+    w.road_class = geodata::RoadClass::Residential;
+    w.speed_kmh = speed_kmh;
+    w.direction = dir;
+    w.points = std::move(pts);
+    return w;
+}
+
+/// The graph of `ways`; keep_largest_scc = false keeps disconnected parts (unroutable cases).
+inline geodata::RoadNetwork build(const std::vector<geodata::RoadWay>& ways, bool keep_largest_scc = true) {
+    geodata::GraphBuildOptions o;
+    o.keep_largest_scc = keep_largest_scc;
+    geodata::GraphBuildReport report;
+    return geodata::build_road_network(ways, o, report);
+}
+
+}  // namespace citytwin::sim::test_networks
