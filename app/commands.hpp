@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace citytwin::app {
 
@@ -28,9 +29,22 @@ struct RunArgs {
     std::string driver = "GPKG";
     std::optional<int> threads;
     std::optional<std::uint64_t> seed;
+    std::vector<std::string> plugin_dirs;
     bool json = false;
     bool progress = true;
 };
 int run_run(const RunArgs& args);
+
+struct CompareArgs {
+    std::string base;       ///< scenario file (run first) or result GeoPackage
+    std::string variant;
+    std::string out;        ///< diff GeoPackage; empty: none
+    std::optional<int> threads;
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> plugin_dirs;
+    bool json = false;
+    bool progress = true;
+};
+int run_compare(const CompareArgs& args);
 
 }  // namespace citytwin::app

@@ -62,6 +62,7 @@ int run_run(const RunArgs& args) {
     opts.threads = args.threads;
     opts.seed = args.seed;
     opts.progress = args.progress;
+    opts.plugin_dirs = args.plugin_dirs;
     const auto run = scenarios::run_scenario(scenario, opts);
     if (!args.out.empty()) {
         const auto t0 = std::chrono::steady_clock::now();

@@ -141,6 +141,14 @@ OGRFieldType field_type(const TableColumn& c) {
     return OFTString;
 }
 
+// The layer type follows whichever geometry list the table fills.
+OGRwkbGeometryType geometry_type(const Table& t) {
+    if (!t.polygons.empty()) return wkbMultiPolygon;
+    if (!t.lines.empty()) return wkbLineString;
+    if (!t.points.empty()) return wkbPoint;
+    return wkbNone;
+}
+
 std::size_t column_size(const TableColumn& c) {
     return std::visit([](const auto& v) { return v.size(); }, c.values);
 }
@@ -216,9 +224,10 @@ void DatasetWriter::add_table(const Table& table) {
         if (column_size(c) != table.rows)
             throw Error(impl_->path + ": table '" + table.name + "': column '" + c.name + "' has " +
                         std::to_string(column_size(c)) + " values for " + std::to_string(table.rows) + " rows");
-    const bool polygons = !table.polygons.empty();
-    const bool spatial = !table.points.empty() || polygons;
-    if ((polygons ? table.polygons.size() : table.points.size()) != (spatial ? table.rows : 0))
+    const OGRwkbGeometryType type = geometry_type(table);
+    const bool spatial = type != wkbNone;
+    // One kind of geometry, one per row (mixing kinds makes the sum wrong too).
+    if (table.points.size() + table.lines.size() + table.polygons.size() != (spatial ? table.rows : 0))
         throw Error(impl_->path + ": table '" + table.name + "': geometries do not match the " +
                     std::to_string(table.rows) + " rows");
     GdalErrorCapture cap;
@@ -226,7 +235,7 @@ void DatasetWriter::add_table(const Table& table) {
     const std::string driver_name = impl_->ds->GetDriver() ? impl_->ds->GetDriver()->GetDescription() : "";
     char** no_index = driver_name == "GPKG" || driver_name == "SQLite" ? const_cast<char**>(no_index_options) : nullptr;
     OGRLayer* layer = impl_->ds->CreateLayer(table.name.c_str(), spatial ? &impl_->srs : nullptr,
-                                             polygons ? wkbMultiPolygon : spatial ? wkbPoint : wkbNone,
+                                             type,
                                              table.spatial_index ? nullptr : no_index);
     if (!layer) throw Error(impl_->path + ": cannot create table '" + table.name + "': " + cap.last_error());
     for (const auto& c : table.columns) {
@@ -253,8 +262,9 @@ void DatasetWriter::add_table(const Table& table) {
                 },
                 table.columns[c].values);
         }
-        if (polygons) f.SetGeometryDirectly(detail::to_ogr(table.polygons[row]).release());
-        else if (spatial) f.SetGeometryDirectly(new OGRPoint(table.points[row].x, table.points[row].y));
+        if (type == wkbMultiPolygon) f.SetGeometryDirectly(detail::to_ogr(table.polygons[row]).release());
+        else if (type == wkbLineString) f.SetGeometryDirectly(detail::to_ogr(table.lines[row]).release());
+        else if (type == wkbPoint) f.SetGeometryDirectly(new OGRPoint(table.points[row].x, table.points[row].y));
     });
 }
 

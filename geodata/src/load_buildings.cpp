@@ -84,7 +84,15 @@ std::vector<Building> read_buildings(const BuildingLayerConfig& cfg, const OGRSp
                                      const LoadOptions& options, LoadReport& report) {
     LayerReader reader(cfg, working);
     const int f_height = reader.field(cfg.height_field), f_levels = reader.field(cfg.levels_field),
-              f_use = reader.field(cfg.use_field);
+              f_use = reader.field(cfg.use_field), f_residents = reader.field(cfg.residents_field),
+              f_jobs = reader.field(cfg.jobs_field);
+    // A residents or jobs value must be a number >= 0 when the field is configured.
+    auto count = [&](const OGRFeature& f, int idx, const char* what) {
+        if (idx < 0) return -1.0;
+        const auto v = parse_number(field_string(f, idx));
+        if (!v || *v < 0.0) throw Error(reader.where(f, std::string(what) + " must be a number >= 0"));
+        return *v;
+    };
     std::vector<Building> out;
     Progress progress("buildings: features", reader.total(), options.progress);
     while (auto f = reader.next()) {
@@ -107,6 +115,8 @@ std::vector<Building> read_buildings(const BuildingLayerConfig& cfg, const OGRSp
         set_height(b, field_string(*f, f_height), field_string(*f, f_levels), cfg);
         b.floor_area_m2 = b.footprint_area_m2 * std::max(1.0, std::round(b.levels));
         b.centroid = centroid(b.footprint);
+        b.residents = count(*f, f_residents, "residents");
+        b.jobs = count(*f, f_jobs, "jobs");
         out.push_back(std::move(b));
     }
     progress.finish();
@@ -118,3 +128,7 @@ std::vector<Building> read_buildings(const BuildingLayerConfig& cfg, const OGRSp
 }
 
 }  // namespace citytwin::geodata::detail
+
+namespace citytwin::geodata {
+BuildingUse building_use_of(const std::string& tag) { return detail::classify_building(tag); }
+}  // namespace citytwin::geodata

@@ -40,10 +40,13 @@ struct LinkIndex::Impl {
     bgi::rtree<Value, bgi::rstar<16>> tree;
 };
 
-LinkIndex::LinkIndex(const RoadNetwork& network) : impl_(std::make_unique<Impl>()) {
+LinkIndex::LinkIndex(const RoadNetwork& network) : LinkIndex(network, {}) {}
+
+LinkIndex::LinkIndex(const RoadNetwork& network, const std::vector<char>& usable) : impl_(std::make_unique<Impl>()) {
     std::vector<Impl::Value> values;
     for (const auto& l : network.links())
-        for (std::size_t i = 1; i < l.geometry.size(); ++i)
+        if (usable.empty() || usable[l.id.value])
+            for (std::size_t i = 1; i < l.geometry.size(); ++i)
             values.emplace_back(BgSegment(to_bg(l.geometry[i - 1]), to_bg(l.geometry[i])), l.id.value);
     impl_->tree = decltype(impl_->tree)(values.begin(), values.end());  // bulk load (packing)
 }

@@ -4,6 +4,8 @@
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/progress.hpp>
 #include <citytwin/geodata/raster_writer.hpp>
+#include <citytwin/plugin_edits.hpp>
+#include <citytwin/scenarios/plugin_host.hpp>
 #include <citytwin/sim/clock.hpp>
 
 #include <tbb/global_control.h>
@@ -111,6 +113,71 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     return out;
 }
 
+class StderrLog final : public plugin::Log {
+public:
+    StderrLog(std::string prefix, bool enabled) : prefix_(std::move(prefix)), enabled_(enabled) {}
+    void info(const std::string& message) override {
+        if (enabled_) std::fprintf(stderr, "%s: %s\n", prefix_.c_str(), message.c_str());
+    }
+
+private:
+    std::string prefix_;
+    bool enabled_;
+};
+
+class PluginSink final : public plugin::ResultSink {
+public:
+    PluginSink(PluginOutput& out, bool progress) : out_(out), log_("plugin " + out.name, progress) {}
+    void add_kpi(const std::string& key, double value) override { out_.kpis.emplace_back(key, value); }
+    void add_table(geodata::Table table) override {
+        table.name = out_.name + "_" + table.name;
+        out_.tables.push_back(std::move(table));
+    }
+    plugin::Log& log() override { return log_; }
+
+private:
+    PluginOutput& out_;
+    StderrLog log_;
+};
+
+// The scenario's plugins, loaded (and their parameters checked) before any heavy work.
+struct PluginSet {
+    std::vector<std::unique_ptr<YamlParameters>> params;
+    std::vector<std::unique_ptr<LoadedPlugin>> loaded;
+};
+
+PluginSet load_plugins(const Scenario& s, const RunOptions& options) {
+    std::vector<std::string> dirs = options.plugin_dirs;
+    dirs.insert(dirs.end(), s.plugin_path.begin(), s.plugin_path.end());
+    const auto search = plugin_search_path(dirs);
+    PluginSet set;
+    for (const auto& spec : s.plugins) {
+        set.params.push_back(std::make_unique<YamlParameters>(spec.params, spec.file, spec.key_path,
+                                                              std::filesystem::path(spec.file).parent_path()));
+        set.loaded.push_back(std::make_unique<LoadedPlugin>(spec.name, spec.path, search, *set.params.back()));
+    }
+    return set;
+}
+
+void apply_edits(const Scenario& s, geodata::CityModel& model, RunOutput& out, bool progress) {
+    for (const auto& e : s.edits) {
+        YamlParameters params(e.params, e.file, e.key_path, std::filesystem::path(e.file).parent_path());
+        params.set_model(&model);
+        out.edits.push_back(e.kind + ": " + plugin::apply_edit(e.kind, params, model));
+        if (progress) std::fprintf(stderr, "edit %s\n", out.edits.back().c_str());
+    }
+}
+
+plugin::ScenarioView scenario_view(const Scenario& s, std::uint64_t seed) {
+    plugin::ScenarioView v;
+    v.name = s.name;
+    v.seed = seed;
+    v.synthetic = s.synthetic ? &*s.synthetic : nullptr;
+    v.mobility = (s.synthetic || s.trip_table) ? &s.mobility : nullptr;
+    v.wifi = s.wifi ? &*s.wifi : nullptr;
+    return v;
+}
+
 }  // namespace
 
 RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -123,7 +190,25 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     // Thread count changes speed only: every parallel loop writes disjoint slots.
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(out.threads));
 
+    PluginSet plugins = load_plugins(scenario, options);
     out.model = load_scenario_city(scenario, {options.progress}, out.report);
+    apply_edits(scenario, out.model, out, options.progress);
+    const plugin::ScenarioView view = scenario_view(scenario, out.seed);
+    for (auto& p : plugins.loaded) {
+        p->params().set_model(&out.model);
+        StderrLog log("plugin " + p->name(), options.progress);
+        plugin::BeforeRun before{out.model, view, log};
+        p->call("before_run", [&](plugin::Plugin& pl) { pl.before_run(before); });
+    }
+    // Plugins that observe the traffic see every step, in the order they are listed.
+    sim::StepObserver observer;
+    std::vector<LoadedPlugin*> observers;
+    for (auto& p : plugins.loaded)
+        if (p->get().observes_steps()) observers.push_back(p.get());
+    if (!observers.empty())
+        observer = [&](const sim::StepView& step, std::vector<sim::LinkEvent>& actions) {
+            for (LoadedPlugin* p : observers) p->call("on_step", [&](plugin::Plugin& pl) { pl.on_step(step, actions); });
+        };
     if (scenario.synthetic) out.demand = sim::synthesize_demand(out.model, *scenario.synthetic, out.seed);
     else if (scenario.trip_table) out.demand = demand_from_table(scenario, out.model);
     if (scenario.synthetic || scenario.trip_table) {
@@ -131,9 +216,17 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
             std::fprintf(stderr, "demand: %zu trips of %zu persons (%s)\n", out.demand.trips.size(), out.demand.persons,
                          out.demand.source.c_str());
         StageProgress progress(options.progress);
-        out.mobility = sim::run_mobility(out.model, out.demand, scenario.mobility, out.seed, std::ref(progress));
+        out.mobility = sim::run_mobility(out.model, out.demand, scenario.mobility, out.seed, std::ref(progress), observer);
     }
     if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.demand, out.mobility, out.seed, options.progress);
+    for (auto& p : plugins.loaded) {
+        PluginOutput po{p->name(), p->path(), p->summary(), {}, {}};
+        PluginSink sink(po, options.progress);
+        const plugin::RunResults results{out.model, view, out.demand, out.mobility ? &*out.mobility : nullptr,
+                                         out.wifi ? &out.wifi->coverage : nullptr, out.wifi ? &out.wifi->kpis : nullptr};
+        p->call("after_run", [&](plugin::Plugin& pl) { pl.after_run(results, sink); });
+        out.plugins.push_back(std::move(po));
+    }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
 }
@@ -163,8 +256,17 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"iterations", k.iterations},
             {"relative_gap", k.relative_gap},
             {"relative_gap_by_iteration", run.mobility->relative_gap},
+            {"closed_links", k.closed_links},
+            {"toll_crossings", k.toll_crossings},
+            {"toll_revenue", k.toll_revenue},
             {"note", "only car trips are loaded on the roads; other modes are counted in other_mode_trips"},
         };
+    }
+    if (!run.edits.empty()) j["edits"] = run.edits;
+    for (const auto& p : run.plugins) {
+        nlohmann::json pj = nlohmann::json::object();
+        for (const auto& [key, value] : p.kpis) pj[key] = value;
+        j["plugins"][p.name] = pj;
     }
     if (run.wifi) {
         const auto& k = run.wifi->kpis;
@@ -396,8 +498,11 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
     writer.set_metadata("CITYTWIN_SCENARIO_FILE", run.scenario.path);
     writer.set_metadata("CITYTWIN_SCENARIO", run.scenario.text);
     writer.set_metadata("CITYTWIN_SEED", std::to_string(run.seed));
+    const nlohmann::json kpis_doc = kpis_json(run);
+    // The KPIs whole, for tools that read results back (citytwin compare, Python).
+    writer.set_metadata("CITYTWIN_KPIS", kpis_doc.dump());
     std::vector<std::string> keys, values;
-    flatten(kpis_json(run), "", keys, values);
+    flatten(kpis_doc, "", keys, values);
     geodata::Table kpis{"kpis", keys.size(), {{"key", keys}, {"value", values}}, {}, {}};
     writer.add_table(kpis);
     if (run.mobility) {
@@ -408,6 +513,8 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         writer.add_table({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});
     }
+    for (const auto& p : run.plugins)
+        for (const auto& t : p.tables) writer.add_table(t);
     if (run.wifi) {
         writer.add_table(wifi_district_table(run.wifi->kpis));
         writer.add_table(wifi_ap_load_table(run.wifi->capacity));

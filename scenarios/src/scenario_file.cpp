@@ -2,6 +2,8 @@
 #include <citytwin/scenarios/yaml_reader.hpp>
 
 #include <citytwin/geodata/data_paths.hpp>
+#include <citytwin/geodata/text_match.hpp>
+#include <citytwin/plugin_edits.hpp>
 
 #include <citytwin/sim/clock.hpp>
 
@@ -221,7 +223,7 @@ geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
 }
 
 void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
-    m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
+    m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "value_of_time_per_hour", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
                   "trajectory_interval_s", "trajectory_max_vehicles"});
     if (auto it = m.integer("iterations")) {
         if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
@@ -230,6 +232,9 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     c.reroute_share = read_share(m, "reroute_share", c.reroute_share);
     if (auto g = m.integer("gap_sample_trips")) c.gap_sample_trips = static_cast<std::size_t>(std::max(1, *g));
     if (auto s = m.integer("stuck_time_s")) c.loading.stuck_time = *s;
+    read_number(m, "value_of_time_per_hour", c.value_of_time_per_hour);
+    if (!(c.value_of_time_per_hour > 0.0))
+        throw Error(m.where("value_of_time_per_hour") + "'" + m.path_of("value_of_time_per_hour") + "' must be > 0");
     read_number(m, "flow_capacity_factor", c.loading.flow_capacity_factor);
     read_number(m, "storage_capacity_factor", c.loading.storage_capacity_factor);
     if (auto s = m.integer("trajectory_interval_s")) c.loading.trajectory_interval = *s;
@@ -290,19 +295,141 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     return c;
 }
 
-std::string file_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// A base file's relative sources are made absolute, so that a variant in another folder
+// still finds them.
+void absolutize_sources(YAML::Node node, const fs::path& base_dir) {
+    if (node.IsMap()) {
+        for (auto kv : node) {
+            if (kv.first.as<std::string>() == "source" && kv.second.IsScalar()) {
+                const fs::path p = base_dir / kv.second.as<std::string>();
+                if (fs::path(kv.second.as<std::string>()).is_relative() && fs::exists(p))
+                    kv.second = fs::weakly_canonical(p).string();
+            } else {
+                absolutize_sources(kv.second, base_dir);
+            }
+        }
+    } else if (node.IsSequence()) {
+        for (auto item : node) absolutize_sources(item, base_dir);
+    }
+}
+
+// Variant keys override the base's; nested mappings merge key by key; lists and values
+// replace. Nodes are shared, not copied, so they keep their line numbers.
+YAML::Node merge(YAML::Node base, const YAML::Node& over) {
+    if (!base.IsMap() || !over.IsMap()) return over;
+    for (const auto& kv : over) {
+        const std::string key = kv.first.as<std::string>();
+        if (base[key]) base[key] = merge(base[key], kv.second);
+        else base[key] = kv.second;
+    }
+    return base;
+}
+
+void read_edits(const YamlMap& root, std::vector<EditSpec>& out) {
+    const YAML::Node list = root.value("edits");
+    if (!list) return;
+    if (!list.IsSequence()) root.type_error("edits", "a list of edits (- close_links: {…})");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "edits[" + std::to_string(i) + "]";
+        if (!list[i].IsMap() || list[i].size() != 1)
+            throw Error(line_of(root.file(), list[i]) + "'" + path + "' must be one edit: {kind: {parameters}}");
+        const auto kv = *list[i].begin();
+        const std::string kind = kv.first.as<std::string>();
+        const auto& kinds = plugin::edit_kinds();
+        if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+            std::string msg = line_of(root.file(), kv.first) + "unknown edit '" + path + "." + kind + "'";
+            const auto near = geodata::closest_names(kind, kinds, 1);
+            msg += near.empty() ? " (known: close_links, reopen_links, set_speed, set_lanes, add_road, add_buildings, "
+                                  "remove_buildings, add_access_points, move_access_point, remove_access_points, toll)"
+                                : " (did you mean '" + near.front() + "'?)";
+            throw Error(msg);
+        }
+        out.push_back({kind, kv.second, root.file(), path + "." + kind});
+    }
+}
+
+void read_plugins(const YamlMap& root, std::vector<PluginSpec>& out) {
+    const YAML::Node list = root.value("plugins");
+    if (!list) return;
+    if (!list.IsSequence()) root.type_error("plugins", "a list of plugins (- name: roadworks)");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "plugins[" + std::to_string(i) + "]";
+        const YamlMap entry(list[i], root.file(), path);
+        entry.allow_only({"name", "path", "params"});
+        PluginSpec p;
+        const auto name = entry.text("name");
+        if (!name) throw Error(entry.where() + "'" + path + ".name' is required");
+        p.name = *name;
+        if (auto file = entry.text("path"))
+            p.path = (fs::path(root.file()).parent_path() / *file).lexically_normal().string();
+        p.params = entry.value("params");
+        p.file = root.file();
+        p.key_path = path + ".params";
+        out.push_back(std::move(p));
+    }
+}
+
+// Reads `path` with everything it extends merged in; edits, plugins and plugin folders
+// are collected file by file (base first) so their errors keep their own file and line.
+YAML::Node resolved_root(const std::string& path, Scenario& s, std::vector<std::string>& chain) {
+    YAML::Node root = load_yaml_file(path);
+    const YamlMap top(root, path, "");
+    top.allow_only({"extends", "name", "description", "city", "seed", "threads", "time", "demand", "mobility", "wifi",
+                    "edits", "plugins", "plugin_path"});
+    YAML::Node merged(YAML::NodeType::Map);
+    if (auto parent = top.text("extends")) {
+        const fs::path base = (fs::path(path).parent_path() / *parent).lexically_normal();
+        if (!fs::exists(base)) throw Error(top.where("extends") + "'extends': " + base.string() + ": file not found");
+        if (std::find(chain.begin(), chain.end(), base.string()) != chain.end())
+            throw Error(top.where("extends") + "'extends': " + base.string() + " extends itself (directly or through others)");
+        chain.push_back(base.string());
+        s.extends.push_back(base.string());
+        merged = resolved_root(base.string(), s, chain);
+        absolutize_sources(merged, base.parent_path());
+    }
+    read_edits(top, s.edits);
+    read_plugins(top, s.plugins);
+    if (auto dirs = top.text_list("plugin_path"))
+        for (const auto& d : *dirs) s.plugin_path.push_back((fs::path(path).parent_path() / d).lexically_normal().string());
+    for (const char* key : {"extends", "edits", "plugins", "plugin_path"}) root.remove(key);
+    return merged.size() == 0 ? root : merge(merged, root);
+}
+
+// The configuration as run: the merged keys plus every edit and plugin, as YAML.
+std::string resolved_text(const Scenario& s, YAML::Node merged) {
+    if (!s.edits.empty()) {
+        YAML::Node edits(YAML::NodeType::Sequence);
+        for (const auto& e : s.edits) {
+            YAML::Node one;
+            one[e.kind] = e.params ? e.params : YAML::Node(YAML::NodeType::Map);
+            edits.push_back(one);
+        }
+        merged["edits"] = edits;
+    }
+    if (!s.plugins.empty()) {
+        YAML::Node plugins(YAML::NodeType::Sequence);
+        for (const auto& p : s.plugins) {
+            YAML::Node one;
+            one["name"] = p.name;
+            if (!p.path.empty()) one["path"] = p.path;
+            if (p.params) one["params"] = p.params;
+            plugins.push_back(one);
+        }
+        merged["plugins"] = plugins;
+    }
+    std::string header = "# resolved from " + s.path;
+    for (const auto& e : s.extends) header += " (extends " + e + ")";
+    return header + "\n" + YAML::Dump(merged) + "\n";
 }
 
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
-    const YamlMap root(load_yaml_file(path), path, "");
-    root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility", "wifi"});
     Scenario s;
+    std::vector<std::string> chain{fs::path(path).lexically_normal().string()};
+    YAML::Node merged = resolved_root(path, s, chain);
+    const YamlMap root(merged, path, "");
+    root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility", "wifi"});
     s.path = path;
     read_text(root, "name", s.name);
     read_text(root, "description", s.description);
@@ -311,7 +438,7 @@ Scenario load_scenario(const std::string& path) {
     const fs::path base = fs::path(path).parent_path();
     s.city = read_city(*city, base);
     if (s.city.name.empty()) s.city.name = s.name;
-    s.text = file_text(path);
+    s.text = resolved_text(s, YAML::Clone(merged));
     if (auto seed = root.integer("seed")) s.seed = static_cast<std::uint64_t>(*seed);
     if (auto t = root.integer("threads")) s.threads = *t;
     if (auto time = root.map("time")) {

@@ -1,5 +1,7 @@
 #include <citytwin/scenarios/yaml_reader.hpp>
 
+#include <citytwin/geodata/text_match.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <numeric>
@@ -9,18 +11,6 @@ namespace citytwin::scenarios {
 using geodata::Error;
 
 namespace {
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    std::iota(prev.begin(), prev.end(), 0);
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 std::string line_prefix(const std::string& file, const YAML::Mark& mark) {
     return file + ":" + (mark.line >= 0 ? std::to_string(mark.line + 1) : std::string("?")) + ": ";
 }
@@ -44,20 +34,24 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string key_path)
 }
 
 void YamlMap::allow_only(std::initializer_list<const char*> known) const {
+    allow_only(std::vector<std::string>(known.begin(), known.end()));
+}
+
+void YamlMap::allow_only(const std::vector<std::string>& known) const {
     for (const auto& kv : node_) {
         const std::string key = kv.first.as<std::string>();
-        if (std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) continue;
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
         std::string best;
         std::size_t best_d = 3;  // suggest only near misses
-        for (const char* k : known) {
-            const std::size_t d = edit_distance(key, k);
+        for (const auto& k : known) {
+            const std::size_t d = geodata::edit_distance(key, k);
             if (d < best_d) best_d = d, best = k;
         }
         std::string msg = line_prefix(file_, kv.first.Mark()) + "unknown key '" + path_of(key) + "'";
         if (!best.empty()) msg += " (did you mean '" + best + "'?)";
         else {
             msg += " (known here:";
-            for (const char* k : known) msg += std::string(" ") + k;
+            for (const auto& k : known) msg += " " + k;
             msg += ")";
         }
         throw Error(msg);
@@ -75,6 +69,8 @@ std::string YamlMap::path_of(const std::string& key) const {
 std::string YamlMap::where(const std::string& key) const {
     return line_prefix(file_, key.empty() || !has(key) ? node_.Mark() : value(key).Mark());
 }
+
+std::string line_of(const std::string& file, const YAML::Node& node) { return line_prefix(file, node.Mark()); }
 
 void YamlMap::type_error(const std::string& key, const char* expected) const {
     throw Error(where(key) + "'" + path_of(key) + "' must be " + expected);

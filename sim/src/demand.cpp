@@ -31,7 +31,11 @@ double home_weight(const Building& b) {
         default: return 0.0;
     }
 }
+// A workplace given in jobs (a new district) weighs as much floor area as a job takes.
+constexpr double floor_area_per_job_m2 = 25.0;
+
 double work_weight(const Building& b) {
+    if (b.jobs >= 0.0) return b.jobs * floor_area_per_job_m2;
     switch (b.use) {
         case BuildingUse::Residential: return 0.05 * b.floor_area_m2;  // home offices, corner shops
         case BuildingUse::Other: return 0.5 * b.floor_area_m2;
@@ -82,9 +86,13 @@ Seconds clamp_time(double t, Seconds lo, Seconds hi) {
 std::vector<std::uint32_t> residents_per_building(const geodata::CityModel& model, const SyntheticDemandConfig& cfg,
                                                   std::uint64_t seed) {
     const auto& buildings = *model.buildings;
-    std::vector<double> expected(buildings.size(), 0.0);
-    for (std::size_t i = 0; i < buildings.size(); ++i)
-        expected[i] = home_weight(buildings[i]) / cfg.floor_area_per_person_m2;
+    // Buildings with given residents (a new district) keep them: they add to the city's
+    // population instead of sharing it. The others are scaled to the population.
+    std::vector<double> expected(buildings.size(), 0.0), given(buildings.size(), 0.0);
+    for (std::size_t i = 0; i < buildings.size(); ++i) {
+        if (buildings[i].residents >= 0.0) given[i] = buildings[i].residents;
+        else expected[i] = home_weight(buildings[i]) / cfg.floor_area_per_person_m2;
+    }
 
     bool scaled = false;
     if (cfg.population > 0.0) {
@@ -108,6 +116,7 @@ std::vector<std::uint32_t> residents_per_building(const geodata::CityModel& mode
             for (auto i : members) expected[i] *= d.population / in_district;
         }
     }
+    for (std::size_t i = 0; i < buildings.size(); ++i) expected[i] += given[i];
     // Stochastic rounding keyed by building: the expected total is kept without bias.
     std::vector<std::uint32_t> residents(buildings.size(), 0);
     for (std::size_t i = 0; i < buildings.size(); ++i) {

@@ -13,7 +13,9 @@ namespace {
 
 std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const Demand& demand,
                                        std::vector<TripOutcome>& outcomes) {
-    const geodata::LinkIndex index(*model.roads);
+    // Trips start and end on links that are open all day, so that a closure changes
+    // routes, not where people live and work.
+    const geodata::LinkIndex index(*model.roads, never_closed(model));
     std::vector<RouteRequest> requests(demand.trips.size());
     outcomes.assign(demand.trips.size(), {});
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.trips.size(), 1024), [&](const auto& range) {
@@ -105,6 +107,14 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
                 0.9 * l.capacity_vph * capacity_factor)  // the capacity the loading used
             ++congested;
     k.congested_link_share = n ? static_cast<double>(congested) / static_cast<double>(n) : 0.0;
+    for (const char open : never_closed(model)) k.closed_links += open ? 0 : 1;
+    for (const auto& t : *model.tolls)
+        for (std::size_t h = 0; h < r.loading.hours && h < hours_per_day; ++h)
+            if (toll_applies(t, h)) {
+                const std::size_t crossings = r.loading.entries[h * n + t.link.value];
+                k.toll_crossings += crossings;
+                k.toll_revenue += static_cast<double>(crossings) * t.amount;
+            }
     k.iterations = static_cast<int>(r.relative_gap.size());
     k.relative_gap = r.relative_gap.empty() ? 0.0 : r.relative_gap.back();
 }
@@ -112,7 +122,7 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
 }  // namespace
 
 MobilityResult run_mobility(const geodata::CityModel& model, const Demand& demand, const MobilityConfig& config,
-                            std::uint64_t seed, const MobilityProgress& progress) {
+                            std::uint64_t seed, const MobilityProgress& progress, const StepObserver& observer) {
     const auto& net = *model.roads;
     MobilityResult r;
     const auto requests = attach_trips(model, demand, r.trips);
@@ -120,16 +130,21 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
     for (std::size_t i = 0; i < demand.trips.size(); ++i) departures[i] = demand.trips[i].departure;
 
     if (progress) progress("routing trips", 0, requests.size());
-    route_all(net, LinkCosts::free_flow(net), requests, r.routes);
+    LinkCosts initial = LinkCosts::free_flow(net);
+    apply_restrictions(model, config.value_of_time_per_hour, initial);
+    route_all(net, initial, requests, r.routes);
+    LoadingHooks hooks{closure_events(model), observer, 0};
     if (progress) progress("routing trips", requests.size(), requests.size());
     const int iterations = std::max(1, config.iterations);
     for (int it = 0; it < iterations; ++it) {
         const std::string stage = "iteration " + std::to_string(it + 1) + "/" + std::to_string(iterations);
+        hooks.iteration = it;
         r.loading = load_network(net, r.routes, departures, config.loading, [&](Seconds now, std::size_t, std::size_t) {
             if (progress) progress(stage + " loading (simulated seconds), clock " + format_clock(now), static_cast<std::size_t>(now - config.loading.start),
                                    static_cast<std::size_t>(config.loading.end - config.loading.start));
-        });
-        const LinkCosts experienced = experienced_costs(net, r.loading);
+        }, hooks);
+        LinkCosts experienced = experienced_costs(net, r.loading);
+        apply_restrictions(model, config.value_of_time_per_hour, experienced);
         // Best routes are needed for the travellers who re-route and for the trips the
         // gap is measured on (a fixed random sample: 5000 trips estimate the gap of a
         // million to within a few per cent of its value, at a tiny share of the routing).

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <stdexcept>
+#include <string>
 #include <cmath>
 #include <limits>
+#include <queue>
 
 namespace citytwin::sim {
 
@@ -60,7 +63,7 @@ constexpr double credit_full = 1.0 - 1e-9;
 
 LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Route>& routes,
                            const std::vector<Seconds>& departures, const LoadingConfig& config,
-                           const ProgressFn& progress) {
+                           const ProgressFn& progress, const LoadingHooks& hooks) {
     const std::size_t n_links = net.link_count(), n_nodes = net.node_count(), n_trips = routes.size();
     LoadingResult r;
     r.hours = static_cast<std::size_t>((config.end + 3599) / 3600);
@@ -131,6 +134,16 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
         arrived.fetch_add(1, std::memory_order_relaxed);
     };
 
+    // Closed links refuse entry; events (known closures, observer actions) apply in
+    // (time, link, change) order at the start of their step.
+    std::vector<int> closed(n_links, 0);
+    std::priority_queue<LinkEvent, std::vector<LinkEvent>, std::greater<>> events(hooks.events.begin(), hooks.events.end());
+    std::vector<LinkEvent> actions;
+    StepView view;
+    view.iteration = hooks.iteration;
+    view.vehicles_on = [&](std::uint32_t l) { return l < n_links ? links[l].queue.size() + links[l].buffer.size() : 0; };
+    view.closed = [&](std::uint32_t l) { return l < n_links && closed[l] > 0; };
+
     Seconds now = config.start;
     for (; now < config.end; ++now) {
         const std::size_t in_network = inserted - arrived.load() - stuck.load();
@@ -150,6 +163,10 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
             }
             state[v] = VehicleState::Waiting;
             ++inserted;
+        }
+        while (!events.empty() && events.top().time <= now) {
+            closed[events.top().link] += events.top().closures;
+            events.pop();
         }
         const std::size_t hour = hour_of(now);
 
@@ -246,7 +263,7 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                         if (buf.empty()) continue;
                         const std::uint32_t v = buf.front();
                         const std::uint32_t to = routes[v][position[v] + 1];
-                        if (links[to].space <= 0) continue;  // FIFO: the whole buffer waits
+                        if (links[to].space <= 0 || closed[to] > 0) continue;  // FIFO: the whole buffer waits
                         buf.pop_front();
                         --links[to].space;
                         const std::size_t out_cell = hour * n_links + from;
@@ -301,6 +318,18 @@ LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Ro
                 const auto p = geodata::point_along(l.geometry, frac * l.length_m);
                 r.positions.push_back({v, now, link, p.x, p.y});
             }
+        }
+        if (hooks.observer) {
+            view.now = now;
+            view.departed = inserted;
+            view.arrived = arrived.load();
+            view.stuck = stuck.load();
+            hooks.observer(view, actions);
+            for (const LinkEvent& e : actions) {
+                if (e.link >= n_links) throw std::out_of_range("link event for link " + std::to_string(e.link) + " (the network has " + std::to_string(n_links) + " links)");
+                events.push({std::max<Seconds>(e.time, now + 1), e.link, e.closures});
+            }
+            actions.clear();
         }
         if (progress && now % 600 == 0) progress(now, arrived.load(), schedule.size());
     }

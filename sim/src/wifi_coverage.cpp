@@ -29,6 +29,22 @@ bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b) {
     return a.channel == b.channel && std::abs(a.frequency_ghz - b.frequency_ghz) < 1.0;
 }
 
+std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
+                                   const CoverageConfig& config) {
+    const Grid& g = heights.grid;
+    const int col = static_cast<int>(cell % static_cast<std::size_t>(g.width));
+    const int row = static_cast<int>(cell / static_cast<std::size_t>(g.width));
+    const geodata::Point rx = g.centre(col, row);
+    const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
+    const double d2 = dx * dx + dy * dy;
+    if (d2 > config.max_radius_m * config.max_radius_m) return std::nullopt;
+    const double dz = ground_at(heights, ap.position) + ap.height_m - (heights.ground[cell] + config.receiver_height_m);
+    const bool los = config.propagation.model == PathLossModel::P1411 &&
+                     line_of_sight(heights, ap.position, ap.height_m, rx, config.receiver_height_m);
+    return ap.tx_power_dbm -
+           path_loss_db(config.propagation, std::sqrt(d2 + dz * dz), ap.frequency_ghz, los, heights.indoor(cell));
+}
+
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
                           const CoverageConfig& config) {
     const Grid& g = heights.grid;

@@ -38,6 +38,8 @@ struct BuildingLayerConfig : LayerSource {
     std::string height_field;
     std::string levels_field;
     std::string use_field;
+    std::string residents_field;   ///< optional: people living there (new districts)
+    std::string jobs_field;        ///< optional: workplaces there
     double level_height_m = 3.0;
     double default_levels = 3.0;
 };

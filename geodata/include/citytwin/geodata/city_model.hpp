@@ -68,6 +68,8 @@ private:
 
 enum class BuildingUse : std::uint8_t { Residential, Commercial, Industrial, Public, Other };
 std::string_view to_string(BuildingUse u);
+/// Use of an OSM building value ("apartments", "office", "school" …); Other when unknown.
+BuildingUse building_use_of(const std::string& tag);
 
 /// Where a building's height came from (the fallback chain).
 enum class HeightSource : std::uint8_t { Height, Levels, Default };
@@ -85,6 +87,9 @@ struct Building {
     double footprint_area_m2 = 0.0;
     double floor_area_m2 = 0.0;    ///< footprint × levels
     Point centroid;
+    /// Given by a scenario edit (new district); negative: derived from floor area and use.
+    double residents = -1.0;
+    double jobs = -1.0;
 };
 
 struct AccessPoint {
@@ -121,6 +126,30 @@ struct Raster {
     float sample(const Point& p) const;
 };
 
+/// Seconds since midnight, [from, to); the default window is the whole day and more.
+struct TimeWindow {
+    std::int32_t from = 0;
+    std::int32_t to = 48 * 3600;
+    bool contains(std::int32_t t) const { return t >= from && t < to; }
+    bool overlaps(std::int32_t a, std::int32_t b) const { return from < b && a < to; }
+    bool whole_day() const { return from <= 0 && to >= 48 * 3600; }
+};
+
+/// A link nobody may enter during the window (roadworks, an event, a plugin's action).
+struct LinkClosure {
+    LinkId link;
+    TimeWindow window;
+    std::string reason;
+};
+
+/// A charge for entering a link during the window (road pricing), in money units.
+struct LinkToll {
+    LinkId link;
+    double amount = 0.0;
+    TimeWindow window;
+    std::string scheme;
+};
+
 struct CityModel {
     std::string name;
     std::string crs;              ///< working CRS as "EPSG:xxxx" (or a PROJ string)
@@ -132,6 +161,8 @@ struct CityModel {
     std::shared_ptr<const std::vector<AccessPoint>> access_points = std::make_shared<std::vector<AccessPoint>>();
     std::shared_ptr<const std::vector<District>> districts = std::make_shared<std::vector<District>>();
     std::shared_ptr<const Raster> terrain;   ///< elevation (m); null when none is configured
+    std::shared_ptr<const std::vector<LinkClosure>> closures = std::make_shared<std::vector<LinkClosure>>();
+    std::shared_ptr<const std::vector<LinkToll>> tolls = std::make_shared<std::vector<LinkToll>>();
 };
 
 }  // namespace citytwin::geodata

@@ -18,14 +18,16 @@ struct TableColumn {
     std::variant<std::vector<std::int64_t>, std::vector<double>, std::vector<std::string>> values;
 };
 
-/// Column-major table; every column has `rows` values. With `points` (or `polygons`),
-/// rows are point (multipolygon) features. NaN doubles are written as null.
+/// Column-major table; every column has `rows` values. With `points` (or `lines`, or
+/// `polygons`), rows are point (linestring, multipolygon) features. NaN doubles are
+/// written as null.
 struct Table {
     std::string name;
     std::size_t rows = 0;
     std::vector<TableColumn> columns;
     std::vector<Point> points;   ///< empty: a non-spatial table (joinable by id in QGIS)
     std::vector<MultiPolygon> polygons;   ///< instead of points: one multipolygon per row
+    std::vector<Polyline> lines{};        ///< instead of points: one linestring per row
     /// Build a spatial index (GeoPackage R-tree). Building it costs more than writing a
     /// large point table; playback samples read whole anyway and can do without.
     bool spatial_index = true;

@@ -18,6 +18,8 @@ struct NearestLink {
 class LinkIndex {
 public:
     explicit LinkIndex(const RoadNetwork& network);
+    /// Only links with usable[id] != 0 (e.g. those never closed); empty: all links.
+    LinkIndex(const RoadNetwork& network, const std::vector<char>& usable);
     ~LinkIndex();
     LinkIndex(LinkIndex&&) noexcept;
     LinkIndex& operator=(LinkIndex&&) noexcept;

@@ -2,6 +2,7 @@
 // Runs a scenario: loads the city, builds the demand, simulates the day, and turns the
 // results into KPIs (JSON) and a result GeoPackage.
 #include <citytwin/geodata/city_loader.hpp>
+#include <citytwin/geodata/dataset_writer.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
 #include <citytwin/sim/mobility.hpp>
 #include <citytwin/sim/wifi_capacity.hpp>
@@ -18,6 +19,14 @@ struct RunOptions {
     std::optional<int> threads;          ///< overrides the scenario; 0 = all cores
     std::optional<std::uint64_t> seed;   ///< overrides the scenario
     bool progress = true;                ///< progress on stderr
+    std::vector<std::string> plugin_dirs;   ///< searched first for plugins (--plugin-path)
+};
+
+/// What a plugin added to the run's results.
+struct PluginOutput {
+    std::string name, path, summary;
+    std::vector<std::pair<std::string, double>> kpis;   ///< in the order added
+    std::vector<geodata::Table> tables;                 ///< names already prefixed "<plugin>_"
 };
 
 /// Wifi coverage of a run (scenario `wifi:` section).
@@ -38,6 +47,8 @@ struct RunOutput {
     sim::Demand demand;
     std::optional<sim::MobilityResult> mobility;
     std::optional<WifiOutput> wifi;
+    std::vector<std::string> edits;        ///< one summary line per applied edit
+    std::vector<PluginOutput> plugins;
     std::uint64_t seed = 1;
     int threads = 0;
     double seconds = 0.0;

@@ -8,11 +8,29 @@
 #include <citytwin/sim/mobility.hpp>
 #include <citytwin/sim/wifi_coverage.hpp>
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace citytwin::scenarios {
+
+/// One entry of `edits:` ({kind: {params}}), with where it was written.
+struct EditSpec {
+    std::string kind;
+    YAML::Node params;
+    std::string file, key_path;
+};
+
+/// One entry of `plugins:` ({name, path, params}).
+struct PluginSpec {
+    std::string name;
+    std::string path;            ///< explicit library file; empty: search the plugin path
+    YAML::Node params;
+    std::string file, key_path;
+};
 
 struct Scenario {
     std::string path;          ///< the file it was read from
@@ -28,7 +46,11 @@ struct Scenario {
     /// Wifi coverage settings; absent: no coverage computed.
     std::optional<sim::wifi::CoverageConfig> wifi;
     bool wifi_rasters_in_geopackage = true;   ///< also write the coverage rasters as GeoPackage tables
-    std::string text;          ///< the file as written, recorded with results
+    std::vector<EditSpec> edits;       ///< base scenario's first (extends), then this file's
+    std::vector<PluginSpec> plugins;
+    std::vector<std::string> plugin_path;   ///< folders from the files' plugin_path:, resolved
+    std::vector<std::string> extends;       ///< the chain of files this one extends, nearest first
+    std::string text;          ///< the resolved configuration (YAML), recorded with results
 };
 
 /// Reads and validates a scenario (or plain city) file. Throws geodata::Error with

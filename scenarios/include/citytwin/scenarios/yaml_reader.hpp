@@ -20,6 +20,7 @@ public:
 
     /// Throws for any key not in `known`, suggesting the nearest known one.
     void allow_only(std::initializer_list<const char*> known) const;
+    void allow_only(const std::vector<std::string>& known) const;
 
     bool has(const std::string& key) const;
     std::optional<std::string> text(const std::string& key) const;
@@ -36,14 +37,20 @@ public:
     std::string where(const std::string& key = "") const;
     std::string path_of(const std::string& key) const;
     const std::string& file() const { return file_; }
+    const std::string& key_path() const { return key_path_; }
+    /// The raw value of a key (null node when absent).
+    YAML::Node value(const std::string& key) const;
+    const YAML::Node& node() const { return node_; }
+    [[noreturn]] void type_error(const std::string& key, const char* expected) const;
 
 private:
-    YAML::Node value(const std::string& key) const;
-    [[noreturn]] void type_error(const std::string& key, const char* expected) const;
 
     YAML::Node node_;
     std::string file_, key_path_;
 };
+
+/// "file:line: " of a node.
+std::string line_of(const std::string& file, const YAML::Node& node);
 
 /// Parses a YAML file; syntax errors become geodata::Error with file:line.
 YAML::Node load_yaml_file(const std::string& path);

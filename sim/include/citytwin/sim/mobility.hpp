@@ -17,6 +17,8 @@ struct MobilityConfig {
     int iterations = 1;            ///< network loadings; ≥ 1
     double reroute_share = 0.2;    ///< share of car trips given the new best route between iterations
     std::size_t gap_sample_trips = 5000;   ///< trips the relative gap is measured on (all when fewer)
+    /// Money per hour of travel time: turns tolls into seconds of generalised cost.
+    double value_of_time_per_hour = 150.0;
     LoadingConfig loading;
 };
 
@@ -30,6 +32,9 @@ struct MobilityKpis {
     int peak_hour = 0;
     int iterations = 0;
     double relative_gap = 0;
+    std::size_t closed_links = 0;      ///< links closed at some time of the day
+    std::size_t toll_crossings = 0;    ///< tolled link entries while the toll applies
+    double toll_revenue = 0;           ///< their amounts summed (simulated vehicles)
 };
 
 struct TripOutcome {
@@ -48,7 +53,10 @@ struct MobilityResult {
 
 using MobilityProgress = std::function<void(const std::string& stage, std::size_t done, std::size_t total)>;
 
+/// Closures and tolls of the model act on routing and loading; `observer` (optional)
+/// sees every step of every iteration and may queue link events.
 MobilityResult run_mobility(const geodata::CityModel& model, const Demand& demand, const MobilityConfig& config,
-                            std::uint64_t seed, const MobilityProgress& progress = {});
+                            std::uint64_t seed, const MobilityProgress& progress = {},
+                            const StepObserver& observer = {});
 
 }  // namespace citytwin::sim

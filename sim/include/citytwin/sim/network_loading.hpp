@@ -13,6 +13,7 @@
 // from-node, so the result is bit-identical for any thread count.
 #include <citytwin/geodata/city_model.hpp>
 #include <citytwin/sim/clock.hpp>
+#include <citytwin/sim/link_restrictions.hpp>
 #include <citytwin/sim/router.hpp>
 
 #include <cstdint>
@@ -54,10 +55,28 @@ struct LoadingResult {
 
 using ProgressFn = std::function<void(Seconds now, std::size_t arrived, std::size_t total)>;
 
+/// What an observer sees after each simulated step (steps without traffic are skipped).
+struct StepView {
+    Seconds now = 0;
+    int iteration = 0;                        ///< 0-based network loading of the run
+    std::size_t departed = 0, arrived = 0, stuck = 0;
+    std::function<std::size_t(std::uint32_t link)> vehicles_on;   ///< on the link and at its end
+    std::function<bool(std::uint32_t link)> closed;
+};
+/// Called serially between steps; may queue link events at or after now + 1.
+using StepObserver = std::function<void(const StepView& step, std::vector<LinkEvent>& actions)>;
+
+/// Closures known in advance and an observer acting during the run.
+struct LoadingHooks {
+    std::vector<LinkEvent> events;
+    StepObserver observer;
+    int iteration = 0;
+};
+
 /// Loads the trips that have a route (routes[i] empty: trip i is not loaded).
 LoadingResult load_network(const geodata::RoadNetwork& net, const std::vector<Route>& routes,
                            const std::vector<Seconds>& departures, const LoadingConfig& config,
-                           const ProgressFn& progress = {});
+                           const ProgressFn& progress = {}, const LoadingHooks& hooks = {});
 
 /// Mean experienced time per link and hour (exits), free-flow where nobody left.
 LinkCosts experienced_costs(const geodata::RoadNetwork& net, const LoadingResult& result);

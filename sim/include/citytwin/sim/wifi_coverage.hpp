@@ -8,6 +8,7 @@
 #include <citytwin/sim/wifi_propagation.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace citytwin::sim::wifi {
@@ -48,6 +49,12 @@ struct Coverage {
 /// rasters are bit-identical for any thread count.
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
                           const CoverageConfig& config);
+
+/// Received power (dBm) of one AP at one cell, exactly as compute_coverage finds it;
+/// nullopt beyond max_radius_m. For planners' what-ifs that test many candidate sites
+/// at a few cells (building centroids) instead of recomputing whole rasters.
+std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
+                                   const CoverageConfig& config);
 
 /// Whether two APs interfere: same channel number in the same band (frequencies within 1 GHz).
 bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b);

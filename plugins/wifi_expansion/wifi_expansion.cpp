@@ -1,0 +1,248 @@
+// wifi_expansion: place N new access points where they cover the most people not yet
+// covered. Greedy on the scenario's own coverage model: each candidate site's received
+// power is computed at every home (building centroid cell) within reach, exactly as the
+// coverage raster would have it; each round takes the site adding the most residents
+// (ties: the first candidate). Adding an AP never lowers anyone's best signal, so the
+// population covered can only rise.
+//   plugins:
+//     - name: wifi_expansion
+//       params: {count: 20, least_covered_districts: 3}
+// Candidates: `candidates: {source, layer}` (street lights, public buildings …), else
+// points every `spacing_m` along the streets (not motorways).
+#include <citytwin/plugin.hpp>
+#include <citytwin/plugin_edits.hpp>
+#include <citytwin/sim/height_raster.hpp>
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace {
+
+using namespace citytwin;
+
+struct Home {
+    std::size_t cell;
+    double people;
+};
+
+class WifiExpansion final : public plugin::Plugin {
+public:
+    explicit WifiExpansion(const plugin::Parameters& params) : params_(params) {
+        params.allow_only({"count", "candidates", "spacing_m", "districts", "least_covered_districts", "min_distance_m",
+                           "tx_power_dbm", "frequency_ghz", "channels", "height_m"});
+        const double count = params.number("count").value_or(0);
+        if (count < 1 || count > 10000 || count != std::floor(count)) params.fail("count", "is required: a whole number of new APs (1…10000)");
+        count_ = static_cast<std::size_t>(count);
+        spacing_m_ = params.number("spacing_m").value_or(spacing_m_);
+        if (!(spacing_m_ >= 5)) params.fail("spacing_m", "must be >= 5 m");
+        min_distance_m_ = params.number("min_distance_m").value_or(min_distance_m_);
+        template_.tx_power_dbm = params.number("tx_power_dbm").value_or(template_.tx_power_dbm);
+        template_.frequency_ghz = params.number("frequency_ghz").value_or(template_.frequency_ghz);
+        template_.height_m = params.number("height_m").value_or(template_.height_m);
+        if (auto ch = params.numbers("channels")) {
+            channels_.clear();
+            for (double c : *ch) channels_.push_back(static_cast<int>(c));
+            if (channels_.empty()) params.fail("channels", "give at least one channel");
+        }
+        if (params.has("districts") && params.has("least_covered_districts"))
+            params.fail("districts", "give either 'districts' (names) or 'least_covered_districts' (how many), not both");
+    }
+
+    void before_run(plugin::BeforeRun& run) override {
+        if (!run.scenario.wifi) params_.fail("", "needs the scenario's wifi: section (the coverage model it optimises)");
+        const auto& cfg = *run.scenario.wifi;
+        auto& model = run.model;
+        const sim::Grid grid = sim::Grid::covering(model.bounds, cfg.cell_size_m);
+        const sim::HeightRaster heights = sim::build_height_raster(model, grid, cfg.use_terrain);
+
+        // Where people live, with the residents the run's wifi KPIs will count.
+        sim::SyntheticDemandConfig people = run.scenario.synthetic ? *run.scenario.synthetic : sim::SyntheticDemandConfig{};
+        people.sample = 1.0;
+        const auto residents = sim::residents_per_building(model, people, run.scenario.seed);
+        std::vector<Home> homes;
+        for (const auto& b : *model.buildings)
+            if (residents[b.id.value] > 0)
+                if (const auto c = grid.cell_of(b.centroid)) homes.push_back({grid.index(c->col, c->row), static_cast<double>(residents[b.id.value])});
+
+        // Homes covered today.
+        std::vector<char> covered(homes.size(), 0);
+        tbb::parallel_for(std::size_t{0}, homes.size(), [&](std::size_t h) {
+            for (const auto& ap : *model.access_points) {
+                const auto dbm = sim::wifi::received_dbm(heights, ap, homes[h].cell, cfg);
+                if (dbm && *dbm >= cfg.threshold_dbm) {
+                    covered[h] = 1;
+                    break;
+                }
+            }
+        });
+        double total = 0, before = 0;
+        for (std::size_t h = 0; h < homes.size(); ++h) {
+            total += homes[h].people;
+            before += covered[h] ? homes[h].people : 0.0;
+        }
+
+        const auto sites = candidate_sites(model, homes, covered, grid, run.log);
+        // Per candidate, the homes it would cover (independent tasks: same for any thread count).
+        std::vector<std::vector<std::uint32_t>> reach(sites.size());
+        tbb::parallel_for(std::size_t{0}, sites.size(), [&](std::size_t s) {
+            geodata::AccessPoint ap = template_;
+            ap.position = sites[s];
+            for (std::size_t h = 0; h < homes.size(); ++h) {
+                if (covered[h]) continue;
+                const auto dbm = sim::wifi::received_dbm(heights, ap, homes[h].cell, cfg);
+                if (dbm && *dbm >= cfg.threshold_dbm) reach[s].push_back(static_cast<std::uint32_t>(h));
+            }
+        });
+
+        std::vector<char> taken(sites.size(), 0);
+        std::vector<geodata::AccessPoint> placed;
+        double gained = 0;
+        for (std::size_t round = 0; round < count_; ++round) {
+            std::size_t best = sites.size();
+            double best_gain = 0;
+            for (std::size_t s = 0; s < sites.size(); ++s) {
+                if (taken[s] || too_close(sites[s], placed)) continue;
+                double gain = 0;
+                for (auto h : reach[s]) gain += covered[h] ? 0.0 : homes[h].people;
+                if (gain > best_gain) best_gain = gain, best = s;
+            }
+            if (best == sites.size()) break;   // nobody left to cover from any free site
+            taken[best] = 1;
+            for (auto h : reach[best]) covered[h] = 1;
+            gained += best_gain;
+            geodata::AccessPoint ap = template_;
+            ap.position = sites[best];
+            ap.channel = channels_[placed.size() % channels_.size()];
+            ap.name = "wifi_expansion " + std::to_string(placed.size() + 1);
+            placed.push_back(ap);
+            gains_.push_back(best_gain);
+        }
+        first_id_ = model.access_points->size();
+        geodata::add_access_points(model, placed);
+        sites_ = placed;
+        candidates_ = sites.size();
+        population_ = total;
+        before_share_ = total > 0 ? before / total : 0.0;
+        after_share_ = total > 0 ? (before + gained) / total : 0.0;
+        run.log.info("placed " + std::to_string(placed.size()) + " of " + std::to_string(count_) + " access points among " +
+                     std::to_string(sites.size()) + " candidate sites; population covered " + percent(before_share_) +
+                     " -> " + percent(after_share_));
+    }
+
+    void after_run(const plugin::RunResults&, plugin::ResultSink& out) override {
+        out.add_kpi("requested", static_cast<double>(count_));
+        out.add_kpi("placed", static_cast<double>(sites_.size()));
+        out.add_kpi("candidates", static_cast<double>(candidates_));
+        out.add_kpi("population_covered_share_before", before_share_);
+        out.add_kpi("population_covered_share_predicted", after_share_);
+        geodata::Table t{"sites", sites_.size(), {}, {}, {}, {}};
+        std::vector<std::int64_t> rank, id, channel;
+        std::vector<double> gain;
+        for (std::size_t i = 0; i < sites_.size(); ++i) {
+            rank.push_back(static_cast<std::int64_t>(i + 1));
+            id.push_back(static_cast<std::int64_t>(first_id_ + i));
+            channel.push_back(sites_[i].channel);
+            gain.push_back(gains_[i]);
+            t.points.push_back(sites_[i].position);
+        }
+        t.columns = {{"rank", rank}, {"ap_id", id}, {"channel", channel}, {"residents_gained", gain}};
+        out.add_table(std::move(t));
+    }
+
+private:
+    static std::string percent(double share) { return std::to_string(static_cast<double>(std::lround(share * 1000)) / 10.0).substr(0, 4) + " %"; }
+
+    bool too_close(const geodata::Point& p, const std::vector<geodata::AccessPoint>& placed) const {
+        for (const auto& ap : placed)
+            if (std::hypot(ap.position.x - p.x, ap.position.y - p.y) < min_distance_m_) return true;
+        return false;
+    }
+
+    // Candidate sites inside the allowed districts (all of the city by default).
+    std::vector<geodata::Point> candidate_sites(const geodata::CityModel& model, const std::vector<Home>& homes,
+                                                const std::vector<char>& covered, const sim::Grid& grid,
+                                                plugin::Log& log) {
+        std::vector<geodata::Point> raw;
+        if (auto pts = params_.points("candidates")) raw = *pts;
+        else
+            for (const auto& l : model.roads->links()) {
+                if (l.reversed || l.road_class == geodata::RoadClass::Motorway) continue;  // one per street, not per direction
+                for (double d = spacing_m_ / 2; d < l.length_m; d += spacing_m_) raw.push_back(geodata::point_along(l.geometry, d));
+            }
+        const auto allowed = allowed_districts(model, homes, covered, grid, log);
+        std::vector<geodata::Point> out;
+        std::set<std::pair<long, long>> seen;   // one site per 5 m square
+        for (const auto& p : raw) {
+            if (!allowed.empty() && std::none_of(allowed.begin(), allowed.end(),
+                                                 [&](const geodata::MultiPolygon* a) { return geodata::contains(*a, p); }))
+                continue;
+            if (seen.insert({std::lround(p.x / 5), std::lround(p.y / 5)}).second) out.push_back(p);
+        }
+        if (out.empty()) params_.fail(params_.has("candidates") ? "candidates" : "", "no candidate site lies in the chosen districts");
+        return out;
+    }
+
+    std::vector<const geodata::MultiPolygon*> allowed_districts(const geodata::CityModel& model, const std::vector<Home>& homes,
+                                                                const std::vector<char>& covered, const sim::Grid& grid,
+                                                                plugin::Log& log) {
+        std::vector<const geodata::MultiPolygon*> out;
+        if (auto names = params_.texts("districts")) {
+            for (const auto& name : *names) {
+                const auto it = std::find_if(model.districts->begin(), model.districts->end(),
+                                             [&](const geodata::District& d) { return d.name == name; });
+                if (it == model.districts->end()) params_.fail("districts", "no district is named '" + name + "'");
+                out.push_back(&it->area);
+            }
+            return out;
+        }
+        const auto k = params_.number("least_covered_districts");
+        if (!k) return out;
+        // A city with fewer than two districts is ranked in 500 m squares, as the wifi KPIs
+        // do for a city without districts.
+        const std::vector<geodata::District>& districts =
+            model.districts->size() >= 2 ? *model.districts
+                                         : (grid_ = sim::wifi::grid_districts(model.bounds, 500.0));
+        // Share of residents covered per district, lowest first (ties: district order).
+        std::vector<std::pair<double, std::size_t>> share;
+        for (std::size_t d = 0; d < districts.size(); ++d) {
+            const auto& area = districts[d].area;
+            double all = 0, cov = 0;
+            for (std::size_t h = 0; h < homes.size(); ++h) {
+                const std::size_t w = static_cast<std::size_t>(grid.width);
+                const auto centre = grid.centre(static_cast<int>(homes[h].cell % w), static_cast<int>(homes[h].cell / w));
+                if (!geodata::contains(area, centre)) continue;
+                all += homes[h].people;
+                cov += covered[h] ? homes[h].people : 0.0;
+            }
+            if (all > 0) share.emplace_back(cov / all, d);
+        }
+        std::stable_sort(share.begin(), share.end(), [](auto a, auto b) { return a.first < b.first; });
+        std::string names;
+        for (std::size_t i = 0; i < share.size() && i < static_cast<std::size_t>(*k); ++i) {
+            const auto& d = districts[share[i].second];
+            out.push_back(&d.area);
+            names += (i ? ", " : "") + d.name + " (" + percent(share[i].first) + ")";
+        }
+        log.info("least covered districts: " + names);
+        return out;
+    }
+
+    const plugin::Parameters& params_;
+    std::size_t count_ = 0;
+    double spacing_m_ = 50.0;
+    double min_distance_m_ = 30.0;
+    std::vector<int> channels_{1, 6, 11};
+    geodata::AccessPoint template_{};
+    std::vector<geodata::AccessPoint> sites_;
+    std::vector<geodata::District> grid_;   ///< ranking squares when the city has no districts
+    std::vector<double> gains_;
+    std::size_t first_id_ = 0, candidates_ = 0;
+    double population_ = 0, before_share_ = 0, after_share_ = 0;
+};
+
+}  // namespace
+
+CITYTWIN_PLUGIN(WifiExpansion, "wifi_expansion", "place N new access points to cover the most residents not yet covered")

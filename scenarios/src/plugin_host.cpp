@@ -1,0 +1,116 @@
+#include <citytwin/scenarios/plugin_host.hpp>
+
+#include <citytwin/geodata/error.hpp>
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace citytwin::scenarios {
+
+using geodata::Error;
+namespace fs = std::filesystem;
+
+namespace {
+// The folder of the running executable or library (for an installed, relocatable tree).
+fs::path own_library_dir() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&plugin_search_path), &info) && info.dli_fname)
+        return fs::absolute(info.dli_fname).parent_path();
+    return {};
+}
+}  // namespace
+
+std::string plugin_file_name(const std::string& name) { return "citytwin_" + name + ".so"; }
+
+std::vector<std::string> plugin_search_path(const std::vector<std::string>& extra_dirs) {
+    std::vector<std::string> dirs = extra_dirs;
+    if (const char* env = std::getenv("CITYTWIN_PLUGIN_PATH")) {
+        std::stringstream ss(env);
+        for (std::string dir; std::getline(ss, dir, ':');)
+            if (!dir.empty()) dirs.push_back(dir);
+    }
+#ifdef CITYTWIN_BUILD_PLUGIN_DIR
+    dirs.push_back(CITYTWIN_BUILD_PLUGIN_DIR);
+#endif
+    if (const fs::path lib = own_library_dir(); !lib.empty()) dirs.push_back((lib / "citytwin" / "plugins").string());
+    return dirs;
+}
+
+LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_path,
+                           const std::vector<std::string>& search, YamlParameters& params)
+    : name_(name), params_(params) {
+    if (!explicit_path.empty()) {
+        if (!fs::exists(explicit_path)) throw Error("plugin '" + name + "': file " + explicit_path + " not found");
+        path_ = explicit_path;
+    } else {
+        for (const auto& dir : search)
+            if (fs::exists(fs::path(dir) / plugin_file_name(name))) {
+                path_ = (fs::path(dir) / plugin_file_name(name)).string();
+                break;
+            }
+        if (path_.empty()) {
+            std::string looked;
+            for (const auto& dir : search) looked += "\n  " + (fs::path(dir) / plugin_file_name(name)).string();
+            throw Error("plugin '" + name + "' not found; looked for:" + looked +
+                        "\n(add a folder with --plugin-path, plugin_path: in the scenario, or CITYTWIN_PLUGIN_PATH)");
+        }
+    }
+    library_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!library_) throw Error("plugin '" + name + "': cannot load " + path_ + ": " + dlerror());
+    const auto entry = reinterpret_cast<const plugin::Descriptor* (*)()>(dlsym(library_, "citytwin_plugin_descriptor"));
+    if (!entry) {
+        dlclose(library_);
+        throw Error("plugin '" + name + "': " + path_ +
+                    " has no symbol citytwin_plugin_descriptor (not a citytwin plugin? use CITYTWIN_PLUGIN(...))");
+    }
+    descriptor_ = entry();
+    // Only the first member is read before the version is known to match.
+    if (!descriptor_ || descriptor_->abi_version != plugin::abi_version) {
+        const int got = descriptor_ ? descriptor_->abi_version : -1;
+        dlclose(library_);
+        throw Error("plugin '" + name + "': " + path_ + " was built for plugin ABI version " + std::to_string(got) +
+                    ", this citytwin has version " + std::to_string(plugin::abi_version) +
+                    "; rebuild the plugin against this citytwin's SDK");
+    }
+    if (descriptor_->layout_signature != plugin::layout_signature) {
+        dlclose(library_);
+        throw Error("plugin '" + name + "': " + path_ +
+                    " was built against different citytwin headers (same ABI version, other type layout); rebuild it");
+    }
+    if (name != descriptor_->name) {
+        const std::string other = descriptor_->name;
+        dlclose(library_);
+        throw Error("plugin '" + name + "': " + path_ + " is the plugin '" + other + "'");
+    }
+    try {
+        plugin_ = descriptor_->create(params_);
+    } catch (const std::exception& e) {
+        dlclose(library_);
+        throw Error("plugin '" + name + "': " + e.what());
+    } catch (...) {
+        dlclose(library_);
+        throw Error("plugin '" + name + "': unknown exception while reading its parameters");
+    }
+}
+
+LoadedPlugin::~LoadedPlugin() {
+    if (plugin_) descriptor_->destroy(plugin_);   // the plugin's own delete, before its code goes
+    if (library_) dlclose(library_);
+}
+
+std::string LoadedPlugin::summary() const { return descriptor_->summary; }
+
+void LoadedPlugin::call(const char* hook, const std::function<void(plugin::Plugin&)>& f) {
+    try {
+        f(*plugin_);
+    } catch (const std::exception& e) {
+        throw Error("plugin '" + name_ + "' (" + path_ + "): " + hook + ": " + e.what());
+    } catch (...) {
+        throw Error("plugin '" + name_ + "' (" + path_ + "): " + hook + ": unknown exception");
+    }
+}
+
+}  // namespace citytwin::scenarios

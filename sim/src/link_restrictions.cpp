@@ -1,0 +1,40 @@
+#include <citytwin/sim/link_restrictions.hpp>
+
+#include <algorithm>
+#include <limits>
+
+namespace citytwin::sim {
+
+std::vector<LinkEvent> closure_events(const geodata::CityModel& model) {
+    std::vector<LinkEvent> events;
+    for (const auto& c : *model.closures) {
+        events.push_back({c.window.from, c.link.value, +1});
+        events.push_back({c.window.to, c.link.value, -1});
+    }
+    std::sort(events.begin(), events.end());
+    return events;
+}
+
+void apply_restrictions(const geodata::CityModel& model, double value_of_time_per_hour, LinkCosts& costs) {
+    const std::size_t n = costs.link_count;
+    for (const auto& c : *model.closures) {
+        if (!c.window.whole_day()) costs.time_invariant = false;
+        for (std::size_t h = 0; h < hours_per_day; ++h)
+            if (c.window.overlaps(static_cast<std::int32_t>(h * 3600), static_cast<std::int32_t>((h + 1) * 3600)))
+                costs.seconds[h * n + c.link.value] = std::numeric_limits<float>::infinity();
+    }
+    const double seconds_per_money = value_of_time_per_hour > 0.0 ? 3600.0 / value_of_time_per_hour : 0.0;
+    for (const auto& t : *model.tolls) {
+        costs.time_invariant = false;
+        for (std::size_t h = 0; h < hours_per_day; ++h)
+            if (toll_applies(t, h)) costs.seconds[h * n + t.link.value] += static_cast<float>(t.amount * seconds_per_money);
+    }
+}
+
+std::vector<char> never_closed(const geodata::CityModel& model) {
+    std::vector<char> open(model.roads->link_count(), 1);
+    for (const auto& c : *model.closures) open[c.link.value] = 0;
+    return open;
+}
+
+}  // namespace citytwin::sim

@@ -1,0 +1,156 @@
+// `citytwin compare` as a user runs it: a small Monaco scenario compared with itself (both
+// runs made by compare, every delta exactly 0, the diff GeoPackage and the kept runs on
+// disk), the text report on the two result files, --help, and one clear error per bad input.
+#include "../geodata/test_helpers.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace citytwin::app {
+namespace {
+
+namespace fs = std::filesystem;
+using citytwin::testing::CommandResult;
+using citytwin::testing::data_dir;
+using citytwin::testing::run_citytwin;
+using citytwin::testing::TempDir;
+using citytwin::testing::write_file;
+using nlohmann::json;
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string describe(const CommandResult& r) {
+    return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out + "\n--- stderr:\n" + r.err;
+}
+
+// Exit 1 and a single "citytwin: error: …" line on stderr that names every part.
+void expect_error(const CommandResult& r, const std::vector<std::string>& parts) {
+    EXPECT_EQ(r.exit_code, 1) << describe(r);
+    std::istringstream err(r.err);
+    std::vector<std::string> messages;
+    for (std::string line; std::getline(err, line);)
+        if (line.rfind("citytwin:", 0) == 0) messages.push_back(line);
+    ASSERT_EQ(messages.size(), 1u) << describe(r);
+    EXPECT_EQ(messages[0].rfind("citytwin: error: ", 0), 0u) << describe(r);
+    for (const auto& p : parts) EXPECT_TRUE(contains(messages[0], p)) << "lacks '" << p << "'\n" << describe(r);
+}
+
+// Monaco with a 10 % synthetic population, one loading, and coarse wifi: a few seconds.
+std::string small_monaco_yaml() {
+    const std::string pbf = (data_dir() / "monaco" / "monaco-2021.osm.pbf").string();
+    return "name: monaco-compare\n"
+           "city:\n"
+           "  crs: auto\n"
+           "  roads:\n    source: " + pbf + "\n"
+           "  buildings:\n    source: " + pbf + "\n"
+           "  access_points:\n    source: " + pbf + "\n"
+           "  districts:\n    source: " + pbf + "\n"
+           "    layer: multipolygons\n"
+           "    where: \"boundary = 'administrative' AND admin_level = '10'\"\n"
+           "    id_field: osm_id\n"
+           "    name_field: name\n"
+           "seed: 7\n"
+           "demand:\n"
+           "  synthetic:\n"
+           "    population: 38000\n"
+           "    car_share: 0.35\n"
+           "    sample: 0.1\n"
+           "mobility:\n"
+           "  iterations: 1\n"
+           "wifi:\n"
+           "  cell_size_m: 20\n"
+           "  max_radius_m: 150\n";
+}
+
+TEST(CliCompare, HelpTeachesWithExamples) {
+    const auto r = run_citytwin({"compare", "--help"});
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    for (const char* part : {"base", "variant", "--out", "--json", "--threads", "--seed", "Examples", ".gpkg", ".yaml"})
+        EXPECT_TRUE(contains(r.out, part)) << part << "\n" << r.out;
+}
+
+TEST(CliCompare, ScenarioWithItselfGivesZeroDeltas) {
+    TempDir t;
+    const fs::path yaml = t / "same.yaml";
+    write_file(yaml, small_monaco_yaml());
+    const fs::path out = t / "d.gpkg";
+    const auto r = run_citytwin({"-q", "compare", yaml.string(), yaml.string(), "--out", out.string(), "--json",
+                                 "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json j = json::parse(r.out);
+    ASSERT_GT(j["kpis"].size(), 20u) << r.out;
+    for (const auto& k : j["kpis"]) EXPECT_EQ(k["delta"], 0.0) << k.dump();
+    const auto& s = j["summary"];
+    EXPECT_EQ(s["rerouted_passages"], 0.0);
+    EXPECT_EQ(s["links_with_changed_flow"], 0);
+    EXPECT_GT(s["links_compared"].get<int>(), 1000);
+    EXPECT_GT(s["base_daily_flow_veh"].get<double>(), 0.0) << "the scenario has traffic";
+    EXPECT_EQ(s["coverage_compared"], true);
+    EXPECT_EQ(s["coverage_cells_gained"], 0);
+    EXPECT_EQ(s["coverage_cells_lost"], 0);
+    ASSERT_FALSE(j["districts"].empty());
+    for (const auto& d : j["districts"]) {
+        EXPECT_EQ(d["status"], "same") << d.dump();
+        for (const char* key : {"area_covered_share", "population_covered_share", "aps", "people_per_ap"})
+            EXPECT_EQ(d[key]["delta"], 0.0) << d.dump();
+    }
+    EXPECT_EQ(j["base"]["label"], "same.yaml");
+    for (const char* name : {"d.gpkg", "d-coverage-change.tif", "d-base.gpkg", "d-variant.gpkg", "d-base-rssi.tif"})
+        EXPECT_TRUE(fs::exists(t / name)) << name;
+
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> diff(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(diff);
+    for (const char* layer : {"kpi_deltas", "link_changes", "district_changes"})
+        EXPECT_TRUE(diff->GetLayerByName(layer)) << layer;
+    EXPECT_EQ(diff->GetLayerByName("link_changes")->GetFeatureCount(), 0) << "nothing changed";
+    EXPECT_EQ(std::string(diff->GetMetadataItem("CITYTWIN_COMPARE_BASE")), yaml.string());
+
+    // The two results it kept compare the same way, and the text report says so.
+    const auto text = run_citytwin({"compare", (t / "d-base.gpkg").string(), (t / "d-variant.gpkg").string()});
+    ASSERT_EQ(text.exit_code, 0) << describe(text);
+    for (const char* part : {"KPI", "mobility.car_trips", "re-routed vehicle passages  0", "coverage gained / lost",
+                             "no differences"})
+        EXPECT_TRUE(contains(text.out, part)) << part << "\n" << text.out;
+    EXPECT_FALSE(contains(text.out, "run.seconds")) << "timings are not results";
+}
+
+TEST(CliCompareErrors, MissingFile) {
+    TempDir t;
+    const std::string missing = (t / "gone.gpkg").string();
+    expect_error(run_citytwin({"compare", missing, missing}), {missing, "not found"});
+    const std::string missing_yaml = (t / "gone.yaml").string();
+    expect_error(run_citytwin({"compare", missing_yaml, missing_yaml}), {missing_yaml});
+}
+
+TEST(CliCompareErrors, GeoPackageThatIsNoResult) {
+    TempDir t;
+    const fs::path gpkg = t / "plain.gpkg";
+    GDALAllRegister();
+    {
+        GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+        std::unique_ptr<GDALDataset> ds(driver->Create(gpkg.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        ASSERT_TRUE(ds);
+        ASSERT_TRUE(ds->CreateLayer("roads", nullptr, wkbNone, nullptr));
+    }
+    expect_error(run_citytwin({"compare", gpkg.string(), gpkg.string()}), {gpkg.string(), "not a citytwin result"});
+}
+
+TEST(CliCompareErrors, UnknownExtension) {
+    TempDir t;
+    const std::string csv = (t / "flows.csv").string();
+    write_file(csv, "link_id,flow\n");
+    expect_error(run_citytwin({"compare", csv, csv}), {csv, ".yaml", ".gpkg"});
+}
+
+}  // namespace
+}  // namespace citytwin::app
