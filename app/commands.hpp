@@ -47,4 +47,22 @@ struct CompareArgs {
 };
 int run_compare(const CompareArgs& args);
 
+struct SweepArgs {
+    std::string sweep;
+    std::string out;
+    std::optional<int> threads;
+    std::vector<std::string> plugin_dirs;
+    bool list = false;
+    bool progress = true;
+};
+int run_sweep_command(const SweepArgs& args);
+
 }  // namespace citytwin::app
+
+#ifdef CITYTWIN_WITH_MPI
+#include <citytwin/scenarios/sweep.hpp>
+namespace citytwin::app {
+/// The sweep spread over MPI ranks (app/sweep_mpi.cpp).
+int run_sweep_mpi(const scenarios::SweepPlan& plan, const std::string& out, scenarios::SweepOptions opts);
+}  // namespace citytwin::app
+#endif

@@ -29,6 +29,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev         # tests and benchmarks
   xvfb xauth                                         # tests that draw run under xvfb-run
   osmium-tool python3                                # scripts/fetch-data.sh and its test
+  pybind11-dev python3-dev python3-numpy python3-matplotlib   # the Python module and its examples
+  openmpi-bin libopenmpi-dev                         # citytwin sweep under mpirun
 )
 
 install_missing_packages() {

@@ -194,7 +194,7 @@ DatasetWriter::DatasetWriter(std::string path, std::string crs_wkt, std::string 
     } else {
         impl_->target = path;
     }
-    impl_->srs = detail::make_srs(crs_wkt);
+    if (!crs_wkt.empty()) impl_->srs = detail::make_srs(crs_wkt);   // empty: plain tables only (a sweep)
     GdalErrorCapture cap;
     impl_->ds.reset(driver->Create(impl_->target.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!impl_->ds) {

@@ -21,8 +21,16 @@ std::string lower(std::string s) {
 Point midpoint(const Link& l) { return point_along(l.geometry, 0.5 * l.length_m); }
 
 // Edits of the road network rebuild it (CSR offsets) from a copy of its nodes and links.
+void check_links(const RoadNetwork& net, const std::vector<LinkId>& ids, const char* edit) {
+    for (const LinkId id : ids)
+        if (id.value >= net.link_count())
+            throw Error(std::string(edit) + ": link id " + std::to_string(id.value) + " does not exist (the network has " +
+                        std::to_string(net.link_count()) + " links)");
+}
+
 template <typename Change>
 void edit_links(CityModel& model, const std::vector<LinkId>& ids, Change change) {
+    check_links(*model.roads, ids, "edit links");
     std::vector<Node> nodes = model.roads->nodes();
     std::vector<Link> links = model.roads->links();
     for (const LinkId id : ids) change(links.at(id.value));
@@ -71,7 +79,8 @@ std::vector<LinkId> select_links(const RoadNetwork& net, const LinkSelection& se
     for (const std::uint32_t id : sel.ids) {
         if (id >= net.link_count())
             throw Error("link id " + std::to_string(id) + " does not exist (the network has " +
-                        std::to_string(net.link_count()) + " links, ids 0…" + std::to_string(net.link_count() - 1) + ")");
+                        std::to_string(net.link_count()) + " links" +
+                        (net.link_count() ? ", ids 0…" + std::to_string(net.link_count() - 1) : std::string()) + ")");
         chosen[id] = 1;
     }
     for (const std::string& name : sel.names) {
@@ -117,11 +126,9 @@ std::vector<LinkId> links_entering(const RoadNetwork& net, const MultiPolygon& a
 
 void close_links(CityModel& model, const std::vector<LinkId>& links, TimeWindow window, const std::string& reason) {
     if (window.to <= window.from) throw Error("close links: the window ends before it starts");
+    check_links(*model.roads, links, "close links");
     auto closures = std::make_shared<std::vector<LinkClosure>>(*model.closures);
-    for (const LinkId l : links) {
-        if (l.value >= model.roads->link_count()) throw Error("close links: link id " + std::to_string(l.value) + " does not exist");
-        closures->push_back({l, window, reason});
-    }
+    for (const LinkId l : links) closures->push_back({l, window, reason});
     model.closures = std::move(closures);
 }
 
@@ -153,6 +160,8 @@ void set_lanes(CityModel& model, const std::vector<LinkId>& links, int lanes) {
 void add_tolls(CityModel& model, const std::vector<LinkId>& links, double amount, TimeWindow window,
                const std::string& scheme) {
     if (!(amount >= 0.0)) throw Error("toll: the amount must be >= 0");
+    if (window.to <= window.from) throw Error("toll: the window ends before it starts");
+    check_links(*model.roads, links, "toll");
     auto tolls = std::make_shared<std::vector<LinkToll>>(*model.tolls);
     for (const LinkId l : links) tolls->push_back({l, amount, window, scheme});
     model.tolls = std::move(tolls);

@@ -134,6 +134,21 @@ TableColumns ResultReader::read_columns(const std::string& layer_name, const std
     return out;
 }
 
+TableColumns ResultReader::read_table(const std::string& layer_name) const {
+    OGRLayer& layer = detail::find_layer(*impl_->ds, impl_->path, layer_name);
+    std::vector<std::string> numeric, text;
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i)
+        (is_numeric(defn->GetFieldDefn(i)->GetType()) ? numeric : text).push_back(defn->GetFieldDefn(i)->GetNameRef());
+    return read_columns(layer_name, numeric, text);
+}
+
+std::vector<std::string> ResultReader::layer_names() const {
+    std::vector<std::string> names;
+    for (int i = 0; i < impl_->ds->GetLayerCount(); ++i) names.push_back(impl_->ds->GetLayer(i)->GetName());
+    return names;
+}
+
 std::map<std::int64_t, Polyline> ResultReader::read_lines(const std::string& layer_name,
                                                           const std::string& id_field) const {
     OGRLayer& layer = detail::find_layer(*impl_->ds, impl_->path, layer_name);

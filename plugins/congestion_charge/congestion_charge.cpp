@@ -14,7 +14,7 @@ using namespace citytwin;
 class CongestionCharge final : public plugin::Plugin {
 public:
     explicit CongestionCharge(const plugin::Parameters& params) : params_(params) {
-        params.allow_only({"area", "amount", "from", "to", "scheme"});
+        params.allow_only(plugin::edit_keys("toll"));
         if (!params.has("area")) params.fail("area", "is required: the charged zone");
         const auto amount = params.number("amount");
         if (!amount || *amount < 0) params.fail("amount", "is required and >= 0");

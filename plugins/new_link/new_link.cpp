@@ -12,7 +12,7 @@ using namespace citytwin;
 class NewLink final : public plugin::Plugin {
 public:
     explicit NewLink(const plugin::Parameters& params) : params_(params) {
-        params.allow_only({"line", "name", "class", "speed_kmh", "lanes", "oneway", "max_snap_m"});
+        params.allow_only(plugin::edit_keys("add_road"));
         if (!params.has("line")) params.fail("line", "is required: [[lon, lat], [lon, lat], …]");
     }
 

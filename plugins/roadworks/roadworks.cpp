@@ -13,7 +13,7 @@ using namespace citytwin;
 class Roadworks final : public plugin::Plugin {
 public:
     explicit Roadworks(const plugin::Parameters& params) : params_(params) {
-        params.allow_only({"links", "streets", "area", "from", "to", "reason"});
+        params.allow_only(plugin::edit_keys("close_links"));
         window_ = plugin::read_window(params);
     }
 

@@ -88,8 +88,9 @@ LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_
     try {
         plugin_ = descriptor_->create(params_);
     } catch (const std::exception& e) {
+        const std::string message = e.what();   // before the plugin's code (and its exception type) is unloaded
         dlclose(library_);
-        throw Error("plugin '" + name + "': " + e.what());
+        throw Error("plugin '" + name + "': " + message);
     } catch (...) {
         dlclose(library_);
         throw Error("plugin '" + name + "': unknown exception while reading its parameters");

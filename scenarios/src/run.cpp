@@ -491,6 +491,27 @@ std::vector<std::string> wifi_raster_paths(const std::string& out) {
     return paths;
 }
 
+std::vector<geodata::Table> result_tables(const RunOutput& run) {
+    std::vector<geodata::Table> tables;
+    std::vector<std::string> keys, values;
+    flatten(kpis_json(run), "", keys, values);
+    tables.push_back({"kpis", keys.size(), {{"key", keys}, {"value", values}}, {}, {}});
+    if (run.mobility) {
+        tables.push_back(link_flow_table(run));
+        tables.push_back(trip_table(run));
+        tables.push_back(position_table(run));
+        std::vector<std::int64_t> it;
+        for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
+        tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});
+    }
+    for (const auto& p : run.plugins) tables.insert(tables.end(), p.tables.begin(), p.tables.end());
+    if (run.wifi) {
+        tables.push_back(wifi_district_table(run.wifi->kpis));
+        tables.push_back(wifi_ap_load_table(run.wifi->capacity));
+    }
+    return tables;
+}
+
 void write_results(const RunOutput& run, const std::string& path, const std::string& driver) {
     geodata::DatasetWriter writer(path, run.model.crs_wkt, driver);
     writer.add_city(run.model);
@@ -498,26 +519,10 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
     writer.set_metadata("CITYTWIN_SCENARIO_FILE", run.scenario.path);
     writer.set_metadata("CITYTWIN_SCENARIO", run.scenario.text);
     writer.set_metadata("CITYTWIN_SEED", std::to_string(run.seed));
-    const nlohmann::json kpis_doc = kpis_json(run);
     // The KPIs whole, for tools that read results back (citytwin compare, Python).
-    writer.set_metadata("CITYTWIN_KPIS", kpis_doc.dump());
-    std::vector<std::string> keys, values;
-    flatten(kpis_doc, "", keys, values);
-    geodata::Table kpis{"kpis", keys.size(), {{"key", keys}, {"value", values}}, {}, {}};
-    writer.add_table(kpis);
-    if (run.mobility) {
-        writer.add_table(link_flow_table(run));
-        writer.add_table(trip_table(run));
-        writer.add_table(position_table(run));
-        std::vector<std::int64_t> it;
-        for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
-        writer.add_table({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});
-    }
-    for (const auto& p : run.plugins)
-        for (const auto& t : p.tables) writer.add_table(t);
+    writer.set_metadata("CITYTWIN_KPIS", kpis_json(run).dump());
+    for (const auto& t : result_tables(run)) writer.add_table(t);
     if (run.wifi) {
-        writer.add_table(wifi_district_table(run.wifi->kpis));
-        writer.add_table(wifi_ap_load_table(run.wifi->capacity));
         // Rasters before the GeoPackage gets its name: its appearance means all is written.
         // A connection string (PG:…) has no folder to put files in: no rasters then.
         if (path.find(':') == std::string::npos) write_wifi_rasters(run, path);

@@ -4,6 +4,7 @@
 #include <citytwin/geodata/data_paths.hpp>
 #include <citytwin/geodata/text_match.hpp>
 #include <citytwin/plugin_edits.hpp>
+#include <citytwin/scenarios/yaml_parameters.hpp>
 
 #include <citytwin/sim/clock.hpp>
 
@@ -319,8 +320,9 @@ YAML::Node merge(YAML::Node base, const YAML::Node& over) {
     if (!base.IsMap() || !over.IsMap()) return over;
     for (const auto& kv : over) {
         const std::string key = kv.first.as<std::string>();
-        if (base[key]) base[key] = merge(base[key], kv.second);
-        else base[key] = kv.second;
+        // Looked up through a const view: a non-const [] would leave an empty entry behind.
+        if (const YAML::Node existing = static_cast<const YAML::Node&>(base)[key]) base[key] = merge(existing, kv.second);
+        else base[kv.first] = kv.second;   // keyed by the variant's own key node: its line stays
     }
     return base;
 }
@@ -344,6 +346,8 @@ void read_edits(const YamlMap& root, std::vector<EditSpec>& out) {
                                 : " (did you mean '" + near.front() + "'?)";
             throw Error(msg);
         }
+        // Keys are checked now, not after the city has loaded.
+        YamlParameters(kv.second, root.file(), path + "." + kind, {}).allow_only(plugin::edit_keys(kind));
         out.push_back({kind, kv.second, root.file(), path + "." + kind});
     }
 }
@@ -362,7 +366,7 @@ void read_plugins(const YamlMap& root, std::vector<PluginSpec>& out) {
         p.name = *name;
         if (auto file = entry.text("path"))
             p.path = (fs::path(root.file()).parent_path() / *file).lexically_normal().string();
-        p.params = entry.value("params");
+        if (entry.has("params")) p.params = entry.value("params");
         p.file = root.file();
         p.key_path = path + ".params";
         out.push_back(std::move(p));
@@ -371,6 +375,8 @@ void read_plugins(const YamlMap& root, std::vector<PluginSpec>& out) {
 
 // Reads `path` with everything it extends merged in; edits, plugins and plugin folders
 // are collected file by file (base first) so their errors keep their own file and line.
+Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides& overrides, std::vector<std::string> chain);
+
 YAML::Node resolved_root(const std::string& path, Scenario& s, std::vector<std::string>& chain) {
     YAML::Node root = load_yaml_file(path);
     const YamlMap top(root, path, "");
@@ -384,6 +390,7 @@ YAML::Node resolved_root(const std::string& path, Scenario& s, std::vector<std::
             throw Error(top.where("extends") + "'extends': " + base.string() + " extends itself (directly or through others)");
         chain.push_back(base.string());
         s.extends.push_back(base.string());
+        load_scenario_in_chain(base.string(), {}, chain);   // a base is a scenario too: its errors name its own file
         merged = resolved_root(base.string(), s, chain);
         absolutize_sources(merged, base.parent_path());
     }
@@ -422,12 +429,80 @@ std::string resolved_text(const Scenario& s, YAML::Node merged) {
     return header + "\n" + YAML::Dump(merged) + "\n";
 }
 
+YAML::Node parse_value(const std::string& path, const std::string& key, const std::string& text) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw Error(path + ": override '" + key + "': not a YAML value: " + text + " (" + e.msg + ")");
+    }
+}
+
+// "name[3]" → ("name", 3); anything else → (text, npos).
+std::pair<std::string, std::size_t> indexed(const std::string& part) {
+    const auto open = part.find('[');
+    if (open == std::string::npos || part.back() != ']') return {part, std::string::npos};
+    return {part.substr(0, open), static_cast<std::size_t>(std::stoul(part.substr(open + 1, part.size() - open - 2)))};
+}
+
+// Sets node[a][b][c] = value for "a.b.c", creating mappings on the way.
+void set_path(YAML::Node node, const std::vector<std::string>& parts, std::size_t from, const YAML::Node& value) {
+    for (std::size_t i = from; i + 1 < parts.size(); ++i) {
+        if (!node[parts[i]] || !node[parts[i]].IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+        node.reset(node[parts[i]]);   // rebind (operator= would overwrite the parent)
+    }
+    node[parts.back()] = value;
+}
+
+void apply_overrides(const std::string& path, const ScenarioOverrides& o, YAML::Node& merged, Scenario& s) {
+    for (const auto& [key, text] : o.values) {
+        std::vector<std::string> parts;
+        std::stringstream ss(key);
+        for (std::string part; std::getline(ss, part, '.');) parts.push_back(part);
+        if (parts.empty() || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); }))
+            throw Error(path + ": override '" + key + "': not a key path (like demand.synthetic.car_share)");
+        const YAML::Node value = parse_value(path, key, text);
+        const auto [head, index] = indexed(parts[0]);
+        if (index == std::string::npos) {
+            set_path(merged, parts, 0, value);
+            continue;
+        }
+        // plugins[i].params.x / edits[i].kind.x: into that entry's parameters.
+        const std::size_t count = head == "plugins" ? s.plugins.size() : head == "edits" ? s.edits.size() : 0;
+        if ((head != "plugins" && head != "edits") || index >= count)
+            throw Error(path + ": override '" + key + "': the scenario has " + std::to_string(count) + " " + head +
+                        (head == "plugins" || head == "edits" ? "" : " (only plugins[i] and edits[i] take an index)"));
+        const std::string expected = head == "plugins" ? "params" : s.edits[index].kind;
+        if (parts.size() < 3 || parts[1] != expected)
+            throw Error(path + ": override '" + key + "': expected " + head + "[" + std::to_string(index) + "]." + expected + ".<key>");
+        YAML::Node& params = head == "plugins" ? s.plugins[index].params : s.edits[index].params;
+        params.reset(params && params.IsMap() ? YAML::Clone(params) : YAML::Node(YAML::NodeType::Map));
+        set_path(params, parts, 2, value);
+    }
+    for (const auto& [kind, text] : o.edits) {
+        const auto& kinds = plugin::edit_kinds();
+        if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+            const auto near = geodata::closest_names(kind, kinds, 1);
+            throw Error(path + ": override: unknown edit '" + kind + "'" + (near.empty() ? "" : " (did you mean '" + near.front() + "'?)"));
+        }
+        s.edits.push_back({kind, parse_value(path, kind, text), path, "edits[" + std::to_string(s.edits.size()) + "]." + kind});
+    }
+    for (const auto& [name, text] : o.plugins)
+        s.plugins.push_back({name, "", parse_value(path, name, text), path,
+                             "plugins[" + std::to_string(s.plugins.size()) + "].params"});
+}
+
 }  // namespace
 
-Scenario load_scenario(const std::string& path) {
+Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides) {
+    return load_scenario_in_chain(path, overrides, {fs::path(path).lexically_normal().string()});
+}
+
+namespace {
+// `chain`: the files being read, this one last (an extends: back into it is a cycle).
+Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides& overrides, std::vector<std::string> chain) {
     Scenario s;
-    std::vector<std::string> chain{fs::path(path).lexically_normal().string()};
     YAML::Node merged = resolved_root(path, s, chain);
+    if (!overrides.empty()) apply_overrides(path, overrides, merged, s);
     const YamlMap root(merged, path, "");
     root.allow_only({"name", "description", "city", "seed", "threads", "time", "demand", "mobility", "wifi"});
     s.path = path;
@@ -475,6 +550,8 @@ Scenario load_scenario(const std::string& path) {
     }
     return s;
 }
+
+}  // namespace
 
 geodata::CityModel load_scenario_city(const Scenario& scenario, const geodata::LoadOptions& options,
                                       geodata::LoadReport& report) {

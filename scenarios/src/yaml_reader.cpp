@@ -12,7 +12,8 @@ using geodata::Error;
 
 namespace {
 std::string line_prefix(const std::string& file, const YAML::Mark& mark) {
-    return file + ":" + (mark.line >= 0 ? std::to_string(mark.line + 1) : std::string("?")) + ": ";
+    // Nodes made by code (overrides from Python or a sweep) have no line.
+    return file + (mark.line >= 0 ? ":" + std::to_string(mark.line + 1) + ": " : std::string(": override: "));
 }
 }  // namespace
 

@@ -19,15 +19,21 @@ void apply_restrictions(const geodata::CityModel& model, double value_of_time_pe
     const std::size_t n = costs.link_count;
     for (const auto& c : *model.closures) {
         if (!c.window.whole_day()) costs.time_invariant = false;
+        // Routing costs have 24 hours; hour h also serves departures 24 h later (after
+        // midnight), so a closure in either blocks it (conservative).
         for (std::size_t h = 0; h < hours_per_day; ++h)
-            if (c.window.overlaps(static_cast<std::int32_t>(h * 3600), static_cast<std::int32_t>((h + 1) * 3600)))
-                costs.seconds[h * n + c.link.value] = std::numeric_limits<float>::infinity();
+            for (std::size_t day = 0; day < 2; ++day) {
+                const auto from = static_cast<std::int32_t>((h + day * hours_per_day) * 3600);
+                if (c.window.overlaps(from, from + 3600))
+                    costs.seconds[h * n + c.link.value] = std::numeric_limits<float>::infinity();
+            }
     }
     const double seconds_per_money = value_of_time_per_hour > 0.0 ? 3600.0 / value_of_time_per_hour : 0.0;
     for (const auto& t : *model.tolls) {
         costs.time_invariant = false;
         for (std::size_t h = 0; h < hours_per_day; ++h)
-            if (toll_applies(t, h)) costs.seconds[h * n + t.link.value] += static_cast<float>(t.amount * seconds_per_money);
+            if (toll_applies(t, h) || toll_applies(t, h + hours_per_day))
+                costs.seconds[h * n + t.link.value] += static_cast<float>(t.amount * seconds_per_money);
     }
 }
 

@@ -109,7 +109,7 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
     k.congested_link_share = n ? static_cast<double>(congested) / static_cast<double>(n) : 0.0;
     for (const char open : never_closed(model)) k.closed_links += open ? 0 : 1;
     for (const auto& t : *model.tolls)
-        for (std::size_t h = 0; h < r.loading.hours && h < hours_per_day; ++h)
+        for (std::size_t h = 0; h < r.loading.hours; ++h)
             if (toll_applies(t, h)) {
                 const std::size_t crossings = r.loading.entries[h * n + t.link.value];
                 k.toll_crossings += crossings;

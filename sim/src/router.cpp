@@ -147,6 +147,7 @@ void run_group(const geodata::RoadNetwork& net, const SearchGraph& graph, const 
         }
         const std::uint32_t target = net.link(geodata::LinkId(q.to_link)).from.value;
         if (ws.dist[target] == std::numeric_limits<double>::infinity()) continue;  // unroutable
+        if (std::isinf(hour_costs[q.to_link])) continue;   // the destination link itself is closed
         route.push_back(q.to_link);
         for (std::uint32_t v = target; v != g.origin_node;) {
             const std::uint32_t l = ws.pred_link[v];

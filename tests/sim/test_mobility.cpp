@@ -44,20 +44,7 @@ using nlohmann::json;
 using test_networks::build;
 using test_networks::way;
 
-// n × n two-way residential grid, 100 m blocks, starting at x0.
-std::vector<RoadWay> grid_ways(int n, double x0 = 0.0, std::int64_t id0 = 0) {
-    std::vector<RoadWay> ways;
-    for (int r = 0; r < n; ++r) {
-        geodata::Polyline row, col;
-        for (int c = 0; c < n; ++c) {
-            row.push_back({x0 + 100.0 * c, 100.0 * r});
-            col.push_back({x0 + 100.0 * r, 100.0 * c});
-        }
-        ways.push_back(way(id0 + 2 * r, row));
-        ways.push_back(way(id0 + 2 * r + 1, col));
-    }
-    return ways;
-}
+using test_networks::grid_ways;
 
 CityModel model_of(RoadNetwork net) {
     CityModel m;

@@ -29,4 +29,19 @@ inline geodata::RoadNetwork build(const std::vector<geodata::RoadWay>& ways, boo
     return geodata::build_road_network(ways, o, report);
 }
 
+/// n × n two-way residential grid, 100 m blocks, starting at x0 (way ids from id0).
+inline std::vector<geodata::RoadWay> grid_ways(int n, double x0 = 0.0, std::int64_t id0 = 0) {
+    std::vector<geodata::RoadWay> ways;
+    for (int r = 0; r < n; ++r) {
+        geodata::Polyline row, col;
+        for (int c = 0; c < n; ++c) {
+            row.push_back({x0 + 100.0 * c, 100.0 * r});
+            col.push_back({x0 + 100.0 * r, 100.0 * c});
+        }
+        ways.push_back(way(id0 + 2 * r, row));
+        ways.push_back(way(id0 + 2 * r + 1, col));
+    }
+    return ways;
+}
+
 }  // namespace citytwin::sim::test_networks

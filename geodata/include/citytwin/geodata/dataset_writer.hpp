@@ -35,7 +35,7 @@ struct Table {
 
 class DatasetWriter {
 public:
-    /// crs_wkt: the CRS of every spatial layer. driver: any OGR vector driver with creation.
+    /// crs_wkt: the CRS of every spatial layer ("" for a file of plain tables only). driver: any OGR vector driver with creation.
     DatasetWriter(std::string path, std::string crs_wkt, std::string driver = "GPKG");
     ~DatasetWriter();
     DatasetWriter(const DatasetWriter&) = delete;

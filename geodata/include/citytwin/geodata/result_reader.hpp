@@ -48,6 +48,10 @@ public:
     /// the layer or a field is missing, or a numeric column holds text.
     TableColumns read_columns(const std::string& layer, const std::vector<std::string>& numeric,
                               const std::vector<std::string>& text = {}) const;
+    /// Every column of a layer (numeric ones as numbers, the rest as text).
+    TableColumns read_table(const std::string& layer) const;
+    /// Names of all layers (vector tables) of the file.
+    std::vector<std::string> layer_names() const;
     /// LineString geometry of every feature, by the integer field `id_field`.
     std::map<std::int64_t, Polyline> read_lines(const std::string& layer, const std::string& id_field) const;
     /// (Multi)polygon geometry of every feature, by the integer field `id_field`.

@@ -6,6 +6,7 @@
 #include <citytwin/geodata/road_class.hpp>
 #include <citytwin/plugin.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,25 @@ inline const std::vector<std::string>& edit_kinds() {
     return kinds;
 }
 
+/// The parameter keys of each edit kind (checked when the scenario is read).
+inline const std::vector<std::string>& edit_keys(const std::string& kind) {
+    static const std::map<std::string, std::vector<std::string>> keys{
+        {"close_links", {"links", "streets", "area", "from", "to", "reason"}},
+        {"reopen_links", {"links", "streets", "area"}},
+        {"set_speed", {"links", "streets", "area", "speed_kmh"}},
+        {"set_lanes", {"links", "streets", "area", "lanes"}},
+        {"add_road", {"line", "name", "class", "speed_kmh", "lanes", "oneway", "max_snap_m"}},
+        {"add_buildings", {"buildings"}},
+        {"remove_buildings", {"ids", "area"}},
+        {"add_access_points", {"points", "tx_power_dbm", "frequency_ghz", "channel", "height_m", "name"}},
+        {"move_access_point", {"id", "to"}},
+        {"remove_access_points", {"ids", "area"}},
+        {"toll", {"area", "amount", "from", "to", "scheme"}}};
+    static const std::vector<std::string> none;
+    const auto it = keys.find(kind);
+    return it == keys.end() ? none : it->second;
+}
+
 /// Applies one edit; returns a summary such as "closed 14 links 07:00–19:00".
 inline std::string apply_edit(const std::string& kind, const Parameters& p, geodata::CityModel& model) {
     using namespace geodata;
@@ -89,19 +109,19 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         }
     };
     if (kind == "close_links") {
-        p.allow_only({"links", "streets", "area", "from", "to", "reason"});
+        p.allow_only(edit_keys(kind));
         const auto links = read_links(p, model);
         const TimeWindow w = read_window(p);
         close_links(model, links, w, p.text("reason").value_or("closed"));
         return "closed " + std::to_string(links.size()) + " links" + (w.whole_day() ? "" : " for part of the day");
     }
     if (kind == "reopen_links") {
-        p.allow_only({"links", "streets", "area"});
+        p.allow_only(edit_keys(kind));
         const std::size_t n = reopen_links(model, read_links(p, model));
         return "lifted " + std::to_string(n) + " closures";
     }
     if (kind == "set_speed") {
-        p.allow_only({"links", "streets", "area", "speed_kmh"});
+        p.allow_only(edit_keys(kind));
         const auto links = read_links(p, model);
         const auto v = p.number("speed_kmh");
         if (!v) p.fail("speed_kmh", "is required");
@@ -109,7 +129,7 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         return "speed of " + std::to_string(links.size()) + " links set to " + std::to_string(static_cast<int>(*v)) + " km/h";
     }
     if (kind == "set_lanes") {
-        p.allow_only({"links", "streets", "area", "lanes"});
+        p.allow_only(edit_keys(kind));
         const auto links = read_links(p, model);
         const auto v = p.number("lanes");
         if (!v) p.fail("lanes", "is required");
@@ -117,7 +137,7 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         return "lanes of " + std::to_string(links.size()) + " links set to " + std::to_string(static_cast<int>(*v));
     }
     if (kind == "add_road") {
-        p.allow_only({"line", "name", "class", "speed_kmh", "lanes", "oneway", "max_snap_m"});
+        p.allow_only(edit_keys(kind));
         NewRoad road;
         const auto line = p.line("line");
         if (!line) p.fail("line", "is required: [[lon, lat], [lon, lat], …]");
@@ -137,14 +157,14 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
                std::to_string(ids.front().value) + ")";
     }
     if (kind == "add_buildings") {
-        p.allow_only({"buildings"});
+        p.allow_only(edit_keys(kind));
         auto b = p.buildings("buildings");
         if (!b) p.fail("buildings", "is required");
         const auto ids = wrap("buildings", [&] { return add_buildings(model, std::move(*b)); });
         return "added " + std::to_string(ids.size()) + " buildings";
     }
     if (kind == "remove_buildings") {
-        p.allow_only({"ids", "area"});
+        p.allow_only(edit_keys(kind));
         std::vector<BuildingId> ids;
         for (auto id : read_ids(p, "ids")) ids.emplace_back(id);
         if (auto a = p.area("area"))
@@ -154,12 +174,12 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         return "removed " + std::to_string(n) + " buildings";
     }
     if (kind == "add_access_points") {
-        p.allow_only({"points", "tx_power_dbm", "frequency_ghz", "channel", "height_m", "name"});
+        p.allow_only(edit_keys(kind));
         const auto ids = add_access_points(model, read_new_access_points(p));
         return "added " + std::to_string(ids.size()) + " access points";
     }
     if (kind == "move_access_point") {
-        p.allow_only({"id", "to"});
+        p.allow_only(edit_keys(kind));
         const auto id = p.number("id");
         const auto to = p.points("to");
         if (!id) p.fail("id", "is required");
@@ -168,7 +188,7 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         return "moved access point " + std::to_string(static_cast<long>(*id));
     }
     if (kind == "remove_access_points") {
-        p.allow_only({"ids", "area"});
+        p.allow_only(edit_keys(kind));
         std::vector<AccessPointId> ids;
         for (auto id : read_ids(p, "ids")) ids.emplace_back(id);
         if (auto a = p.area("area"))
@@ -178,7 +198,7 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         return "removed " + std::to_string(n) + " access points";
     }
     if (kind == "toll") {
-        p.allow_only({"area", "amount", "from", "to", "scheme"});
+        p.allow_only(edit_keys(kind));
         const auto a = p.area("area");
         if (!a) p.fail("area", "is required: the charged zone");
         const auto amount = p.number("amount");

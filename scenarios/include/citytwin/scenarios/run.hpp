@@ -59,6 +59,10 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options);
 /// {"mobility": {"trips": …, "car_trips": …}, "run": {…}}: keys documented in README "KPIs".
 nlohmann::json kpis_json(const RunOutput& run);
 
+/// The result's tables as written to the GeoPackage (kpis, link_flows, trips,
+/// vehicle_positions, iterations, plugin tables, wifi_districts, wifi_ap_load).
+std::vector<geodata::Table> result_tables(const RunOutput& run);
+
 /// Result GeoPackage: city layers, link_flows, trips, vehicle_positions, kpis, iterations,
 /// wifi_districts, wifi_ap_load; with wifi and a file path, also the coverage GeoTIFFs of
 /// wifi_raster_paths(path).

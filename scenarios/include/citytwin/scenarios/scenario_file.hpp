@@ -53,9 +53,20 @@ struct Scenario {
     std::string text;          ///< the resolved configuration (YAML), recorded with results
 };
 
+/// Changes on top of a scenario file, as if written in one more file extending it (from
+/// Python, or one run of a sweep). Values are YAML text: "0.4", "[1, 2]", "{a: 1}", "07:00".
+struct ScenarioOverrides {
+    /// Key path → value: "demand.synthetic.car_share", "plugins[0].params.count",
+    /// "edits[1].close_links.from". Checked like keys of the file itself.
+    std::vector<std::pair<std::string, std::string>> values;
+    std::vector<std::pair<std::string, std::string>> edits;     ///< (kind, YAML parameters) appended
+    std::vector<std::pair<std::string, std::string>> plugins;   ///< (name, YAML parameters) appended
+    bool empty() const { return values.empty() && edits.empty() && plugins.empty(); }
+};
+
 /// Reads and validates a scenario (or plain city) file. Throws geodata::Error with
 /// file:line and the key path for unknown keys, wrong types and missing files.
-Scenario load_scenario(const std::string& path);
+Scenario load_scenario(const std::string& path, const ScenarioOverrides& overrides = {});
 
 /// Loads the scenario's city; an error names the scenario file as well as the data
 /// ("scenarios/x.yaml: city: …/roads.shp: layer 'roads': unknown field …").
