@@ -216,8 +216,10 @@ PYBIND11_MODULE(citytwin, m) {
             return py::module_::import("json").attr("loads")(r.kpis_json());
         })
         .def("tables", &geodata::ResultReader::layer_names)
-        .def("table", [](const geodata::ResultReader& r, const std::string& name) { return table_dict(r.read_table(name)); },
-             py::arg("name"))
+        .def("table", [](const geodata::ResultReader& r, const std::string& name, bool geometry) {
+            return table_dict(r.read_table(name, geometry));
+        }, py::arg("name"), py::arg("geometry") = false,
+             "a layer as {column: numpy array or list}; geometry=True adds 'wkt' (in the result's CRS)")
         .def("raster", [](const geodata::ResultReader& r, const std::string& name) {
             const auto ras = r.read_raster_table(name);
             return raster_dict(ras.values, ras.width, ras.height, ras.origin_x, ras.origin_y, ras.cell_size, r.crs_wkt(),

@@ -134,13 +134,22 @@ TableColumns ResultReader::read_columns(const std::string& layer_name, const std
     return out;
 }
 
-TableColumns ResultReader::read_table(const std::string& layer_name) const {
+TableColumns ResultReader::read_table(const std::string& layer_name, bool geometry) const {
     OGRLayer& layer = detail::find_layer(*impl_->ds, impl_->path, layer_name);
     std::vector<std::string> numeric, text;
     OGRFeatureDefn* defn = layer.GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i)
         (is_numeric(defn->GetFieldDefn(i)->GetType()) ? numeric : text).push_back(defn->GetFieldDefn(i)->GetNameRef());
-    return read_columns(layer_name, numeric, text);
+    TableColumns out = read_columns(layer_name, numeric, text);
+    if (geometry) {
+        auto& wkt = out.texts["wkt"];
+        layer.ResetReading();
+        while (OGRFeatureUniquePtr f{layer.GetNextFeature()}) {
+            const OGRGeometry* g = f->GetGeometryRef();
+            wkt.push_back(g ? g->exportToWkt() : std::string());
+        }
+    }
+    return out;
 }
 
 std::vector<std::string> ResultReader::layer_names() const {
@@ -160,6 +169,18 @@ std::map<std::int64_t, Polyline> ResultReader::read_lines(const std::string& lay
             throw Error(context_message(impl_->path, layer_name, f.GetFID(), "expected one linestring"));
         out[id] = std::move(parts.front());
     });
+    return out;
+}
+
+std::vector<Point> ResultReader::read_points(const std::string& layer_name) const {
+    OGRLayer& layer = detail::find_layer(*impl_->ds, impl_->path, layer_name);
+    std::vector<Point> out;
+    layer.ResetReading();
+    while (OGRFeatureUniquePtr f{layer.GetNextFeature()}) {
+        const OGRGeometry* g = f->GetGeometryRef();
+        if (g && wkbFlatten(g->getGeometryType()) == wkbPoint) out.push_back({g->toPoint()->getX(), g->toPoint()->getY()});
+        else out.push_back({std::nan(""), std::nan("")});
+    }
     return out;
 }
 

@@ -48,12 +48,15 @@ public:
     /// the layer or a field is missing, or a numeric column holds text.
     TableColumns read_columns(const std::string& layer, const std::vector<std::string>& numeric,
                               const std::vector<std::string>& text = {}) const;
-    /// Every column of a layer (numeric ones as numbers, the rest as text).
-    TableColumns read_table(const std::string& layer) const;
+    /// Every column of a layer (numeric ones as numbers, the rest as text); with
+    /// `geometry`, also a text column "wkt" with each feature's geometry ("" if none).
+    TableColumns read_table(const std::string& layer, bool geometry = false) const;
     /// Names of all layers (vector tables) of the file.
     std::vector<std::string> layer_names() const;
     /// LineString geometry of every feature, by the integer field `id_field`.
     std::map<std::int64_t, Polyline> read_lines(const std::string& layer, const std::string& id_field) const;
+    /// Point geometry of every feature, in feature order (features without a point: NaN).
+    std::vector<Point> read_points(const std::string& layer) const;
     /// (Multi)polygon geometry of every feature, by the integer field `id_field`.
     std::map<std::int64_t, MultiPolygon> read_polygons(const std::string& layer, const std::string& id_field) const;
 
