@@ -57,6 +57,22 @@ struct SweepArgs {
 };
 int run_sweep_command(const SweepArgs& args);
 
+struct ViewArgs {
+    std::string input;            ///< scenario (run first) or result GeoPackage
+    std::string baseline;         ///< optional: compare with this one
+    bool split = false;
+    std::string screenshot, frames, export_path;
+    std::string time = "08:00", from = "07:00", to = "09:00";
+    int step = 60;
+    std::string camera = "overview";
+    std::string size = "1280x720";
+    std::string layers;           ///< empty: all
+    std::optional<int> threads;
+    std::vector<std::string> plugin_dirs;
+    bool progress = true;
+};
+int run_view(const ViewArgs& args);
+
 }  // namespace citytwin::app
 
 #ifdef CITYTWIN_WITH_MPI

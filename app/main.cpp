@@ -104,6 +104,36 @@ int main(int argc, char** argv) {
                       "any number of ranks and threads. Kill it at any time: re-running skips finished runs.");
     sweep_cmd->fallthrough();
 
+    ViewArgs view;
+    auto* view_cmd = cli.add_subcommand("view", "The city in 3D (OpenSceneGraph): buildings, traffic, wifi coverage; "
+                                                "a window, or PNG images, frames for a video, .glb/.osgb exports");
+    view_cmd->add_option("input", view.input, "scenario file (.yaml, run first) or result GeoPackage (.gpkg)")->required();
+    view_cmd->add_option("--baseline", view.baseline, "another scenario or result: roads coloured by the traffic change "
+                                                      "against it; 'b' swaps in the window");
+    view_cmd->add_flag("--split", view.split, "with --baseline: baseline left, variant (changes) right");
+    view_cmd->add_option("--screenshot", view.screenshot, "render offscreen to this PNG (no window; under Xvfb in CI)");
+    view_cmd->add_option("--frames", view.frames, "render a PNG sequence into this folder (--from, --to, --step)");
+    view_cmd->add_option("--from", view.from, "first frame time (default 07:00)");
+    view_cmd->add_option("--to", view.to, "last frame time (default 09:00)");
+    view_cmd->add_option("--step", view.step, "seconds between frames (default 60)");
+    view_cmd->add_option("--time", view.time, "clock time shown (default 08:00)");
+    view_cmd->add_option("--camera", view.camera, "overview | street | district:<name> | x,y,z,heading,pitch");
+    view_cmd->add_option("--size", view.size, "image size WIDTHxHEIGHT (default 1280x720)");
+    view_cmd->add_option("--layers", view.layers, "comma list of terrain,buildings,roads,vehicles,coverage,aps,districts,hud "
+                                                  "(default: all)");
+    view_cmd->add_option("--export", view.export_path, "write the 3D scene: .glb (glTF 2.0) or .osgb");
+    view_cmd->add_option("--threads", view.threads, "threads for scenario runs");
+    view_cmd->add_option("--plugin-path", view.plugin_dirs, "folder searched first for plugins; repeatable");
+    view_cmd->footer("Examples:\n"
+                     "  citytwin view scenarios/monaco/baseline.yaml --screenshot monaco.png --time 08:00\n"
+                     "  citytwin view scenarios/monaco/roadworks.yaml --baseline scenarios/monaco/baseline.yaml --split \\\n"
+                     "      --screenshot roadworks.png --time 08:00\n"
+                     "  citytwin view m.gpkg --frames frames/ --from 07:00 --to 09:00 --step 60   (then ffmpeg)\n"
+                     "  citytwin view m.gpkg --export monaco.glb\n"
+                     "  citytwin view m.gpkg          a window: space play/pause, +/- speed, 1-8 layers, c camera,\n"
+                     "                                b baseline/variant, ctrl+click a road for its load");
+    view_cmd->fallthrough();
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -117,6 +147,10 @@ int main(int argc, char** argv) {
         if (*run_cmd) {
             run.progress = !quiet;
             return run_run(run);
+        }
+        if (*view_cmd) {
+            view.progress = !quiet;
+            return run_view(view);
         }
         if (*sweep_cmd) {
             sweep.progress = !quiet;

@@ -27,7 +27,7 @@ packages=(
   libopenscenegraph-dev openscenegraph               # 3D viewer
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev         # tests and benchmarks
-  xvfb xauth                                         # tests that draw run under xvfb-run
+  xvfb xauth fonts-dejavu-core libgl1-mesa-dri       # tests that draw run under xvfb-run (software GL)
   osmium-tool python3                                # scripts/fetch-data.sh and its test
   pybind11-dev python3-dev python3-numpy python3-matplotlib   # the Python module and its examples
   openmpi-bin libopenmpi-dev                         # citytwin sweep under mpirun

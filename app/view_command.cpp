@@ -1,0 +1,273 @@
+// citytwin view: the 3D city for decision makers — interactive, or offscreen images,
+// image sequences and scene exports for reports, videos and web pages.
+#include "commands.hpp"
+
+#include <citytwin/geodata/error.hpp>
+#include <citytwin/render/gltf_export.hpp>
+#include <citytwin/render/scene.hpp>
+#include <citytwin/render/view.hpp>
+#include <citytwin/render/view_data.hpp>
+#include <citytwin/scenarios/run.hpp>
+#include <citytwin/sim/clock.hpp>
+
+#include <fmt/format.h>
+#include <osgDB/WriteFile>
+#include <osgGA/GUIEventHandler>
+#include <osgGA/TrackballManipulator>
+#include <osgText/Text>
+#include <osgUtil/LineSegmentIntersector>
+#include <osgViewer/Viewer>
+
+#include <chrono>
+#include <filesystem>
+
+namespace citytwin::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+render::ViewData load(const std::string& input, const ViewArgs& args) {
+    const std::string ext = fs::path(input).extension().string();
+    if (ext == ".gpkg") return render::read_view_data(input);
+    if (ext != ".yaml" && ext != ".yml")
+        throw geodata::Error(input + ": give a scenario file (.yaml) or a result GeoPackage (.gpkg)");
+    scenarios::RunOptions opts;
+    opts.threads = args.threads;
+    opts.progress = args.progress;
+    opts.plugin_dirs = args.plugin_dirs;
+    return render::view_data(scenarios::run_scenario(scenarios::load_scenario(input), opts));
+}
+
+std::int32_t clock_arg(const std::string& text, const char* option) {
+    const auto t = sim::parse_clock(text);
+    if (!t) throw geodata::Error(std::string(option) + ": '" + text + "' is not a time like 08:00");
+    return *t;
+}
+
+std::pair<int, int> size_arg(const std::string& text) {
+    int w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 16 || h < 16)
+        throw geodata::Error("--size: '" + text + "' is not WIDTHxHEIGHT (e.g. 1280x720)");
+    return {w, h};
+}
+
+// One image: the variant (roads by volume/capacity, or by the change against the
+// baseline), or with --split the baseline on the left and the variant's changes on the right.
+osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args,
+                                 std::int32_t time, int w, int h) {
+    render::SceneOptions opts;
+    opts.time = time;
+    if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
+    auto shot = [&](const render::ViewData& d, const render::ViewData* base, int width) {
+        render::SceneOptions o = opts;
+        o.baseline = base;
+        render::CityScene scene(d, o);
+        const auto pose = render::camera_pose(scene, args.camera);
+        osg::ref_ptr<osg::Camera> hud = o.layers.count(render::Layer::Hud) ? render::make_hud(scene, width, h) : nullptr;
+        return render::render_image(scene.root(), hud.get(), pose, width, h);
+    };
+    if (baseline && args.split) return render::side_by_side(*shot(*baseline, nullptr, w / 2), *shot(data, baseline, w - w / 2));
+    return shot(data, baseline, w);
+}
+
+// Keys: space play/pause, +/- speed, 1…8 layers, c camera presets, b baseline/variant.
+class ViewControls : public osgGA::GUIEventHandler {
+public:
+    ViewControls(render::CityScene& scene, render::CityScene* other, osgText::Text* clock, osgText::Text* info)
+        : scene_(scene), other_(other), clock_(clock), info_(info) {}
+
+    bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
+        auto* viewer = dynamic_cast<osgViewer::Viewer*>(&aa);
+        if (ea.getEventType() == osgGA::GUIEventAdapter::FRAME) {
+            const auto now = std::chrono::steady_clock::now();
+            const double dt = std::chrono::duration<double>(now - last_).count();
+            last_ = now;
+            if (playing_) {
+                time_ += dt * speed_;
+                if (time_ >= 24 * 3600) time_ = 0;
+                const auto t = static_cast<std::int32_t>(time_);
+                if (t / 10 != shown_ / 10) {   // vehicles move every 10 simulated seconds
+                    current().set_time(t);
+                    shown_ = t;
+                }
+            }
+            clock_->setText(fmt::format("{:02d}:{:02d}  ×{:.0f}{}", shown_ / 3600, (shown_ / 60) % 60, speed_,
+                                        playing_ ? "" : "  (paused)"));
+            return false;
+        }
+        if (ea.getEventType() == osgGA::GUIEventAdapter::PUSH && ea.getButton() == osgGA::GUIEventAdapter::LEFT_MOUSE_BUTTON &&
+            (ea.getModKeyMask() & osgGA::GUIEventAdapter::MODKEY_CTRL) && viewer) {
+            pick(*viewer, ea.getX(), ea.getY());
+            return true;
+        }
+        if (ea.getEventType() != osgGA::GUIEventAdapter::KEYDOWN) return false;
+        const int key = ea.getKey();
+        if (key == ' ') playing_ = !playing_;
+        else if (key == '+' || key == '=') speed_ = std::min(3600.0, speed_ * 2);
+        else if (key == '-') speed_ = std::max(1.0, speed_ / 2);
+        else if (key >= '1' && key <= '8') {
+            const auto layer = render::all_layers[static_cast<std::size_t>(key - '1')];
+            current().set_visible(layer, !current().visible(layer));
+        } else if (key == 'b' && other_ && viewer) {
+            current_is_other_ = !current_is_other_;
+            current().set_time(shown_);
+            viewer->setSceneData(current().root());
+            info_->setText(current_is_other_ ? "showing: baseline (b: variant)" : "showing: variant (b: baseline)");
+        } else if (key == 'c' && viewer) {
+            static const char* presets[] = {"overview", "street"};
+            preset_ = (preset_ + 1) % 2;
+            const auto pose = render::camera_pose(current(), presets[preset_]);
+            viewer->getCameraManipulator()->setHomePosition(pose.eye, pose.center, pose.up);
+            viewer->home();
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+private:
+    render::CityScene& current() { return current_is_other_ ? *other_ : scene_; }
+
+    void pick(osgViewer::Viewer& viewer, float x, float y) {
+        osg::ref_ptr<osgUtil::LineSegmentIntersector> hit =
+            new osgUtil::LineSegmentIntersector(osgUtil::Intersector::WINDOW, x, y);
+        osgUtil::IntersectionVisitor iv(hit.get());
+        viewer.getCamera()->accept(iv);
+        if (!hit->containsIntersections()) return;
+        const auto& first = *hit->getIntersections().begin();
+        const osg::Vec3d p = first.getWorldIntersectPoint();
+        const auto& d = current().data();
+        // The nearest link end and the building under the point, named for the planner.
+        std::string text = first.drawable ? first.drawable->getName() : "";
+        double best = 1e18;
+        for (const auto& l : d.links) {
+            for (const auto& q : l.line) {
+                const auto local = current().to_local(q);
+                const double dist = (local - p).length2();
+                if (dist < best) best = dist, text = fmt::format("link {} {} — v/c {:.2f} at {:02d}:00", l.id, l.name,
+                                                                 d.vc(static_cast<std::size_t>(shown_ / 3600), l.id), shown_ / 3600);
+            }
+        }
+        info_->setText(text);
+    }
+
+    render::CityScene& scene_;
+    render::CityScene* other_;
+    osgText::Text* clock_;
+    osgText::Text* info_;
+    bool playing_ = true, current_is_other_ = false;
+    double speed_ = 60, time_ = 0;
+    std::int32_t shown_ = 0;
+    int preset_ = 0;
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+
+public:
+    void start_at(std::int32_t t) { time_ = t, shown_ = t; }
+};
+
+int interactive(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args, std::int32_t time) {
+    render::SceneOptions opts;
+    opts.time = time;
+    if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
+    render::CityScene scene(data, opts);
+    std::unique_ptr<render::CityScene> other;
+    if (baseline) other = std::make_unique<render::CityScene>(*baseline, opts);
+    osgViewer::Viewer viewer;
+    viewer.setUpViewInWindow(50, 50, 1280, 720);
+    viewer.setSceneData(scene.root());
+    const auto pose = render::camera_pose(scene, args.camera);
+    viewer.setCameraManipulator(new osgGA::TrackballManipulator);
+    viewer.getCameraManipulator()->setHomePosition(pose.eye, pose.center, pose.up);
+    viewer.realize();
+    osgViewer::Viewer::Windows windows;
+    viewer.getWindows(windows);
+    if (windows.empty()) throw geodata::Error("cannot open a window (no display?); use --screenshot for images");
+    osg::ref_ptr<osg::Camera> hud = render::make_hud(scene, 1280, 720);
+    hud->setGraphicsContext(windows.front());
+    hud->setViewport(0, 0, 1280, 720);
+    osg::ref_ptr<osg::Geode> live = new osg::Geode;
+    osg::ref_ptr<osgText::Text> clock = new osgText::Text, info = new osgText::Text;
+    clock->setPosition({1264, 640, 0});
+    clock->setAlignment(osgText::Text::RIGHT_BASE_LINE);
+    clock->setCharacterSize(18);
+    info->setPosition({320, 40, 0});
+    info->setCharacterSize(16);
+    info->setText("space play/pause · +/- speed · 1-8 layers · c camera · b baseline · ctrl+click pick");
+    live->addDrawable(clock.get());
+    live->addDrawable(info.get());
+    hud->addChild(live.get());
+    viewer.addSlave(hud.get(), false);
+    osg::ref_ptr<ViewControls> controls = new ViewControls(scene, other.get(), clock.get(), info.get());
+    controls->start_at(time);
+    viewer.addEventHandler(controls.get());
+    viewer.home();
+    return viewer.run();
+}
+
+}  // namespace
+
+int run_view(const ViewArgs& args) {
+    const std::int32_t time = clock_arg(args.time, "--time");
+    const auto [w, h] = size_arg(args.size);
+    if (!args.layers.empty()) render::parse_layers(args.layers);   // a typo fails before any work
+    if (args.split && args.baseline.empty()) throw geodata::Error("--split needs --baseline BASE (scenario or result)");
+    const render::ViewData data = load(args.input, args);
+    std::optional<render::ViewData> baseline;
+    if (!args.baseline.empty()) baseline = load(args.baseline, args);
+    const render::ViewData* base = baseline ? &*baseline : nullptr;
+
+    bool offscreen = false;
+    if (!args.screenshot.empty()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        render::write_png(*picture(data, base, args, time, w, h), args.screenshot);
+        if (args.progress)
+            fmt::print(stderr, "wrote {} ({}x{}, {} in {:.1f} s)\n", args.screenshot, w, h, args.time,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        offscreen = true;
+    }
+    if (!args.frames.empty()) {
+        if (!fs::is_directory(args.frames)) throw geodata::Error("--frames: " + args.frames + " is not a folder");
+        const std::int32_t from = clock_arg(args.from, "--from"), to = clock_arg(args.to, "--to");
+        if (to < from || args.step <= 0) throw geodata::Error("--frames: need --from <= --to and --step > 0 (seconds)");
+        int n = 0;
+        for (std::int32_t t = from; t <= to; t += args.step, ++n) {
+            const std::string path = (fs::path(args.frames) / fmt::format("frame-{:05d}.png", n)).string();
+            render::write_png(*picture(data, base, args, t, w, h), path);
+            if (args.progress) fmt::print(stderr, "\rframes: {} of {} ({:02d}:{:02d})", n + 1, (to - from) / args.step + 1, t / 3600, (t / 60) % 60);
+        }
+        if (args.progress) fmt::print(stderr, "\nwrote {} frames to {} (ffmpeg -framerate 10 -i {}/frame-%05d.png city.mp4)\n", n,
+                                      args.frames, args.frames);
+        offscreen = true;
+    }
+    if (!args.export_path.empty()) {
+        render::SceneOptions opts;
+        opts.time = time;
+        if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
+        opts.layers.erase(render::Layer::Hud);
+        opts.layers.erase(render::Layer::Districts);   // screen-aligned labels do not travel
+        render::CityScene scene(data, opts);
+        const std::string ext = fs::path(args.export_path).extension().string();
+        if (ext == ".glb") {
+            render::GltfOptions g;
+            g.extras = {{"crs", data.crs}, {"scenario", data.name}, {"attribution", data.attribution}};
+            const auto stats = render::write_glb(*scene.root(), args.export_path, g);
+            if (args.progress)
+                fmt::print(stderr, "wrote {}: {} meshes, {} vertices, {} triangles\n", args.export_path, stats.meshes,
+                           stats.vertices, stats.triangles);
+        } else if (ext == ".osgb" || ext == ".osgt" || ext == ".ive") {
+            const std::string tmp = args.export_path + ".part" + ext;
+            if (!osgDB::writeNodeFile(*scene.root(), tmp)) throw geodata::Error(args.export_path + ": cannot write the scene");
+            fs::rename(tmp, args.export_path);
+            if (args.progress) fmt::print(stderr, "wrote {}\n", args.export_path);
+        } else {
+            throw geodata::Error(args.export_path + ": export to .glb (glTF 2.0) or .osgb");
+        }
+        offscreen = true;
+    }
+    if (offscreen) return 0;
+    return interactive(data, base, args, time);
+}
+
+}  // namespace citytwin::app

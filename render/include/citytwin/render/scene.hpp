@@ -1,0 +1,75 @@
+#pragma once
+// The city as an OpenSceneGraph scene in local coordinates (metres from the centre of the
+// study area, z up): terrain or ground, buildings extruded with roofs and merged into one
+// geometry per tile (a few dozen draw calls, not one per building), roads coloured by
+// volume/capacity (or by the change against a baseline) for the shown hour, vehicles at
+// the shown second, the wifi coverage draped on the ground, access points and district
+// outlines. Time-dependent layers are rebuilt by set_time().
+#include <citytwin/render/view_data.hpp>
+
+#include <osg/Group>
+#include <osg/Switch>
+#include <osg/Vec3d>
+
+#include <array>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace citytwin::render {
+
+enum class Layer { Terrain, Buildings, Roads, Vehicles, Coverage, AccessPoints, Districts, Hud };
+inline constexpr std::array<Layer, 8> all_layers{Layer::Terrain, Layer::Buildings, Layer::Roads, Layer::Vehicles,
+                                                 Layer::Coverage, Layer::AccessPoints, Layer::Districts, Layer::Hud};
+std::string_view to_string(Layer layer);
+/// "buildings,roads,hud" → layers; an unknown name is a geodata::Error listing the known ones.
+std::set<Layer> parse_layers(const std::string& list);
+
+struct SceneOptions {
+    std::int32_t time = 8 * 3600;          ///< seconds since midnight
+    std::set<Layer> layers{all_layers.begin(), all_layers.end()};
+    double tile_m = 500.0;                 ///< buildings are merged per square tile of this size
+    const ViewData* baseline = nullptr;    ///< set: roads coloured by the flow change against it
+};
+
+/// Colours used by the scene and its legend.
+osg::Vec4 volume_capacity_colour(float vc);      ///< green → yellow → red; grey without traffic
+osg::Vec4 flow_change_colour(float delta, float scale);   ///< blue less, red more, grey unchanged
+osg::Vec4 rssi_colour(float dbm);                ///< −95 dBm red … −45 dBm green
+osg::Vec4 building_colour(geodata::BuildingUse use);
+
+struct SceneStats {
+    std::size_t building_tiles = 0, buildings = 0, triangles = 0, vertices = 0;
+};
+
+class CityScene {
+public:
+    CityScene(const ViewData& data, SceneOptions options);
+
+    osg::Group* root() { return root_.get(); }
+    const ViewData& data() const { return data_; }
+    const SceneOptions& options() const { return options_; }
+    const SceneStats& stats() const { return stats_; }
+    /// Local coordinates of a point of the working CRS (z: metres above the ground there + dz).
+    osg::Vec3d to_local(const geodata::Point& p, double dz = 0.0) const;
+    double ground(const geodata::Point& p) const;
+    /// Roads and vehicles for another moment.
+    void set_time(std::int32_t seconds);
+    void set_visible(Layer layer, bool on);
+    bool visible(Layer layer) const;
+
+private:
+    void build_static();
+    osg::ref_ptr<osg::Node> build_roads() const;
+    osg::ref_ptr<osg::Node> build_vehicles() const;
+    void replace(Layer layer, osg::ref_ptr<osg::Node> node);
+
+    const ViewData& data_;
+    SceneOptions options_;
+    geodata::Point origin_;
+    SceneStats stats_;
+    osg::ref_ptr<osg::Switch> root_;
+    std::array<unsigned, all_layers.size()> index_{};   ///< child index of each layer in root_
+};
+
+}  // namespace citytwin::render

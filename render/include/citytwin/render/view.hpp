@@ -1,0 +1,44 @@
+#pragma once
+// Looking at a CityScene: camera presets, the heads-up display (clock, scenario, KPIs,
+// legends, attribution), and offscreen rendering to images (pbuffer; works under Xvfb
+// with software GL).
+#include <citytwin/render/scene.hpp>
+
+#include <osg/Camera>
+#include <osg/Image>
+#include <osg/Matrixd>
+
+#include <string>
+
+namespace citytwin::render {
+
+struct CameraPose {
+    osg::Vec3d eye, center, up{0, 0, 1};
+    double fov_deg = 40.0;
+    osg::Matrixd view() const { return osg::Matrixd::lookAt(eye, center, up); }
+};
+
+/// "overview", "street", "district:<name>", or "x,y,z,heading,pitch" (x, y in the working
+/// CRS, z metres above sea level, heading degrees clockwise from north, pitch degrees,
+/// negative looking down). Anything else is a geodata::Error listing the presets.
+CameraPose camera_pose(const CityScene& scene, const std::string& spec);
+
+/// An orthographic overlay camera drawing the clock, scenario name, KPIs, legends and the
+/// data attribution for a width × height image.
+osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height);
+
+/// Where a scene point lands in a width × height image (pixels, origin bottom-left as in
+/// osg::Image); nullopt behind the camera.
+std::optional<osg::Vec2d> project(const CameraPose& pose, int width, int height, const osg::Vec3d& local);
+
+/// Renders the scene (and the overlay, if any) offscreen. Throws geodata::Error when no
+/// OpenGL context can be made (no X display: run under xvfb-run).
+osg::ref_ptr<osg::Image> render_image(osg::Node* world, osg::Camera* hud, const CameraPose& pose, int width, int height);
+
+/// Two images side by side (split view).
+osg::ref_ptr<osg::Image> side_by_side(const osg::Image& left, const osg::Image& right);
+
+/// Writes a PNG through a temporary name; throws geodata::Error naming the path.
+void write_png(const osg::Image& image, const std::string& path);
+
+}  // namespace citytwin::render

@@ -1,0 +1,69 @@
+#pragma once
+// What the 3D view shows, independent of where it came from: a run in memory (a scenario
+// just simulated) or a result GeoPackage read back. Geometry is in the working CRS.
+#include <citytwin/geodata/city_model.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace citytwin::scenarios {
+struct RunOutput;
+}
+
+namespace citytwin::render {
+
+struct ViewLink {
+    std::uint32_t id = 0;
+    geodata::Polyline line;
+    std::string name;
+};
+
+struct ViewBuilding {
+    geodata::MultiPolygon footprint;
+    double height_m = 0;
+    geodata::BuildingUse use = geodata::BuildingUse::Other;
+    geodata::Point centroid;
+};
+
+struct ViewDistrict {
+    std::string name;
+    geodata::MultiPolygon area;
+};
+
+struct VehicleSample {
+    std::uint32_t trip = 0;
+    std::int32_t time = 0;
+    double x = 0, y = 0;
+};
+
+struct ViewData {
+    std::string name;             ///< scenario name
+    std::string attribution;      ///< data credits shown in the corner
+    std::string crs;
+    geodata::Box bounds = geodata::Box::none();
+    std::vector<ViewLink> links;
+    std::vector<ViewBuilding> buildings;
+    std::vector<geodata::Point> access_points;
+    std::vector<ViewDistrict> districts;
+    std::shared_ptr<const geodata::Raster> terrain;   ///< null: flat ground at 0 m
+    /// Volume/capacity per hour and link ([hour * links + link]); empty without traffic.
+    std::size_t hours = 0;
+    std::vector<float> volume_capacity;
+    std::vector<float> flow;                          ///< vehicles entering, same layout
+    std::vector<VehicleSample> vehicles;              ///< sorted by (trip, time)
+    std::optional<geodata::Raster> rssi;              ///< best-server RSSI (dBm); nodata outside
+    double threshold_dbm = -75;
+    std::vector<std::string> kpi_lines;               ///< short lines for the HUD
+
+    float vc(std::size_t hour, std::size_t link) const {
+        return hours ? volume_capacity[std::min(hour, hours - 1) * links.size() + link] : 0.0f;
+    }
+};
+
+/// From a run in memory.
+ViewData view_data(const scenarios::RunOutput& run);
+/// From a result GeoPackage of `citytwin run --out`. Throws geodata::Error naming the file.
+ViewData read_view_data(const std::string& gpkg);
+
+}  // namespace citytwin::render

@@ -1,0 +1,154 @@
+#include <citytwin/render/view_data.hpp>
+
+#include <citytwin/geodata/error.hpp>
+#include <citytwin/geodata/result_reader.hpp>
+#include <citytwin/scenarios/run.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace citytwin::render {
+
+namespace {
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
+// The few KPIs a politician reads first.
+std::vector<std::string> kpi_lines(const nlohmann::json& k) {
+    std::vector<std::string> lines;
+    if (k.contains("mobility")) {
+        const auto& m = k["mobility"];
+        lines.push_back("car trips " + std::to_string(m.value("car_trips", 0)) + ", mean " +
+                        fixed(m.value("mean_travel_time_s", 0.0) / 60.0, 1) + " min, delay " +
+                        fixed(m.value("mean_delay_s", 0.0), 1) + " s");
+        if (m.value("unroutable", 0) > 0) lines.push_back("no route: " + std::to_string(m.value("unroutable", 0)) + " trips");
+    }
+    if (k.contains("wifi")) {
+        const auto& w = k["wifi"];
+        lines.push_back("wifi: " + std::to_string(w.value("aps", 0)) + " APs, residents covered " +
+                        fixed(100.0 * w.value("population_covered_share", 0.0), 1) + " %");
+    }
+    return lines;
+}
+
+void sort_vehicles(std::vector<VehicleSample>& v) {
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return std::tie(a.trip, a.time) < std::tie(b.trip, b.time); });
+}
+
+}  // namespace
+
+ViewData view_data(const scenarios::RunOutput& run) {
+    const auto& m = run.model;
+    ViewData v;
+    v.name = run.scenario.name;
+    v.attribution = m.attribution;
+    v.crs = m.crs;
+    v.bounds = m.bounds;
+    v.terrain = m.terrain;
+    for (const auto& l : m.roads->links()) v.links.push_back({l.id.value, l.geometry, l.name});
+    for (const auto& b : *m.buildings) v.buildings.push_back({b.footprint, b.height_m, b.use, b.centroid});
+    for (const auto& ap : *m.access_points) v.access_points.push_back(ap.position);
+    for (const auto& d : *m.districts) v.districts.push_back({d.name, d.area});
+    if (run.mobility) {
+        const auto& L = run.mobility->loading;
+        const std::size_t n = v.links.size();
+        v.hours = L.hours;
+        v.volume_capacity.assign(L.hours * n, 0.0f);
+        v.flow.assign(L.hours * n, 0.0f);
+        const double factor = run.scenario.mobility.loading.flow_capacity_factor;
+        for (std::size_t h = 0; h < L.hours; ++h)
+            for (std::size_t l = 0; l < n; ++l) {
+                const double cap = m.roads->link(geodata::LinkId(static_cast<std::uint32_t>(l))).capacity_vph * factor;
+                v.flow[h * n + l] = static_cast<float>(L.entries[h * n + l]);
+                v.volume_capacity[h * n + l] = cap > 0 ? static_cast<float>(L.entries[h * n + l] / cap) : 0.0f;
+            }
+        for (const auto& p : L.positions) v.vehicles.push_back({p.trip, p.time, p.x, p.y});
+        sort_vehicles(v.vehicles);
+    }
+    if (run.wifi) {
+        const auto& c = run.wifi->coverage;
+        geodata::Raster r;
+        r.width = c.grid.width;
+        r.height = c.grid.height;
+        r.origin_x = c.grid.origin_x;
+        r.origin_y = c.grid.origin_y;
+        r.cell_size = c.grid.cell_size;
+        r.nodata = sim::wifi::no_signal;
+        r.values = c.rssi_dbm;
+        v.rssi = std::move(r);
+        v.threshold_dbm = run.scenario.wifi->threshold_dbm;
+    }
+    v.kpi_lines = kpi_lines(scenarios::kpis_json(run));
+    return v;
+}
+
+ViewData read_view_data(const std::string& gpkg) {
+    const geodata::ResultReader r(gpkg);
+    const auto kpis = nlohmann::json::parse(r.kpis_json());
+    ViewData v;
+    v.name = kpis.value("scenario", std::string("result"));
+    v.attribution = r.metadata("CITYTWIN_ATTRIBUTION").value_or("");
+    v.crs = kpis.contains("run") ? kpis["run"].value("crs", std::string()) : std::string();
+    const auto lines = r.read_lines("links", "link_id");
+    const auto names = r.read_columns("links", {"link_id"}, {"name"});
+    for (std::size_t i = 0; i < names.rows; ++i) {
+        const auto id = static_cast<std::uint32_t>(names.number("link_id")[i]);
+        v.links.push_back({id, lines.at(id), names.text("name")[i]});
+        v.bounds.extend(geodata::bounds(v.links.back().line));
+    }
+    std::sort(v.links.begin(), v.links.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    const auto footprints = r.read_polygons("buildings", "building_id");
+    const auto attrs = r.read_columns("buildings", {"building_id", "height_m"}, {"use"});
+    for (std::size_t i = 0; i < attrs.rows; ++i) {
+        const auto& fp = footprints.at(static_cast<std::int64_t>(attrs.number("building_id")[i]));
+        const std::string& use = attrs.text("use")[i];
+        const auto kind = use == "residential" ? geodata::BuildingUse::Residential
+                          : use == "commercial" ? geodata::BuildingUse::Commercial
+                          : use == "industrial" ? geodata::BuildingUse::Industrial
+                          : use == "public" ? geodata::BuildingUse::Public
+                                            : geodata::BuildingUse::Other;
+        v.buildings.push_back({fp, attrs.number("height_m")[i], kind, geodata::centroid(fp)});
+        v.bounds.extend(geodata::bounds(fp));
+    }
+    v.access_points = r.read_points("access_points");
+    const auto districts = r.read_polygons("districts", "district_id");
+    const auto dnames = r.read_columns("districts", {"district_id"}, {"name"});
+    for (std::size_t i = 0; i < dnames.rows; ++i)
+        v.districts.push_back({dnames.text("name")[i], districts.at(static_cast<std::int64_t>(dnames.number("district_id")[i]))});
+    if (r.has_layer("link_flows")) {
+        const auto f = r.read_columns("link_flows", {"link_id", "hour", "flow_veh", "volume_capacity"});
+        const std::size_t n = v.links.size();
+        for (double h : f.number("hour")) v.hours = std::max(v.hours, static_cast<std::size_t>(h) + 1);
+        v.volume_capacity.assign(v.hours * n, 0.0f);
+        v.flow.assign(v.hours * n, 0.0f);
+        for (std::size_t i = 0; i < f.rows; ++i) {
+            const auto cell = static_cast<std::size_t>(f.number("hour")[i]) * n + static_cast<std::size_t>(f.number("link_id")[i]);
+            if (cell >= v.flow.size()) throw geodata::Error(gpkg + ": link_flows: link id beyond the links layer");
+            v.flow[cell] = static_cast<float>(f.number("flow_veh")[i]);
+            v.volume_capacity[cell] = static_cast<float>(f.number("volume_capacity")[i]);
+        }
+    }
+    if (r.has_layer("vehicle_positions")) {
+        const auto p = r.read_columns("vehicle_positions", {"trip_id", "time_s"});
+        const auto pts = r.read_points("vehicle_positions");
+        for (std::size_t i = 0; i < p.rows; ++i)
+            v.vehicles.push_back({static_cast<std::uint32_t>(p.number("trip_id")[i]), static_cast<std::int32_t>(p.number("time_s")[i]),
+                                  pts[i].x, pts[i].y});
+        sort_vehicles(v.vehicles);
+    }
+    if (r.has_raster_table("wifi_rssi")) {
+        v.rssi = r.read_raster_table("wifi_rssi");
+        if (kpis.contains("wifi")) v.threshold_dbm = kpis["wifi"].value("threshold_dbm", -75.0);
+    }
+    v.kpi_lines = kpi_lines(kpis);
+    return v;
+}
+
+}  // namespace citytwin::render
