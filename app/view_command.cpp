@@ -20,6 +20,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 namespace citytwin::app {
 
@@ -55,8 +57,11 @@ std::pair<int, int> size_arg(const std::string& text) {
 
 // One image: the variant (roads by volume/capacity, or by the change against the
 // baseline), or with --split the baseline on the left and the variant's changes on the right.
+// One offscreen context per image width, kept for a whole frame sequence.
+using Renderers = std::map<int, std::unique_ptr<render::OffscreenRenderer>>;
+
 osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args,
-                                 std::int32_t time, int w, int h) {
+                                 std::int32_t time, int w, int h, Renderers& renderers) {
     render::SceneOptions opts;
     opts.time = time;
     if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
@@ -66,7 +71,9 @@ osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::Vie
         render::CityScene scene(d, o);
         const auto pose = render::camera_pose(scene, args.camera);
         osg::ref_ptr<osg::Camera> hud = o.layers.count(render::Layer::Hud) ? render::make_hud(scene, width, h) : nullptr;
-        return render::render_image(scene.root(), hud.get(), pose, width, h);
+        auto& renderer = renderers[width];
+        if (!renderer) renderer = std::make_unique<render::OffscreenRenderer>(width, h);
+        return renderer->render(scene.root(), hud.get(), pose);
     };
     if (baseline && args.split) return render::side_by_side(*shot(*baseline, nullptr, w / 2), *shot(data, baseline, w - w / 2));
     return shot(data, baseline, w);
@@ -219,9 +226,10 @@ int run_view(const ViewArgs& args) {
     const render::ViewData* base = baseline ? &*baseline : nullptr;
 
     bool offscreen = false;
+    Renderers renderers;
     if (!args.screenshot.empty()) {
         const auto t0 = std::chrono::steady_clock::now();
-        render::write_png(*picture(data, base, args, time, w, h), args.screenshot);
+        render::write_png(*picture(data, base, args, time, w, h, renderers), args.screenshot);
         if (args.progress)
             fmt::print(stderr, "wrote {} ({}x{}, {} in {:.1f} s)\n", args.screenshot, w, h, args.time,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -234,7 +242,7 @@ int run_view(const ViewArgs& args) {
         int n = 0;
         for (std::int32_t t = from; t <= to; t += args.step, ++n) {
             const std::string path = (fs::path(args.frames) / fmt::format("frame-{:05d}.png", n)).string();
-            render::write_png(*picture(data, base, args, t, w, h), path);
+            render::write_png(*picture(data, base, args, t, w, h, renderers), path);
             if (args.progress) fmt::print(stderr, "\rframes: {} of {} ({:02d}:{:02d})", n + 1, (to - from) / args.step + 1, t / 3600, (t / 60) % 60);
         }
         if (args.progress) fmt::print(stderr, "\nwrote {} frames to {} (ffmpeg -framerate 10 -i {}/frame-%05d.png city.mp4)\n", n,

@@ -1,7 +1,9 @@
 // glTF 2.0 binary export: collect every Geometry under the root with its accumulated
 // transform, then write one GLB (12-byte header, JSON chunk, BIN chunk) to "<path>.part"
-// and rename it. All binary data is little-endian, every bufferView and accessor offset is
-// a multiple of 4 (all element sizes are multiples of 4).
+// and rename it. The BIN chunk holds one bufferView per attribute format (positions,
+// normals, byte colours, float colours; each with its byteStride, as the specification asks
+// of vertex views shared by several accessors) and one for all indices; each accessor is an
+// offset into its view. Little-endian; every offset is a multiple of 4, as every element size is.
 #include <citytwin/render/gltf_export.hpp>
 
 #include <citytwin/geodata/error.hpp>
@@ -338,7 +340,7 @@ private:
             for (int k = 0; k < 3; ++k) {
                 if (!std::isfinite(p[k]) || std::abs(p[k]) > std::numeric_limits<float>::max())
                     fail_geometry(name, "vertex " + std::to_string(v) + " is not a finite float coordinate");
-                const auto f = static_cast<float>(p[k]);
+                const float f = static_cast<float>(p[k]) + 0.0f;   // + 0: no −0 from the Y-up swap
                 mesh.positions.push_back(f);
                 mesh.min[static_cast<std::size_t>(k)] = std::min(mesh.min[static_cast<std::size_t>(k)], f);
                 mesh.max[static_cast<std::size_t>(k)] = std::max(mesh.max[static_cast<std::size_t>(k)], f);
@@ -375,10 +377,11 @@ private:
     std::vector<osg::Matrixd> matrices_;   ///< accumulated local-to-root matrix per open Transform
 };
 
-/// The BIN chunk under construction: one bufferView per kind of data, each accessor an
-/// offset into its view.
-enum class View { Positions, Normals, Colors, Indices };
-constexpr std::size_t view_count = 4;
+/// The bufferViews of the BIN chunk (see the top of the file), in file order, and the
+/// byteStride each declares.
+enum class View { Positions, Normals, ColorsUbyte, ColorsFloat, Indices };
+constexpr std::size_t view_count = 5;
+constexpr std::array<std::size_t, view_count> view_stride{12, 12, 4, 16, 0};   ///< 0: indices, no stride
 
 template <class T>
 void append_bytes(std::vector<std::uint8_t>& out, const std::vector<T>& data) {
@@ -417,7 +420,7 @@ GltfStats write_glb(const osg::Node& root, const std::string& path, const GltfOp
     };
 
     GltfStats stats;
-    for (const MeshData& mesh : collector.meshes) {
+    for (MeshData& mesh : collector.meshes) {
         nlohmann::json attributes;
         auto& pos_view = views[static_cast<std::size_t>(View::Positions)];
         const std::size_t pos = add_accessor(View::Positions, pos_view.size(), component_float, mesh.vertex_count(), "VEC3");
@@ -430,15 +433,16 @@ GltfStats write_glb(const osg::Node& root, const std::string& path, const GltfOp
             attributes["NORMAL"] = add_accessor(View::Normals, view.size(), component_float, mesh.vertex_count(), "VEC3");
             append_bytes(view, mesh.normals);
         }
-        auto& color_view = views[static_cast<std::size_t>(View::Colors)];
         if (!mesh.colors_ub.empty()) {
-            const std::size_t c = add_accessor(View::Colors, color_view.size(), component_ubyte, mesh.vertex_count(), "VEC4");
+            auto& view = views[static_cast<std::size_t>(View::ColorsUbyte)];
+            const std::size_t c = add_accessor(View::ColorsUbyte, view.size(), component_ubyte, mesh.vertex_count(), "VEC4");
             accessors[c]["normalized"] = true;
             attributes["COLOR_0"] = c;
-            append_bytes(color_view, mesh.colors_ub);
+            append_bytes(view, mesh.colors_ub);
         } else if (!mesh.colors_f.empty()) {
-            attributes["COLOR_0"] = add_accessor(View::Colors, color_view.size(), component_float, mesh.vertex_count(), "VEC4");
-            append_bytes(color_view, mesh.colors_f);
+            auto& view = views[static_cast<std::size_t>(View::ColorsFloat)];
+            attributes["COLOR_0"] = add_accessor(View::ColorsFloat, view.size(), component_float, mesh.vertex_count(), "VEC4");
+            append_bytes(view, mesh.colors_f);
         }
 
         nlohmann::json primitives = nlohmann::json::array();
@@ -463,6 +467,7 @@ GltfStats write_glb(const osg::Node& root, const std::string& path, const GltfOp
         stats.vertices += mesh.vertex_count();
         stats.triangles += mesh.triangles.size() / 3;
         stats.lines += mesh.lines.size() / 2;
+        MeshData copied = std::move(mesh);   // its bytes are in the views now: free them early
     }
 
     // Lay the non-empty views end to end; every view length is a multiple of 4.
@@ -472,11 +477,18 @@ GltfStats write_glb(const osg::Node& root, const std::string& path, const GltfOp
     for (std::size_t v = 0; v < view_count; ++v) {
         if (views[v].empty()) continue;
         view_index[v] = buffer_views.size();
-        const int target = v == static_cast<std::size_t>(View::Indices) ? target_element_array_buffer : target_array_buffer;
-        buffer_views.push_back({{"buffer", 0}, {"byteOffset", bin_size}, {"byteLength", views[v].size()}, {"target", target}});
+        nlohmann::json view = {{"buffer", 0}, {"byteOffset", bin_size}, {"byteLength", views[v].size()}};
+        if (view_stride[v] == 0) {
+            view["target"] = target_element_array_buffer;
+        } else {
+            view["target"] = target_array_buffer;
+            view["byteStride"] = view_stride[v];
+        }
+        buffer_views.push_back(std::move(view));
         bin_size += views[v].size();
     }
-    for (const auto& [accessor, view] : accessor_views) accessors[accessor]["bufferView"] = view_index[static_cast<std::size_t>(view)];
+    for (const auto& [accessor, view] : accessor_views)
+        accessors[accessor]["bufferView"] = view_index[static_cast<std::size_t>(view)];
 
     nlohmann::json asset = {{"version", "2.0"}, {"generator", options.generator}};
     if (!options.extras.empty()) {

@@ -15,16 +15,26 @@ namespace {
 
 // Copies the frame buffer once the frame is drawn.
 struct Grab : osg::Camera::DrawCallback {
-    osg::ref_ptr<osg::Image> image = new osg::Image;
+    mutable osg::ref_ptr<osg::Image> image = new osg::Image;
     int width = 0, height = 0;
     void operator()(osg::RenderInfo&) const override { image->readPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE); }
 };
 
 }  // namespace
 
-osg::ref_ptr<osg::Image> render_image(osg::Node* world, osg::Camera* hud, const CameraPose& pose, int width, int height) {
+struct OffscreenRenderer::Impl {
+    int width = 0, height = 0;
+    osg::ref_ptr<osg::GraphicsContext> gc;
+    osgViewer::Viewer viewer;
+    osg::ref_ptr<osg::Group> root = new osg::Group;
+    osg::ref_ptr<Grab> grab = new Grab;
+};
+
+OffscreenRenderer::OffscreenRenderer(int width, int height) : impl_(std::make_unique<Impl>()) {
     if (width < 16 || height < 16 || width > 16384 || height > 16384)
         throw geodata::Error("image size " + std::to_string(width) + "x" + std::to_string(height) + " is out of range (16…16384)");
+    impl_->width = width;
+    impl_->height = height;
     osg::ref_ptr<osg::GraphicsContext::Traits> traits = new osg::GraphicsContext::Traits;
     traits->readDISPLAY();
     traits->setUndefinedScreenDetailsToDefaultScreen();
@@ -37,47 +47,53 @@ osg::ref_ptr<osg::Image> render_image(osg::Node* world, osg::Camera* hud, const 
     traits->red = traits->green = traits->blue = 8;
     traits->alpha = 0;   // an RGBA8 pbuffer config does not exist under Xvfb (BadMatch); the image is read as RGBA anyway
     traits->depth = 24;
-    traits->samples = 0;
-    osg::ref_ptr<osg::GraphicsContext> gc = osg::GraphicsContext::createGraphicsContext(traits.get());
-    if (!gc) {
-        traits->samples = 0;   // no multisampling in this GL: draw without
-        gc = osg::GraphicsContext::createGraphicsContext(traits.get());
-    }
-    if (!gc || !gc->valid())
+    impl_->gc = osg::GraphicsContext::createGraphicsContext(traits.get());
+    if (!impl_->gc || !impl_->gc->valid())
         throw geodata::Error("cannot create an OpenGL context for offscreen rendering (no X display? run under "
                              "`xvfb-run -a` or set DISPLAY)");
-    osgViewer::Viewer viewer;
+    auto& viewer = impl_->viewer;
     viewer.setThreadingModel(osgViewer::Viewer::SingleThreaded);
     osg::Camera* cam = viewer.getCamera();
-    cam->setGraphicsContext(gc.get());
+    cam->setGraphicsContext(impl_->gc.get());
     cam->setViewport(0, 0, width, height);
     cam->setClearColor({0.62f, 0.74f, 0.86f, 1});   // a light sky
-    cam->setProjectionMatrixAsPerspective(pose.fov_deg, static_cast<double>(width) / height, 1.0, 1e6);
-    cam->setViewMatrix(pose.view());
     cam->setDrawBuffer(GL_FRONT);
     cam->setReadBuffer(GL_FRONT);
-    osg::ref_ptr<osg::Group> root = new osg::Group;
-    root->addChild(world);
-    if (hud) {
-        hud->setGraphicsContext(gc.get());
-        hud->setViewport(0, 0, width, height);
-        root->addChild(hud);
-    }
-    viewer.setSceneData(root.get());
+    impl_->grab->width = width;
+    impl_->grab->height = height;
+    cam->setFinalDrawCallback(impl_->grab.get());
+    viewer.setSceneData(impl_->root.get());
     viewer.setCameraManipulator(nullptr);
-    osg::ref_ptr<Grab> grab = new Grab;
-    grab->width = width;
-    grab->height = height;
-    cam->setFinalDrawCallback(grab.get());
     viewer.realize();
-    viewer.frame();
-    cam->setFinalDrawCallback(nullptr);
+}
+
+OffscreenRenderer::~OffscreenRenderer() = default;
+
+osg::ref_ptr<osg::Image> OffscreenRenderer::render(osg::Node* world, osg::Camera* hud, const CameraPose& pose) {
+    osg::Camera* cam = impl_->viewer.getCamera();
+    cam->setProjectionMatrixAsPerspective(pose.fov_deg, static_cast<double>(impl_->width) / impl_->height, 1.0, 1e6);
+    cam->setViewMatrix(pose.view());
+    auto& root = *impl_->root;
+    root.removeChildren(0, root.getNumChildren());
+    root.addChild(world);
     if (hud) {
-        root->removeChild(hud);
+        hud->setGraphicsContext(impl_->gc.get());
+        hud->setViewport(0, 0, impl_->width, impl_->height);
+        root.addChild(hud);
+    }
+    impl_->grab->image = new osg::Image;
+    impl_->viewer.frame();
+    if (hud) {
+        root.removeChild(hud);
         hud->setGraphicsContext(nullptr);
     }
-    osg::ref_ptr<osg::Image> image = grab->image;
-    return image;
+    root.removeChildren(0, root.getNumChildren());
+    return impl_->grab->image;
+}
+
+osg::ref_ptr<osg::Image> render_image(osg::Node* world, osg::Camera* hud, const CameraPose& pose, int width, int height) {
+    OffscreenRenderer renderer(width, height);
+    return renderer.render(world, hud, pose);
 }
 
 osg::ref_ptr<osg::Image> side_by_side(const osg::Image& left, const osg::Image& right) {

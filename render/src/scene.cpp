@@ -6,6 +6,7 @@
 #include <osg/Geode>
 #include <osg/Geometry>
 #include <osg/LightModel>
+#include <osg/LOD>
 #include <osg/LineWidth>
 #include <osg/Point>
 #include <osg/PolygonOffset>
@@ -227,54 +228,88 @@ void CityScene::build_static() {
     }
     // Buildings: walls and roofs of every building of a tile in one geometry.
     {
-        struct Tile {
+        struct Mesh {
             osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
             osg::ref_ptr<osg::Vec3Array> n = new osg::Vec3Array;
             osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
             std::vector<unsigned> idx;
+            // A wall quad from a to b, z0 to z1.
+            void wall(const osg::Vec3& a, const osg::Vec3& b, float z0, float z1, const osg::Vec4& colour) {
+                osg::Vec3 nrm(b.y() - a.y(), a.x() - b.x(), 0);
+                nrm.normalize();
+                const unsigned s = static_cast<unsigned>(v->size());
+                for (const auto& p : {osg::Vec3(a.x(), a.y(), z0), osg::Vec3(b.x(), b.y(), z0), osg::Vec3(b.x(), b.y(), z1),
+                                      osg::Vec3(a.x(), a.y(), z1)}) {
+                    v->push_back(p);
+                    n->push_back(nrm);
+                    c->push_back(colour);
+                }
+                for (unsigned k : {0u, 1u, 2u, 0u, 2u, 3u}) idx.push_back(s + k);
+            }
+            osg::ref_ptr<osg::Geometry> geometry(const std::string& name) {
+                osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
+                g->setName(name);
+                g->setVertexArray(v.get());
+                g->setNormalArray(n.get(), osg::Array::BIND_PER_VERTEX);
+                g->setColorArray(c.get(), osg::Array::BIND_PER_VERTEX);
+                g->addPrimitiveSet(new osg::DrawElementsUInt(GL_TRIANGLES, idx.begin(), idx.end()));
+                g->setUseVertexBufferObjects(true);
+                return g;
+            }
         };
+        struct Tile {
+            Mesh near, far;
+        };
+        const double tile = options_.tile_m > 0 ? options_.tile_m
+                                                 : std::max(500.0, std::max(b.max.x - b.min.x, b.max.y - b.min.y) / 8.0);
+        stats_.tile_m = tile;
         std::map<std::pair<long, long>, Tile> tiles;
         for (const auto& bld : data_.buildings) {
-            Tile& t = tiles[{std::lround(std::floor((bld.centroid.x - b.min.x) / options_.tile_m)),
-                             std::lround(std::floor((bld.centroid.y - b.min.y) / options_.tile_m))}];
+            Tile& t = tiles[{std::lround(std::floor((bld.centroid.x - b.min.x) / tile)),
+                             std::lround(std::floor((bld.centroid.y - b.min.y) / tile))}];
             const double base = ground(bld.centroid);   // a building stands level on its centroid's ground
             const osg::Vec4 roof = building_colour(bld.use), wall = roof * 0.82f;
+            const float z0 = static_cast<float>(base), z1 = static_cast<float>(base + bld.height_m);
             auto at = [&](const geodata::Point& p, double z) {
                 return osg::Vec3(static_cast<float>(p.x - origin_.x), static_cast<float>(p.y - origin_.y), static_cast<float>(base + z));
             };
             for (const auto& poly : bld.footprint) {
                 auto walls = [&](const geodata::Ring& r) {
-                    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
-                        const osg::Vec3 a0 = at(r[i], 0), b0 = at(r[i + 1], 0), a1 = at(r[i], bld.height_m), b1 = at(r[i + 1], bld.height_m);
-                        osg::Vec3 nrm = osg::Vec3(b0.y() - a0.y(), a0.x() - b0.x(), 0);
-                        nrm.normalize();
-                        const unsigned s = static_cast<unsigned>(t.v->size());
-                        for (const auto& p : {a0, b0, b1, a1}) {
-                            t.v->push_back(p);
-                            t.n->push_back(nrm);
-                            t.c->push_back(wall);
-                        }
-                        for (unsigned k : {0u, 1u, 2u, 0u, 2u, 3u}) t.idx.push_back(s + k);
-                    }
+                    for (std::size_t i = 0; i + 1 < r.size(); ++i) t.near.wall(at(r[i], 0), at(r[i + 1], 0), z0, z1, wall);
                 };
                 walls(poly.outer);
                 for (const auto& h : poly.holes) walls(h);
             }
-            append_roof(bld.footprint, [&](const geodata::Point& p) { return at(p, bld.height_m); }, *t.v, *t.n, *t.c, roof, t.idx);
+            append_roof(bld.footprint, [&](const geodata::Point& p) { return at(p, bld.height_m); }, *t.near.v, *t.near.n,
+                        *t.near.c, roof, t.near.idx);
+            // Far version: the bounding box's roof, 2 triangles (seen from afar, from above,
+            // walls are a few pixels; the roof colour and height carry the picture).
+            const auto bb = geodata::bounds(bld.footprint);
+            const osg::Vec3 p00 = at(bb.min, 0), p11 = at(bb.max, 0), p10(p11.x(), p00.y(), 0), p01(p00.x(), p11.y(), 0);
+            const unsigned s0 = static_cast<unsigned>(t.far.v->size());
+            for (const auto& p : {p00, p10, p11, p01}) {
+                t.far.v->push_back(osg::Vec3(p.x(), p.y(), z1));
+                t.far.n->push_back({0, 0, 1});
+                t.far.c->push_back(roof * (0.75f + 0.25f * std::min(1.0f, static_cast<float>(bld.height_m) / 60.0f)));
+            }
+            for (unsigned k : {0u, 1u, 2u, 0u, 2u, 3u}) t.far.idx.push_back(s0 + k);
             ++stats_.buildings;
         }
         osg::ref_ptr<osg::Group> group = new osg::Group;
         for (auto& [key, t] : tiles) {
-            osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
-            g->setVertexArray(t.v.get());
-            g->setNormalArray(t.n.get(), osg::Array::BIND_PER_VERTEX);
-            g->setColorArray(t.c.get(), osg::Array::BIND_PER_VERTEX);
-            g->addPrimitiveSet(new osg::DrawElementsUInt(GL_TRIANGLES, t.idx.begin(), t.idx.end()));
-            g->setUseVertexBufferObjects(true);
-            stats_.triangles += t.idx.size() / 3;
-            stats_.vertices += t.v->size();
+            const std::string name = "buildings tile " + std::to_string(key.first) + "," + std::to_string(key.second);
+            stats_.triangles += t.near.idx.size() / 3;
+            stats_.vertices += t.near.v->size();
+            stats_.far_triangles += t.far.idx.size() / 3;
             ++stats_.building_tiles;
-            group->addChild(geode_of(g.get(), "buildings tile " + std::to_string(key.first) + "," + std::to_string(key.second)));
+            // Pixel-size LOD: detail while the tile covers more pixels than its triangles warrant.
+            osg::ref_ptr<osg::LOD> lod = new osg::LOD;
+            lod->setName(name);
+            lod->setRangeMode(osg::LOD::PIXEL_SIZE_ON_SCREEN);
+            const float switch_px = static_cast<float>(options_.lod_pixels * std::sqrt(static_cast<double>(t.near.idx.size() / 3)));
+            lod->addChild(geode_of(t.near.geometry(name).get(), name).get(), switch_px, 1e9f);
+            lod->addChild(geode_of(t.far.geometry(name + " far").get(), name + " far").get(), 0.0f, switch_px);
+            group->addChild(lod.get());
         }
         replace(Layer::Buildings, group);
     }

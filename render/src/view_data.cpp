@@ -44,10 +44,9 @@ void sort_vehicles(std::vector<VehicleSample>& v) {
 
 }  // namespace
 
-ViewData view_data(const scenarios::RunOutput& run) {
-    const auto& m = run.model;
+ViewData view_data(const geodata::CityModel& m, const std::string& name) {
     ViewData v;
-    v.name = run.scenario.name;
+    v.name = name;
     v.attribution = m.attribution;
     v.crs = m.crs;
     v.bounds = m.bounds;
@@ -56,6 +55,12 @@ ViewData view_data(const scenarios::RunOutput& run) {
     for (const auto& b : *m.buildings) v.buildings.push_back({b.footprint, b.height_m, b.use, b.centroid});
     for (const auto& ap : *m.access_points) v.access_points.push_back(ap.position);
     for (const auto& d : *m.districts) v.districts.push_back({d.name, d.area});
+    return v;
+}
+
+ViewData view_data(const scenarios::RunOutput& run) {
+    const auto& m = run.model;
+    ViewData v = view_data(m, run.scenario.name);
     if (run.mobility) {
         const auto& L = run.mobility->loading;
         const std::size_t n = v.links.size();

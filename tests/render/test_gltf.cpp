@@ -123,10 +123,10 @@ std::size_t component_count(const std::string& type) {
 /// Every component of accessor `index` (bounds checked by validate()).
 template <class T>
 std::vector<T> values(const Glb& glb, std::size_t index) {
-    const json& a = glb.gltf["accessors"][index];
-    const json& view = glb.gltf["bufferViews"][a["bufferView"].get<std::size_t>()];
-    const std::size_t n = a["count"].get<std::size_t>() * component_count(a["type"]);
-    const std::size_t offset = view["byteOffset"].get<std::size_t>() + a.value("byteOffset", std::size_t{0});
+    const json& a = glb.gltf.at("accessors").at(index);
+    const json& view = glb.gltf.at("bufferViews").at(a.at("bufferView").get<std::size_t>());
+    const std::size_t n = a.at("count").get<std::size_t>() * component_count(a.at("type"));
+    const std::size_t offset = view.at("byteOffset").get<std::size_t>() + a.value("byteOffset", std::size_t{0});
     std::vector<T> out(n);
     if (offset + n * sizeof(T) <= glb.bin.size()) std::memcpy(out.data(), glb.bin.data() + offset, n * sizeof(T));
     return out;
@@ -141,49 +141,60 @@ std::array<double, 3> cross_of(const std::vector<float>& p, std::uint32_t a, std
 /// The rules of the specification this exporter must keep, and the stats the file holds.
 void validate(const Glb& glb, GltfStats& counted) {
     const json& g = glb.gltf;
-    ASSERT_EQ(g["asset"]["version"], "2.0");
-    ASSERT_EQ(g["buffers"].size(), 1u);
-    EXPECT_FALSE(g["buffers"][0].contains("uri"));
-    EXPECT_EQ(g["buffers"][0]["byteLength"].get<std::size_t>(), glb.bin.size());
+    ASSERT_EQ(g.at("asset").at("version"), "2.0");
+    ASSERT_EQ(g.at("buffers").size(), 1u);
+    EXPECT_FALSE(g.at("buffers").at(0).contains("uri"));
+    EXPECT_EQ(g.at("buffers").at(0).at("byteLength").get<std::size_t>(), glb.bin.size());
 
-    const json& views = g["bufferViews"];
+    const json& views = g.at("bufferViews");
     for (const json& v : views) {
-        EXPECT_EQ(v["buffer"], 0);
-        const auto offset = v.value("byteOffset", std::size_t{0}), length = v["byteLength"].get<std::size_t>();
+        EXPECT_EQ(v.at("buffer"), 0);
+        const auto offset = v.value("byteOffset", std::size_t{0}), length = v.at("byteLength").get<std::size_t>();
         EXPECT_EQ(offset % 4, 0u);
         EXPECT_GT(length, 0u);
         EXPECT_LE(offset + length, glb.bin.size());
-        EXPECT_FALSE(v.contains("byteStride"));
+        if (v.contains("byteStride")) {
+            const auto stride = v.at("byteStride").get<std::size_t>();
+            EXPECT_EQ(stride % 4, 0u);
+            EXPECT_GE(stride, 4u);
+            EXPECT_LE(stride, 252u);
+        }
     }
-    const json& accessors = g["accessors"];
+    const json& accessors = g.at("accessors");
+    std::vector<std::size_t> accessors_of_view(views.size(), 0);
     for (const json& a : accessors) {
-        ASSERT_LT(a["bufferView"].get<std::size_t>(), views.size());
-        const json& v = views[a["bufferView"].get<std::size_t>()];
-        const std::size_t element = component_size(a["componentType"]) * component_count(a["type"]);
+        ASSERT_LT(a.at("bufferView").get<std::size_t>(), views.size());
+        const json& v = views.at(a.at("bufferView").get<std::size_t>());
+        const std::size_t element = component_size(a.at("componentType")) * component_count(a.at("type"));
         ASSERT_GT(element, 0u) << a;
         const auto offset = a.value("byteOffset", std::size_t{0});
         EXPECT_EQ(offset % 4, 0u);
-        EXPECT_GE(a["count"].get<std::size_t>(), 1u);
-        EXPECT_LE(offset + a["count"].get<std::size_t>() * element, v["byteLength"].get<std::size_t>()) << a;
+        EXPECT_GE(a.at("count").get<std::size_t>(), 1u);
+        ++accessors_of_view[a.at("bufferView").get<std::size_t>()];
+        // values() reads tightly packed elements: a stride, where given, is the element size.
+        if (v.contains("byteStride")) {
+            EXPECT_EQ(v.at("byteStride").get<std::size_t>(), element) << a;
+        }
+        EXPECT_LE(offset + a.at("count").get<std::size_t>() * element, v.at("byteLength").get<std::size_t>()) << a;
     }
 
-    const json& materials = g["materials"];
+    const json& materials = g.at("materials");
     ASSERT_EQ(materials.size(), 1u);
-    EXPECT_EQ(materials[0]["doubleSided"], true);
-    EXPECT_EQ(materials[0]["pbrMetallicRoughness"]["metallicFactor"], 0.0);
-    EXPECT_EQ(materials[0]["pbrMetallicRoughness"]["roughnessFactor"], 1.0);
-    EXPECT_EQ(materials[0]["pbrMetallicRoughness"]["baseColorFactor"], json({1.0, 1.0, 1.0, 1.0}));
+    EXPECT_EQ(materials.at(0).at("doubleSided"), true);
+    EXPECT_EQ(materials.at(0).at("pbrMetallicRoughness").at("metallicFactor"), 0.0);
+    EXPECT_EQ(materials.at(0).at("pbrMetallicRoughness").at("roughnessFactor"), 1.0);
+    EXPECT_EQ(materials.at(0).at("pbrMetallicRoughness").at("baseColorFactor"), json({1.0, 1.0, 1.0, 1.0}));
 
-    const json& meshes = g["meshes"];
-    const json& nodes = g["nodes"];
-    ASSERT_EQ(g["scene"], 0);
-    ASSERT_EQ(g["scenes"].size(), 1u);
+    const json& meshes = g.at("meshes");
+    const json& nodes = g.at("nodes");
+    ASSERT_EQ(g.at("scene"), 0);
+    ASSERT_EQ(g.at("scenes").size(), 1u);
     ASSERT_EQ(nodes.size(), meshes.size());
     std::set<std::size_t> meshes_in_nodes;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
-        EXPECT_EQ(g["scenes"][0]["nodes"][i], i);
-        meshes_in_nodes.insert(nodes[i]["mesh"].get<std::size_t>());
-        EXPECT_EQ(nodes[i]["name"], meshes[nodes[i]["mesh"].get<std::size_t>()]["name"]);
+        EXPECT_EQ(g.at("scenes").at(0).at("nodes").at(i), i);
+        meshes_in_nodes.insert(nodes.at(i).at("mesh").get<std::size_t>());
+        EXPECT_EQ(nodes.at(i).at("name"), meshes.at(nodes.at(i).at("mesh").get<std::size_t>()).at("name"));
     }
     EXPECT_EQ(meshes_in_nodes.size(), meshes.size());
 
@@ -191,66 +202,72 @@ void validate(const Glb& glb, GltfStats& counted) {
     counted = {};
     for (const json& mesh : meshes) {
         ++counted.meshes;
-        ASSERT_GE(mesh["primitives"].size(), 1u);
-        const json& attributes = mesh["primitives"][0]["attributes"];
-        const json& position = accessors[attributes["POSITION"].get<std::size_t>()];
-        const std::size_t n = position["count"];
+        ASSERT_GE(mesh.at("primitives").size(), 1u);
+        const json& attributes = mesh.at("primitives").at(0).at("attributes");
+        const json& position = accessors.at(attributes.at("POSITION").get<std::size_t>());
+        const std::size_t n = position.at("count");
         counted.vertices += n;
-        for (const json& p : mesh["primitives"]) {
+        for (const json& p : mesh.at("primitives")) {
             ++counted.primitives;
-            EXPECT_EQ(p["attributes"], attributes) << "primitives of a mesh share its vertices";
-            EXPECT_EQ(p["material"], 0);
-            for (const auto& [semantic, index] : p["attributes"].items()) {
-                const json& a = accessors[index.get<std::size_t>()];
-                EXPECT_EQ(a["count"], n) << semantic;
-                attribute_views.insert(a["bufferView"].get<std::size_t>());
+            EXPECT_EQ(p.at("attributes"), attributes) << "primitives of a mesh share its vertices";
+            EXPECT_EQ(p.at("material"), 0);
+            for (const auto& [semantic, index] : p.at("attributes").items()) {
+                const json& a = accessors.at(index.get<std::size_t>());
+                EXPECT_EQ(a.at("count"), n) << semantic;
+                attribute_views.insert(a.at("bufferView").get<std::size_t>());
                 if (semantic == "POSITION" || semantic == "NORMAL") {
-                    EXPECT_EQ(a["componentType"], float_);
-                    EXPECT_EQ(a["type"], "VEC3");
+                    EXPECT_EQ(a.at("componentType"), float_);
+                    EXPECT_EQ(a.at("type"), "VEC3");
                 } else {
                     EXPECT_EQ(semantic, "COLOR_0");
-                    EXPECT_EQ(a["type"], "VEC4");
-                    if (a["componentType"] == ubyte)
-                        EXPECT_EQ(a["normalized"], true);
+                    EXPECT_EQ(a.at("type"), "VEC4");
+                    if (a.at("componentType") == ubyte)
+                        EXPECT_EQ(a.at("normalized"), true);
                     else
-                        EXPECT_EQ(a["componentType"], float_);
+                        EXPECT_EQ(a.at("componentType"), float_);
                 }
             }
-            const json& ia = accessors[p["indices"].get<std::size_t>()];
-            index_views.insert(ia["bufferView"].get<std::size_t>());
-            EXPECT_EQ(ia["componentType"], uint);
-            EXPECT_EQ(ia["type"], "SCALAR");
-            const auto indices = values<std::uint32_t>(glb, p["indices"]);
+            const json& ia = accessors.at(p.at("indices").get<std::size_t>());
+            index_views.insert(ia.at("bufferView").get<std::size_t>());
+            EXPECT_EQ(ia.at("componentType"), uint);
+            EXPECT_EQ(ia.at("type"), "SCALAR");
+            const auto indices = values<std::uint32_t>(glb, p.at("indices"));
             for (std::uint32_t i : indices) ASSERT_LT(i, n);
-            if (p["mode"] == 4) {
+            if (p.at("mode") == 4) {
                 EXPECT_EQ(indices.size() % 3, 0u);
                 counted.triangles += indices.size() / 3;
             } else {
-                EXPECT_EQ(p["mode"], 1);
+                EXPECT_EQ(p.at("mode"), 1);
                 EXPECT_EQ(indices.size() % 2, 0u);
                 counted.lines += indices.size() / 2;
             }
         }
         // POSITION min/max are required and must be the exact bounds of the data.
-        const auto pos = values<float>(glb, attributes["POSITION"]);
+        const auto pos = values<float>(glb, attributes.at("POSITION"));
         std::array<float, 3> lo{pos[0], pos[1], pos[2]}, hi = lo;
         for (std::size_t i = 0; i < pos.size(); ++i) {
             lo[i % 3] = std::min(lo[i % 3], pos[i]);
             hi[i % 3] = std::max(hi[i % 3], pos[i]);
         }
-        EXPECT_EQ(position["min"], json(lo));
-        EXPECT_EQ(position["max"], json(hi));
+        EXPECT_EQ(position.at("min"), json(lo));
+        EXPECT_EQ(position.at("max"), json(hi));
         if (attributes.contains("NORMAL")) {
-            const auto normals = values<float>(glb, attributes["NORMAL"]);
+            const auto normals = values<float>(glb, attributes.at("NORMAL"));
             for (std::size_t i = 0; i < normals.size(); i += 3)
                 EXPECT_NEAR(std::hypot(normals[i], normals[i + 1], normals[i + 2]), 1.0, 1e-6);
         }
     }
     for (std::size_t v : index_views) {
         EXPECT_EQ(attribute_views.count(v), 0u) << "indices and attributes in one bufferView";
-        EXPECT_EQ(views[v]["target"], 34963);
+        EXPECT_FALSE(views.at(v).contains("byteStride"));
+        EXPECT_EQ(views.at(v).at("target"), 34963);
     }
-    for (std::size_t v : attribute_views) EXPECT_EQ(views[v]["target"], 34962);
+    for (std::size_t v : attribute_views) {
+        EXPECT_EQ(views.at(v).at("target"), 34962);
+        if (accessors_of_view[v] > 1) {
+            EXPECT_TRUE(views.at(v).contains("byteStride")) << "shared vertex bufferView " << v;
+        }
+    }
 }
 
 /// Exports, reads back, validates; the stats returned must be what the file holds.
@@ -269,16 +286,16 @@ void export_and_read(const osg::Node& root, const fs::path& path, Glb& glb, cons
 }
 
 const json& mesh_named(const Glb& glb, const std::string& name) {
-    for (const json& m : glb.gltf["meshes"])
-        if (m["name"] == name) return m;
+    for (const json& m : glb.gltf.at("meshes"))
+        if (m.at("name") == name) return m;
     static const json none = json::object({{"primitives", json::array({json::object({{"attributes", json::object()}})})}});
     ADD_FAILURE() << "no mesh named " << name;
     return none;
 }
 
 const json& primitive_of(const json& mesh, int mode) {
-    for (const json& p : mesh["primitives"])
-        if (p["mode"] == mode) return p;
+    for (const json& p : mesh.at("primitives"))
+        if (p.at("mode") == mode) return p;
     static const json none = json::object();
     ADD_FAILURE() << "no primitive of mode " << mode;
     return none;
@@ -336,8 +353,10 @@ void expect_outward(const std::vector<float>& pos, const std::vector<std::uint32
     for (std::size_t t = 0; t + 2 < tris.size(); t += 3) {
         const auto n = cross_of(pos, tris[t], tris[t + 1], tris[t + 2]);
         double dot = 0;
-        for (std::size_t k = 0; k < 3; ++k)
-            dot += n[k] * ((pos[3 * tris[t] + k] + pos[3 * tris[t + 1] + k] + pos[3 * tris[t + 2] + k]) / 3.0 - centre[static_cast<int>(k)]);
+        for (std::size_t k = 0; k < 3; ++k) {
+            const double mid = (pos[3 * tris[t] + k] + pos[3 * tris[t + 1] + k] + pos[3 * tris[t + 2] + k]) / 3.0;
+            dot += n[k] * (mid - centre[static_cast<int>(k)]);
+        }
         EXPECT_GT(dot, 0.0) << "triangle " << t / 3;
     }
 }
@@ -347,27 +366,27 @@ TEST(GltfExport, BoxWithVertexColoursAndNormalsRoundTrips) {
     const auto root = in_geode(box("building_tile_3").get(), "tile_geode");
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*root, tmp / "box.glb", glb));
-    ASSERT_EQ(glb.gltf["meshes"].size(), 1u);
+    ASSERT_EQ(glb.gltf.at("meshes").size(), 1u);
     const json& mesh = mesh_named(glb, "building_tile_3");
-    ASSERT_EQ(mesh["primitives"].size(), 1u);
+    ASSERT_EQ(mesh.at("primitives").size(), 1u);
     const json& prim = primitive_of(mesh, 4);
-    const json& acc = glb.gltf["accessors"];
-    EXPECT_EQ(acc[prim["attributes"]["POSITION"].get<std::size_t>()]["count"], 8);
-    EXPECT_EQ(acc[prim["indices"].get<std::size_t>()]["count"], 36);
+    const json& acc = glb.gltf.at("accessors");
+    EXPECT_EQ(acc.at(prim.at("attributes").at("POSITION").get<std::size_t>()).at("count"), 8);
+    EXPECT_EQ(acc.at(prim.at("indices").get<std::size_t>()).at("count"), 36);
 
     // Y-up: (x, y, z) → (x, z, −y), so the 1 × 2 × 3 box spans x 0..1, y 0..3, z −2..0.
-    const json& position = acc[prim["attributes"]["POSITION"].get<std::size_t>()];
-    EXPECT_EQ(position["min"], json({0.0, 0.0, -2.0}));
-    EXPECT_EQ(position["max"], json({1.0, 3.0, 0.0}));
+    const json& position = acc.at(prim.at("attributes").at("POSITION").get<std::size_t>());
+    EXPECT_EQ(position.at("min"), json({0.0, 0.0, -2.0}));
+    EXPECT_EQ(position.at("max"), json({1.0, 3.0, 0.0}));
 
     const auto input = box("x");
     const auto* in_v = static_cast<const osg::Vec3Array*>(input->getVertexArray());
     const auto* in_n = static_cast<const osg::Vec3Array*>(input->getNormalArray());
     const auto* in_c = static_cast<const osg::Vec4ubArray*>(input->getColorArray());
-    const auto pos = values<float>(glb, prim["attributes"]["POSITION"]);
-    const auto nrm = values<float>(glb, prim["attributes"]["NORMAL"]);
-    ASSERT_EQ(acc[prim["attributes"]["COLOR_0"].get<std::size_t>()]["componentType"], ubyte);
-    const auto col = values<std::uint8_t>(glb, prim["attributes"]["COLOR_0"]);
+    const auto pos = values<float>(glb, prim.at("attributes").at("POSITION"));
+    const auto nrm = values<float>(glb, prim.at("attributes").at("NORMAL"));
+    ASSERT_EQ(acc.at(prim.at("attributes").at("COLOR_0").get<std::size_t>()).at("componentType"), ubyte);
+    const auto col = values<std::uint8_t>(glb, prim.at("attributes").at("COLOR_0"));
     ASSERT_EQ(pos.size(), 24u);
     ASSERT_EQ(nrm.size(), 24u);
     ASSERT_EQ(col.size(), 32u);
@@ -379,7 +398,7 @@ TEST(GltfExport, BoxWithVertexColoursAndNormalsRoundTrips) {
         }
         for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(col[4 * i + k], (*in_c)[i][static_cast<unsigned>(k)]) << "colour " << i;
     }
-    const auto tris = values<std::uint32_t>(glb, prim["indices"]);
+    const auto tris = values<std::uint32_t>(glb, prim.at("indices"));
     ASSERT_EQ(tris.size(), 36u);
     const osg::Vec3d centre = swapped({0.5, 1.0, 1.5});
     expect_outward(pos, tris, centre);
@@ -405,7 +424,7 @@ TEST(GltfExport, QuadsBecomeTwoTrianglesEachWithFloatColours) {
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*in_geode(g.get()), tmp / "quads.glb", glb));
     const json& prim = primitive_of(mesh_named(glb, "quads"), 4);
-    const auto tris = values<std::uint32_t>(glb, prim["indices"]);
+    const auto tris = values<std::uint32_t>(glb, prim.at("indices"));
     ASSERT_EQ(tris.size(), 12u) << "2 quads → 4 triangles";
     for (std::size_t t = 0; t < 4; ++t) {
         const std::set<std::uint32_t> corners(tris.begin() + static_cast<std::ptrdiff_t>(3 * t),
@@ -414,13 +433,13 @@ TEST(GltfExport, QuadsBecomeTwoTrianglesEachWithFloatColours) {
         EXPECT_EQ(*corners.rbegin() / 4, *corners.begin() / 4) << "a triangle within one quad";
     }
     // Facing +z in the scene → +y in glTF, for every triangle.
-    const auto pos = values<float>(glb, prim["attributes"]["POSITION"]);
+    const auto pos = values<float>(glb, prim.at("attributes").at("POSITION"));
     for (std::size_t t = 0; t < tris.size(); t += 3) EXPECT_GT(cross_of(pos, tris[t], tris[t + 1], tris[t + 2])[1], 0.0);
 
-    const json& color = glb.gltf["accessors"][prim["attributes"]["COLOR_0"].get<std::size_t>()];
-    EXPECT_EQ(color["componentType"], float_);
-    EXPECT_FALSE(prim["attributes"].contains("NORMAL"));
-    const auto col = values<float>(glb, prim["attributes"]["COLOR_0"]);
+    const json& color = glb.gltf.at("accessors").at(prim.at("attributes").at("COLOR_0").get<std::size_t>());
+    EXPECT_EQ(color.at("componentType"), float_);
+    EXPECT_FALSE(prim.at("attributes").contains("NORMAL"));
+    const auto col = values<float>(glb, prim.at("attributes").at("COLOR_0"));
     ASSERT_EQ(col.size(), 32u);
     for (std::size_t i = 0; i < 8; ++i)
         for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(col[4 * i + k], (*c)[i][static_cast<int>(k)]);
@@ -437,9 +456,9 @@ TEST(GltfExport, TriangleStripOfNVerticesGivesNMinusTwoConsistentTriangles) {
     ASSERT_NO_FATAL_FAILURE(export_and_read(*in_geode(g.get(), "strip_geode"), tmp / "strip.glb", glb));
     // The Geometry has no name: the Geode's is used.
     const json& prim = primitive_of(mesh_named(glb, "strip_geode"), 4);
-    const auto tris = values<std::uint32_t>(glb, prim["indices"]);
+    const auto tris = values<std::uint32_t>(glb, prim.at("indices"));
     ASSERT_EQ(tris.size(), 3u * 5u);
-    const auto pos = values<float>(glb, prim["attributes"]["POSITION"]);
+    const auto pos = values<float>(glb, prim.at("attributes").at("POSITION"));
     const double first_sign = cross_of(pos, tris[0], tris[1], tris[2])[1];
     EXPECT_NE(first_sign, 0.0);
     for (std::uint32_t t = 0; t < 5; ++t) {
@@ -455,7 +474,10 @@ TEST(GltfExport, EveryPrimitiveSetKindIsTriangulated) {
     osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
     g->setName("kinds");
     osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
-    for (int i = 0; i < 12; ++i) v->push_back({std::cos(0.5f * static_cast<float>(i)), std::sin(0.5f * static_cast<float>(i)), 0.0f});
+    for (int i = 0; i < 12; ++i) {
+        const float a = 0.5f * static_cast<float>(i);
+        v->push_back({std::cos(a), std::sin(a), 0.0f});
+    }
     g->setVertexArray(v.get());
     g->addPrimitiveSet(new osg::DrawArrays(GL_TRIANGLE_FAN, 0, 5));  // 3
     auto* polygon = elements<osg::DrawElementsUShort>(GL_POLYGON, {6, 7, 8, 9});  // 2
@@ -467,14 +489,15 @@ TEST(GltfExport, EveryPrimitiveSetKindIsTriangulated) {
     lengths->push_back(4);  // 2
     lengths->push_back(3);  // 1
     g->addPrimitiveSet(lengths);
-    auto* stitched = elements<osg::DrawElementsUInt>(GL_TRIANGLE_STRIP, {0, 1, 2, 2, 10, 11});  // (0,1,2) (1,2,2)x (2,2,10)x (2,10,11) → 2
+    // (1,2,2) and (2,2,10) have no area; (0,1,2) and (2,10,11) remain
+    auto* stitched = elements<osg::DrawElementsUInt>(GL_TRIANGLE_STRIP, {0, 1, 2, 2, 10, 11});
     g->addPrimitiveSet(stitched);
     g->addPrimitiveSet(new osg::DrawArrays(GL_POINTS, 0, 12));  // 0
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*in_geode(g.get()), tmp / "kinds.glb", glb));
     const json& mesh = mesh_named(glb, "kinds");
-    EXPECT_EQ(mesh["primitives"].size(), 1u) << "all triangle sets merge into one primitive";
-    const auto tris = values<std::uint32_t>(glb, primitive_of(mesh, 4)["indices"]);
+    EXPECT_EQ(mesh.at("primitives").size(), 1u) << "all triangle sets merge into one primitive";
+    const auto tris = values<std::uint32_t>(glb, primitive_of(mesh, 4).at("indices"));
     EXPECT_EQ(tris.size(), 3u * (3 + 2 + 4 + 2 + 2 + 1 + 2));
     for (std::size_t t = 0; t + 2 < tris.size(); t += 3) {
         EXPECT_NE(tris[t], tris[t + 1]);
@@ -492,21 +515,21 @@ TEST(GltfExport, NestedTransformsApplyToPositionsAndNormals) {
     outer->addChild(in_geode(box("only_translated").get()).get());
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*outer, tmp / "moved.glb", glb));
-    ASSERT_EQ(glb.gltf["meshes"].size(), 2u);
-    const json& acc = glb.gltf["accessors"];
+    ASSERT_EQ(glb.gltf.at("meshes").size(), 2u);
+    const json& acc = glb.gltf.at("accessors");
     // Scaled ×2 then moved: x 100..102, y 200..204, z 10..16 → glTF x, z, −y.
     const json& moved = primitive_of(mesh_named(glb, "moved"), 4);
-    EXPECT_EQ(acc[moved["attributes"]["POSITION"].get<std::size_t>()]["min"], json({100.0, 10.0, -204.0}));
-    EXPECT_EQ(acc[moved["attributes"]["POSITION"].get<std::size_t>()]["max"], json({102.0, 16.0, -200.0}));
+    EXPECT_EQ(acc.at(moved.at("attributes").at("POSITION").get<std::size_t>()).at("min"), json({100.0, 10.0, -204.0}));
+    EXPECT_EQ(acc.at(moved.at("attributes").at("POSITION").get<std::size_t>()).at("max"), json({102.0, 16.0, -200.0}));
     const json& translated = primitive_of(mesh_named(glb, "only_translated"), 4);
-    EXPECT_EQ(acc[translated["attributes"]["POSITION"].get<std::size_t>()]["min"], json({100.0, 10.0, -202.0}));
-    EXPECT_EQ(acc[translated["attributes"]["POSITION"].get<std::size_t>()]["max"], json({101.0, 13.0, -200.0}));
-    const auto pos = values<float>(glb, moved["attributes"]["POSITION"]);
-    expect_outward(pos, values<std::uint32_t>(glb, moved["indices"]), swapped({101, 202, 13}));
+    EXPECT_EQ(acc.at(translated.at("attributes").at("POSITION").get<std::size_t>()).at("min"), json({100.0, 10.0, -202.0}));
+    EXPECT_EQ(acc.at(translated.at("attributes").at("POSITION").get<std::size_t>()).at("max"), json({101.0, 13.0, -200.0}));
+    const auto pos = values<float>(glb, moved.at("attributes").at("POSITION"));
+    expect_outward(pos, values<std::uint32_t>(glb, moved.at("indices")), swapped({101, 202, 13}));
     // A uniform scale and a translation leave unit normals as they were.
     const auto input = box("x");
     const auto* in_n = static_cast<const osg::Vec3Array*>(input->getNormalArray());
-    const auto nrm = values<float>(glb, moved["attributes"]["NORMAL"]);
+    const auto nrm = values<float>(glb, moved.at("attributes").at("NORMAL"));
     for (std::size_t i = 0; i < 8; ++i)
         for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(nrm[3 * i + k], swapped((*in_n)[i])[static_cast<int>(k)], 1e-6);
 }
@@ -523,9 +546,9 @@ TEST(GltfExport, MirrorAndNonUniformScaleKeepWindingAndTransformNormalsByInverse
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*mirror, tmp / "mirror.glb", glb));
     const json& prim = primitive_of(mesh_named(glb, "mirrored"), 4);
-    const auto pos = values<float>(glb, prim["attributes"]["POSITION"]);
-    expect_outward(pos, values<std::uint32_t>(glb, prim["indices"]), swapped({-2, 1, 1.5}));
-    const auto nrm = values<float>(glb, prim["attributes"]["NORMAL"]);
+    const auto pos = values<float>(glb, prim.at("attributes").at("POSITION"));
+    expect_outward(pos, values<std::uint32_t>(glb, prim.at("indices")), swapped({-2, 1, 1.5}));
+    const auto nrm = values<float>(glb, prim.at("attributes").at("NORMAL"));
     ASSERT_EQ(nrm.size(), 24u) << "an overall normal is expanded to every vertex";
     osg::Vec3d expected(-0.25, 1, 0);
     expected.normalize();
@@ -554,23 +577,23 @@ TEST(GltfExport, LinesBecomeLinePrimitivesOrAreSkipped) {
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*root, tmp / "lines.glb", glb));
     const json& road_mesh = mesh_named(glb, "roads");
-    ASSERT_EQ(road_mesh["primitives"].size(), 1u);
-    const auto segments = values<std::uint32_t>(glb, primitive_of(road_mesh, 1)["indices"]);
+    ASSERT_EQ(road_mesh.at("primitives").size(), 1u);
+    const auto segments = values<std::uint32_t>(glb, primitive_of(road_mesh, 1).at("indices"));
     EXPECT_EQ(segments, (std::vector<std::uint32_t>{0, 1, 2, 3, 1, 2, 2, 4, 3, 4, 4, 5, 5, 3}));
     const json& mixed_mesh = mesh_named(glb, "mixed");
-    ASSERT_EQ(mixed_mesh["primitives"].size(), 2u);
-    EXPECT_EQ(values<std::uint32_t>(glb, primitive_of(mixed_mesh, 1)["indices"]),
+    ASSERT_EQ(mixed_mesh.at("primitives").size(), 2u);
+    EXPECT_EQ(values<std::uint32_t>(glb, primitive_of(mixed_mesh, 1).at("indices")),
               (std::vector<std::uint32_t>{0, 1, 1, 2, 2, 3}));
-    EXPECT_EQ(values<std::uint32_t>(glb, primitive_of(mixed_mesh, 4)["indices"]).size(), 36u);
+    EXPECT_EQ(values<std::uint32_t>(glb, primitive_of(mixed_mesh, 4).at("indices")).size(), 36u);
 
     GltfOptions no_lines;
     no_lines.include_lines = false;
     Glb without;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*root, tmp / "no_lines.glb", without, no_lines));
-    ASSERT_EQ(without.gltf["meshes"].size(), 1u) << "a geometry of lines only is left out";
+    ASSERT_EQ(without.gltf.at("meshes").size(), 1u) << "a geometry of lines only is left out";
     const json& only = mesh_named(without, "mixed");
-    ASSERT_EQ(only["primitives"].size(), 1u);
-    EXPECT_EQ(only["primitives"][0]["mode"], 4);
+    ASSERT_EQ(only.at("primitives").size(), 1u);
+    EXPECT_EQ(only.at("primitives").at(0).at("mode"), 4);
 }
 
 TEST(GltfExport, OverallAndPerPrimitiveSetColoursAreExpandedPerVertex) {
@@ -611,16 +634,16 @@ TEST(GltfExport, OverallAndPerPrimitiveSetColoursAreExpandedPerVertex) {
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*root, tmp / "colours.glb", glb));
     const json& o = primitive_of(mesh_named(glb, "overall"), 4);
-    const auto oc = values<float>(glb, o["attributes"]["COLOR_0"]);
+    const auto oc = values<float>(glb, o.at("attributes").at("COLOR_0"));
     ASSERT_EQ(oc.size(), 16u);
     for (std::size_t i = 0; i < 16; ++i) EXPECT_EQ(oc[i], (*one)[0][static_cast<int>(i % 4)]);
-    EXPECT_EQ(values<std::uint32_t>(glb, o["indices"]).size(), 6u);
-    EXPECT_EQ(values<float>(glb, o["attributes"]["NORMAL"]), (std::vector<float>{0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0}));
+    EXPECT_EQ(values<std::uint32_t>(glb, o.at("indices")).size(), 6u);
+    EXPECT_EQ(values<float>(glb, o.at("attributes").at("NORMAL")), (std::vector<float>{0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0}));
 
     const json& p = primitive_of(mesh_named(glb, "per_set"), 4);
-    const auto pc = values<std::uint8_t>(glb, p["attributes"]["COLOR_0"]);
-    const auto pos = values<float>(glb, p["attributes"]["POSITION"]);
-    const auto idx = values<std::uint32_t>(glb, p["indices"]);
+    const auto pc = values<std::uint8_t>(glb, p.at("attributes").at("COLOR_0"));
+    const auto pos = values<float>(glb, p.at("attributes").at("POSITION"));
+    const auto idx = values<std::uint32_t>(glb, p.at("indices"));
     ASSERT_EQ(pc.size(), 24u);
     ASSERT_EQ(idx.size(), 6u);
     const unsigned source[6] = {0, 1, 2, 1, 3, 2};
@@ -653,15 +676,15 @@ TEST(GltfExport, NamesHiddenNodesAssetAndZUp) {
     Glb glb;
     ASSERT_NO_FATAL_FAILURE(export_and_read(*root, tmp / "names.glb", glb, options));
     std::vector<std::string> names;
-    for (const json& m : glb.gltf["meshes"]) names.push_back(m["name"]);
+    for (const json& m : glb.gltf.at("meshes")) names.push_back(m.at("name"));
     EXPECT_EQ(names, (std::vector<std::string>{"named", "mesh_1"}));
-    EXPECT_EQ(glb.gltf["asset"]["generator"], "citytwin test");
-    EXPECT_EQ(glb.gltf["asset"]["extras"], json({{"crs", "EPSG:32632"}, {"origin", "500000 5000000 0"}}));
+    EXPECT_EQ(glb.gltf.at("asset").at("generator"), "citytwin test");
+    EXPECT_EQ(glb.gltf.at("asset").at("extras"), json({{"crs", "EPSG:32632"}, {"origin", "500000 5000000 0"}}));
     // Z-up kept: the box's own bounds.
     const json& prim = primitive_of(mesh_named(glb, "named"), 4);
-    const json& position = glb.gltf["accessors"][prim["attributes"]["POSITION"].get<std::size_t>()];
-    EXPECT_EQ(position["min"], json({0.0, 0.0, 0.0}));
-    EXPECT_EQ(position["max"], json({1.0, 2.0, 3.0}));
+    const json& position = glb.gltf.at("accessors").at(prim.at("attributes").at("POSITION").get<std::size_t>());
+    EXPECT_EQ(position.at("min"), json({0.0, 0.0, 0.0}));
+    EXPECT_EQ(position.at("max"), json({1.0, 2.0, 3.0}));
 }
 
 TEST(GltfExport, FailedExportsLeaveNoFileAndNameThePath) {

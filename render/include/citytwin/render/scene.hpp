@@ -28,7 +28,12 @@ std::set<Layer> parse_layers(const std::string& list);
 struct SceneOptions {
     std::int32_t time = 8 * 3600;          ///< seconds since midnight
     std::set<Layer> layers{all_layers.begin(), all_layers.end()};
-    double tile_m = 500.0;                 ///< buildings are merged per square tile of this size
+    /// Buildings are merged per square tile of this size; 0: the city's extent / 8 (at
+    /// least 500 m), so a city of any size draws at most ~64 building geometries.
+    double tile_m = 0.0;
+    /// Far tiles (smaller on screen than lod_pixels × √triangles) draw each building as
+    /// its bounding box: dense cities stay interactive, a small city keeps its detail.
+    double lod_pixels = 0.6;
     const ViewData* baseline = nullptr;    ///< set: roads coloured by the flow change against it
 };
 
@@ -40,6 +45,8 @@ osg::Vec4 building_colour(geodata::BuildingUse use);
 
 struct SceneStats {
     std::size_t building_tiles = 0, buildings = 0, triangles = 0, vertices = 0;
+    std::size_t far_triangles = 0;   ///< of the simplified (far) versions of the tiles
+    double tile_m = 0;
 };
 
 class CityScene {

@@ -8,6 +8,7 @@
 #include <osg/Image>
 #include <osg/Matrixd>
 
+#include <memory>
 #include <string>
 
 namespace citytwin::render {
@@ -31,8 +32,24 @@ osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height
 /// osg::Image); nullopt behind the camera.
 std::optional<osg::Vec2d> project(const CameraPose& pose, int width, int height, const osg::Vec3d& local);
 
-/// Renders the scene (and the overlay, if any) offscreen. Throws geodata::Error when no
-/// OpenGL context can be made (no X display: run under xvfb-run).
+/// An offscreen OpenGL context (pbuffer) that renders frames of a given size; keep one
+/// for a sequence of frames. Throws geodata::Error when no context can be made (no X
+/// display: run under xvfb-run).
+class OffscreenRenderer {
+public:
+    OffscreenRenderer(int width, int height);
+    ~OffscreenRenderer();
+    OffscreenRenderer(const OffscreenRenderer&) = delete;
+    OffscreenRenderer& operator=(const OffscreenRenderer&) = delete;
+    /// Draws one frame and reads it back (the read waits for the GPU: a true frame time).
+    osg::ref_ptr<osg::Image> render(osg::Node* world, osg::Camera* hud, const CameraPose& pose);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// One frame with a fresh OffscreenRenderer.
 osg::ref_ptr<osg::Image> render_image(osg::Node* world, osg::Camera* hud, const CameraPose& pose, int width, int height);
 
 /// Two images side by side (split view).

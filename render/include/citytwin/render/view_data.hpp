@@ -61,6 +61,8 @@ struct ViewData {
     }
 };
 
+/// The city alone (no traffic, no coverage).
+ViewData view_data(const geodata::CityModel& model, const std::string& name);
 /// From a run in memory.
 ViewData view_data(const scenarios::RunOutput& run);
 /// From a result GeoPackage of `citytwin run --out`. Throws geodata::Error naming the file.
