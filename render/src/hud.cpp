@@ -17,9 +17,16 @@ osg::ref_ptr<osgText::Font> hud_font() {
     return osgText::readRefFontFile(path);
 }
 
+// Texts and boxes of the overlay; all boxes go into one geometry (one draw call).
 class Overlay {
 public:
-    explicit Overlay(osg::Geode* g) : geode_(g), font_(hud_font()) {}
+    explicit Overlay(osg::Geode* g) : geode_(g), font_(hud_font()) {
+        boxes_->setName("hud panels");
+        boxes_->setVertexArray(box_vertices_.get());
+        boxes_->setColorArray(box_colours_.get(), osg::Array::BIND_PER_VERTEX);
+        boxes_->addPrimitiveSet(box_quads_.get());
+        geode_->addDrawable(boxes_.get());
+    }
 
     void text(const std::string& s, float x, float y, float size, osgText::Text::AlignmentType align = osgText::Text::LEFT_BASE_LINE,
               const osg::Vec4& colour = {1, 1, 1, 1}) {
@@ -34,20 +41,20 @@ public:
         geode_->addDrawable(t.get());
     }
     void box(float x0, float y0, float x1, float y1, const osg::Vec4& colour) {
-        osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
-        osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
-        for (const auto& p : {osg::Vec3(x0, y0, 0), osg::Vec3(x1, y0, 0), osg::Vec3(x1, y1, 0), osg::Vec3(x0, y1, 0)}) v->push_back(p);
-        osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
-        c->push_back(colour);
-        g->setVertexArray(v.get());
-        g->setColorArray(c.get(), osg::Array::BIND_OVERALL);
-        g->addPrimitiveSet(new osg::DrawArrays(GL_QUADS, 0, 4));
-        geode_->addDrawable(g.get());
+        for (const auto& p : {osg::Vec3(x0, y0, 0), osg::Vec3(x1, y0, 0), osg::Vec3(x1, y1, 0), osg::Vec3(x0, y1, 0)}) {
+            box_vertices_->push_back(p);
+            box_colours_->push_back(colour);
+        }
+        box_quads_->setCount(static_cast<GLsizei>(box_vertices_->size()));
     }
 
 private:
     osg::Geode* geode_;
     osg::ref_ptr<osgText::Font> font_;
+    osg::ref_ptr<osg::Geometry> boxes_ = new osg::Geometry;
+    osg::ref_ptr<osg::Vec3Array> box_vertices_ = new osg::Vec3Array;
+    osg::ref_ptr<osg::Vec4Array> box_colours_ = new osg::Vec4Array;
+    osg::ref_ptr<osg::DrawArrays> box_quads_ = new osg::DrawArrays(GL_QUADS, 0, 0);
 };
 
 std::string clock(std::int32_t s) {

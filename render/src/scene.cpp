@@ -295,6 +295,11 @@ void CityScene::build_static() {
             for (unsigned k : {0u, 1u, 2u, 0u, 2u, 3u}) t.far.idx.push_back(s0 + k);
             ++stats_.buildings;
         }
+        // A city with more detail than software GL draws in a frame (~1.5 M triangles)
+        // keeps full detail only for its nearest tiles: the switch size grows with it.
+        std::size_t near_total = 0;
+        for (const auto& [key, t] : tiles) near_total += t.near.idx.size() / 3;
+        const double lod_scale = std::max(1.0, std::sqrt(static_cast<double>(near_total) / 1.5e6));
         osg::ref_ptr<osg::Group> group = new osg::Group;
         for (auto& [key, t] : tiles) {
             const std::string name = "buildings tile " + std::to_string(key.first) + "," + std::to_string(key.second);
@@ -306,7 +311,8 @@ void CityScene::build_static() {
             osg::ref_ptr<osg::LOD> lod = new osg::LOD;
             lod->setName(name);
             lod->setRangeMode(osg::LOD::PIXEL_SIZE_ON_SCREEN);
-            const float switch_px = static_cast<float>(options_.lod_pixels * std::sqrt(static_cast<double>(t.near.idx.size() / 3)));
+            const float switch_px =
+                static_cast<float>(options_.lod_pixels * lod_scale * std::sqrt(static_cast<double>(t.near.idx.size() / 3)));
             lod->addChild(geode_of(t.near.geometry(name).get(), name).get(), switch_px, 1e9f);
             lod->addChild(geode_of(t.far.geometry(name + " far").get(), name + " far").get(), 0.0f, switch_px);
             group->addChild(lod.get());

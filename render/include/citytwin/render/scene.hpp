@@ -31,8 +31,9 @@ struct SceneOptions {
     /// Buildings are merged per square tile of this size; 0: the city's extent / 8 (at
     /// least 500 m), so a city of any size draws at most ~64 building geometries.
     double tile_m = 0.0;
-    /// Far tiles (smaller on screen than lod_pixels × √triangles) draw each building as
-    /// its bounding box: dense cities stay interactive, a small city keeps its detail.
+    /// Far tiles (smaller on screen than lod_pixels × √triangles, scaled up when the whole
+    /// city has more than ~1.5 M triangles of detail) draw each building as its roof box:
+    /// dense cities stay interactive, a small city keeps its detail.
     double lod_pixels = 0.6;
     const ViewData* baseline = nullptr;    ///< set: roads coloured by the flow change against it
 };
