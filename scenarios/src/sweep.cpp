@@ -272,11 +272,14 @@ std::vector<std::size_t> pending_runs(const SweepPlan& plan, const std::map<std:
     return out;
 }
 
-std::vector<SweepRow> collect_rows(const SweepPlan& plan, const std::map<std::string, SweepRow>& finished) {
+std::vector<SweepRow> collect_rows(const SweepPlan& plan, const std::map<std::string, SweepRow>& finished,
+                                   const std::map<std::string, SweepRow>& failed) {
     std::vector<SweepRow> rows;
     for (const auto& run : plan.runs) {
-        if (auto it = finished.find(run.key); it != finished.end()) {
-            rows.push_back(it->second);
+        const auto it = finished.find(run.key);
+        const auto bad = failed.find(run.key);
+        if (it != finished.end() || bad != failed.end()) {
+            rows.push_back(it != finished.end() ? it->second : bad->second);
             rows.back().index = run.index;
         } else {
             rows.push_back({run.index, run.key, false, "not run", {}, 0.0});
@@ -366,21 +369,22 @@ std::size_t run_sweep(const SweepPlan& plan, const std::string& out, const Sweep
         std::fprintf(stderr, "sweep: %zu of %zu runs already finished (journal %s), %zu to go\n",
                      plan.runs.size() - todo.size(), plan.runs.size(), sweep_journal_path(out).c_str(), todo.size());
     geodata::Progress progress("sweep runs", todo.size(), options.progress);
-    std::size_t done = 0, failed = 0;
+    std::size_t done = 0;
+    std::map<std::string, SweepRow> failed;
     for (const std::size_t index : todo) {
         SweepRow row = run_sweep_one(plan, index, options.threads, options.plugin_dirs);
         journal.append(row);
         if (row.ok) finished[row.key] = row;
         else {
-            ++failed;
+            failed[row.key] = row;
             std::fprintf(stderr, "sweep: run %zu (%s) failed: %s\n", index, row.key.c_str(), row.error.c_str());
         }
         progress.update(++done);
     }
     progress.finish();
-    write_sweep_table(plan, collect_rows(plan, finished), out);
+    write_sweep_table(plan, collect_rows(plan, finished, failed), out);
     if (options.progress)
-        std::fprintf(stderr, "sweep: wrote %s (%zu rows, %zu failed now)\n", out.c_str(), plan.runs.size(), failed);
+        std::fprintf(stderr, "sweep: wrote %s (%zu rows, %zu failed now)\n", out.c_str(), plan.runs.size(), failed.size());
     return todo.size();
 }
 

@@ -62,10 +62,29 @@ ogrinfo -ro -so "$work/sweep.gpkg" runs | grep -q "Feature Count: 8" || fail "ru
 # MPI: two ranks, same table row for row.
 if command -v mpirun > /dev/null; then
     mpi=(mpirun -np 2 --oversubscribe)
-    [ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root)
+    mpi3=(mpirun -np 3 --oversubscribe --enable-recovery)
+    [ "$(id -u)" = 0 ] && mpi+=(--allow-run-as-root) && mpi3+=(--allow-run-as-root)
     "${mpi[@]}" "$citytwin" -q sweep "$work/sweep.yaml" --out "$work/mpi.csv" --threads 1
     cmp "$work/serial.csv" "$work/mpi.csv" || fail "mpirun -np 2 table differs from the serial one"
     echo "mpirun -np 2: identical to the serial sweep"
+
+    # A rank that dies loses only its in-flight run: reported, a failed row, the rest done;
+    # a resume runs just that one and the table equals the serial one.
+    CITYTWIN_SWEEP_TEST_DIE_RANK=2 CITYTWIN_SWEEP_HEARTBEAT_TIMEOUT=3 \
+        "${mpi3[@]}" "$citytwin" sweep "$work/sweep.yaml" --out "$work/dead.csv" --threads 1 \
+        > "$work/dead.log" 2>&1 || true
+    grep -q "rank 2 died while running it" "$work/dead.log" || { cat "$work/dead.log"; fail "the dead rank's run was not reported"; }
+    python3 - "$work/dead.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+failed = [r for r in rows if r["status"] != "ok"]
+assert len(rows) == 8 and len(failed) == 1, [(r["run"], r["status"], r["error"]) for r in rows]
+assert "rank 2 died while running it" in failed[0]["error"], failed[0]["error"]
+print("dead rank: 7 rows ok, run", failed[0]["run"], "reported as lost")
+PY
+    "$citytwin" sweep "$work/sweep.yaml" --out "$work/dead.csv" --threads 1 2> "$work/dead-resume.log"
+    grep -q "1 runs executed now" "$work/dead-resume.log" || { cat "$work/dead-resume.log"; fail "resume after a dead rank"; }
+    cmp "$work/serial.csv" "$work/dead.csv" || fail "table after resuming the lost run differs from the serial one"
 else
     fail "mpirun not found (scripts/setup.sh installs openmpi-bin)"
 fi

@@ -79,9 +79,10 @@ struct SweepOptions {
 /// The runs not yet in the journal, in index order.
 std::vector<std::size_t> pending_runs(const SweepPlan& plan, const std::map<std::string, SweepRow>& finished);
 
-/// All rows, in run order, from the journal's finished rows (missing runs: a row with
-/// ok = false, error "not run").
-std::vector<SweepRow> collect_rows(const SweepPlan& plan, const std::map<std::string, SweepRow>& finished);
+/// All rows, in run order: finished ones, else the failure of this session, else a row
+/// with ok = false and error "not run".
+std::vector<SweepRow> collect_rows(const SweepPlan& plan, const std::map<std::string, SweepRow>& finished,
+                                   const std::map<std::string, SweepRow>& failed = {});
 
 /// Runs a sweep in this process (serially; each run uses TBB inside), resuming from the
 /// journal; writes the table; returns how many runs were executed now.
