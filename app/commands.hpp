@@ -67,6 +67,8 @@ struct ViewArgs {
     std::string camera = "overview";
     std::string size = "1280x720";
     std::string layers;           ///< empty: all
+    std::string color_by = "use"; ///< buildings by use or height
+    double exit_after = 0;        ///< window: close after this many seconds (0: when closed)
     std::optional<int> threads;
     std::vector<std::string> plugin_dirs;
     bool progress = true;

@@ -121,6 +121,8 @@ int main(int argc, char** argv) {
     view_cmd->add_option("--size", view.size, "image size WIDTHxHEIGHT (default 1280x720)");
     view_cmd->add_option("--layers", view.layers, "comma list of terrain,buildings,roads,vehicles,coverage,aps,districts,hud "
                                                   "(default: all)");
+    view_cmd->add_option("--color-by", view.color_by, "buildings coloured by use (default) or height");
+    view_cmd->add_option("--exit-after", view.exit_after, "window: close by itself after this many seconds (kiosk, tests)");
     view_cmd->add_option("--export", view.export_path, "write the 3D scene: .glb (glTF 2.0) or .osgb");
     view_cmd->add_option("--threads", view.threads, "threads for scenario runs");
     view_cmd->add_option("--plugin-path", view.plugin_dirs, "folder searched first for plugins; repeatable");
@@ -130,8 +132,9 @@ int main(int argc, char** argv) {
                      "      --screenshot roadworks.png --time 08:00\n"
                      "  citytwin view m.gpkg --frames frames/ --from 07:00 --to 09:00 --step 60   (then ffmpeg)\n"
                      "  citytwin view m.gpkg --export monaco.glb\n"
-                     "  citytwin view m.gpkg          a window: space play/pause, +/- speed, 1-8 layers, c camera,\n"
-                     "                                b baseline/variant, ctrl+click a road for its load");
+                     "  citytwin view m.gpkg          a window: space play/pause, +/- speed, [ ] hour, 1-8 layers,\n"
+                     "                                c camera (overview, street, districts), b baseline/variant,\n"
+                     "                                ctrl+click a road for its load; --split with --baseline: side by side");
     view_cmd->fallthrough();
 
     try {

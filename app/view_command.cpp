@@ -57,14 +57,21 @@ std::pair<int, int> size_arg(const std::string& text) {
 
 // One image: the variant (roads by volume/capacity, or by the change against the
 // baseline), or with --split the baseline on the left and the variant's changes on the right.
+render::SceneOptions scene_options(const ViewArgs& args, std::int32_t time) {
+    render::SceneOptions o;
+    o.time = time;
+    if (!args.layers.empty()) o.layers = render::parse_layers(args.layers);
+    if (args.color_by == "height") o.building_colours = render::SceneOptions::BuildingColours::Height;
+    else if (args.color_by != "use") throw geodata::Error("--color-by: '" + args.color_by + "' (use: use or height)");
+    return o;
+}
+
 // One offscreen context per image width, kept for a whole frame sequence.
 using Renderers = std::map<int, std::unique_ptr<render::OffscreenRenderer>>;
 
 osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args,
                                  std::int32_t time, int w, int h, Renderers& renderers) {
-    render::SceneOptions opts;
-    opts.time = time;
-    if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
+    const render::SceneOptions opts = scene_options(args, time);
     auto shot = [&](const render::ViewData& d, const render::ViewData* base, int width) {
         render::SceneOptions o = opts;
         o.baseline = base;
@@ -79,11 +86,12 @@ osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::Vie
     return shot(data, baseline, w);
 }
 
-// Keys: space play/pause, +/- speed, 1…8 layers, c camera presets, b baseline/variant.
+// Keys: space play/pause, +/- speed, [ ] one hour back/on, 1…8 layers, c camera presets
+// (overview, street, each district), b baseline/variant.
 class ViewControls : public osgGA::GUIEventHandler {
 public:
-    ViewControls(render::CityScene& scene, render::CityScene* other, osgText::Text* clock, osgText::Text* info)
-        : scene_(scene), other_(other), clock_(clock), info_(info) {}
+    ViewControls(render::CityScene& scene, render::CityScene* other, osgText::Text* clock, osgText::Text* info, bool split)
+        : scene_(scene), other_(other), clock_(clock), info_(info), split_(split) {}
 
     bool handle(const osgGA::GUIEventAdapter& ea, osgGA::GUIActionAdapter& aa) override {
         auto* viewer = dynamic_cast<osgViewer::Viewer*>(&aa);
@@ -96,7 +104,7 @@ public:
                 if (time_ >= 24 * 3600) time_ = 0;
                 const auto t = static_cast<std::int32_t>(time_);
                 if (t / 10 != shown_ / 10) {   // vehicles move every 10 simulated seconds
-                    current().set_time(t);
+                    for (render::CityScene* s : {&scene_, other_}) if (s && (split_ || s == &current())) s->set_time(t);
                     shown_ = t;
                 }
             }
@@ -113,19 +121,26 @@ public:
         const int key = ea.getKey();
         if (key == ' ') playing_ = !playing_;
         else if (key == '+' || key == '=') speed_ = std::min(3600.0, speed_ * 2);
+        else if (key == '[' || key == ']') {
+            time_ = std::clamp(time_ + (key == ']' ? 3600.0 : -3600.0), 0.0, 24 * 3600.0 - 1);
+            shown_ = static_cast<std::int32_t>(time_);
+            for (render::CityScene* s : {&scene_, other_}) if (s) s->set_time(shown_);
+        }
         else if (key == '-') speed_ = std::max(1.0, speed_ / 2);
         else if (key >= '1' && key <= '8') {
             const auto layer = render::all_layers[static_cast<std::size_t>(key - '1')];
             current().set_visible(layer, !current().visible(layer));
-        } else if (key == 'b' && other_ && viewer) {
+        } else if (key == 'b' && other_ && viewer && !split_) {
             current_is_other_ = !current_is_other_;
             current().set_time(shown_);
             viewer->setSceneData(current().root());
             info_->setText(current_is_other_ ? "showing: baseline (b: variant)" : "showing: variant (b: baseline)");
         } else if (key == 'c' && viewer) {
-            static const char* presets[] = {"overview", "street"};
-            preset_ = (preset_ + 1) % 2;
-            const auto pose = render::camera_pose(current(), presets[preset_]);
+            std::vector<std::string> presets{"overview", "street"};
+            for (const auto& d : current().data().districts) presets.push_back("district:" + d.name);
+            preset_ = (preset_ + 1) % static_cast<int>(presets.size());
+            const auto pose = render::camera_pose(current(), presets[static_cast<std::size_t>(preset_)]);
+            info_->setText("camera: " + presets[static_cast<std::size_t>(preset_)]);
             viewer->getCameraManipulator()->setHomePosition(pose.eye, pose.center, pose.up);
             viewer->home();
         } else {
@@ -164,6 +179,7 @@ private:
     render::CityScene* other_;
     osgText::Text* clock_;
     osgText::Text* info_;
+    bool split_ = false;
     bool playing_ = true, current_is_other_ = false;
     double speed_ = 60, time_ = 0;
     std::int32_t shown_ = 0;
@@ -175,42 +191,69 @@ public:
 };
 
 int interactive(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args, std::int32_t time) {
-    render::SceneOptions opts;
-    opts.time = time;
-    if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
-    render::CityScene scene(data, opts);
+    render::SceneOptions opts = scene_options(args, time);
     std::unique_ptr<render::CityScene> other;
     if (baseline) other = std::make_unique<render::CityScene>(*baseline, opts);
+    if (baseline && args.split) opts.baseline = baseline;   // the right half shows the change
+    render::CityScene scene(data, opts);
+    constexpr int W = 1280, H = 720;
     osgViewer::Viewer viewer;
-    viewer.setUpViewInWindow(50, 50, 1280, 720);
-    viewer.setSceneData(scene.root());
+    viewer.setUpViewInWindow(50, 50, W, H);
     const auto pose = render::camera_pose(scene, args.camera);
     viewer.setCameraManipulator(new osgGA::TrackballManipulator);
     viewer.getCameraManipulator()->setHomePosition(pose.eye, pose.center, pose.up);
+    viewer.getCamera()->setClearColor({0.62f, 0.74f, 0.86f, 1});
+    viewer.getCamera()->setProjectionMatrixAsPerspective(pose.fov_deg, static_cast<double>(W) / H, 1.0, 1e6);
+    const bool split = baseline && args.split;
+    osg::ref_ptr<osg::Group> nothing = new osg::Group;
+    viewer.setSceneData(split ? nothing.get() : scene.root());
     viewer.realize();
     osgViewer::Viewer::Windows windows;
     viewer.getWindows(windows);
     if (windows.empty()) throw geodata::Error("cannot open a window (no display?); use --screenshot for images");
-    osg::ref_ptr<osg::Camera> hud = render::make_hud(scene, 1280, 720);
+    if (split) {
+        // Two halves following the same camera: baseline left, the variant's changes right.
+        // Each half keeps the vertical field of view; x is scaled to its half width.
+        for (int half = 0; half < 2; ++half) {
+            osg::ref_ptr<osg::Camera> cam = new osg::Camera;
+            cam->setGraphicsContext(windows.front());
+            cam->setViewport(half * W / 2, 0, W / 2, H);
+            cam->addChild(half == 0 ? other->root() : scene.root());
+            cam->setClearColor({0.62f, 0.74f, 0.86f, 1});
+            viewer.addSlave(cam.get(), osg::Matrixd::scale(2.0, 1.0, 1.0), osg::Matrixd::identity(), false);
+        }
+    }
+    osg::ref_ptr<osg::Camera> hud = render::make_hud(scene, W, H, false);
     hud->setGraphicsContext(windows.front());
-    hud->setViewport(0, 0, 1280, 720);
+    hud->setViewport(0, 0, W, H);
     osg::ref_ptr<osg::Geode> live = new osg::Geode;
     osg::ref_ptr<osgText::Text> clock = new osgText::Text, info = new osgText::Text;
-    clock->setPosition({1264, 640, 0});
+    for (osgText::Text* t : {clock.get(), info.get()}) t->setFont("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
+    clock->setPosition({W - 16, H - 38, 0});
     clock->setAlignment(osgText::Text::RIGHT_BASE_LINE);
-    clock->setCharacterSize(18);
+    clock->setCharacterSize(30);
+    clock->setColor({1, 0.95f, 0.6f, 1});
     info->setPosition({320, 40, 0});
-    info->setCharacterSize(16);
-    info->setText("space play/pause · +/- speed · 1-8 layers · c camera · b baseline · ctrl+click pick");
+    info->setCharacterSize(15);
+    info->setText(std::string(split ? "left: baseline, right: change · " : "") +
+                  "space play/pause · +/- speed · [ ] hour · 1-8 layers · c camera · b baseline · ctrl+click pick");
     live->addDrawable(clock.get());
     live->addDrawable(info.get());
     hud->addChild(live.get());
     viewer.addSlave(hud.get(), false);
-    osg::ref_ptr<ViewControls> controls = new ViewControls(scene, other.get(), clock.get(), info.get());
+    osg::ref_ptr<ViewControls> controls = new ViewControls(scene, other.get(), clock.get(), info.get(), split);
     controls->start_at(time);
     viewer.addEventHandler(controls.get());
     viewer.home();
-    return viewer.run();
+    // --exit-after: a kiosk or a smoke test closes the window by itself.
+    const auto start = std::chrono::steady_clock::now();
+    while (!viewer.done()) {
+        if (args.exit_after > 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > args.exit_after)
+            break;
+        viewer.frame();
+    }
+    return 0;
 }
 
 }  // namespace
@@ -218,7 +261,7 @@ int interactive(const render::ViewData& data, const render::ViewData* baseline, 
 int run_view(const ViewArgs& args) {
     const std::int32_t time = clock_arg(args.time, "--time");
     const auto [w, h] = size_arg(args.size);
-    if (!args.layers.empty()) render::parse_layers(args.layers);   // a typo fails before any work
+    scene_options(args, time);   // a typo in --layers or --color-by fails before any work
     if (args.split && args.baseline.empty()) throw geodata::Error("--split needs --baseline BASE (scenario or result)");
     const render::ViewData data = load(args.input, args);
     std::optional<render::ViewData> baseline;
@@ -250,9 +293,7 @@ int run_view(const ViewArgs& args) {
         offscreen = true;
     }
     if (!args.export_path.empty()) {
-        render::SceneOptions opts;
-        opts.time = time;
-        if (!args.layers.empty()) opts.layers = render::parse_layers(args.layers);
+        render::SceneOptions opts = scene_options(args, time);
         opts.layers.erase(render::Layer::Hud);
         opts.layers.erase(render::Layer::Districts);   // screen-aligned labels do not travel
         render::CityScene scene(data, opts);

@@ -65,7 +65,7 @@ std::string clock(std::int32_t s) {
 
 }  // namespace
 
-osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height) {
+osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height, bool with_clock) {
     const ViewData& d = scene.data();
     osg::ref_ptr<osg::Camera> hud = new osg::Camera;
     hud->setName("hud");
@@ -93,7 +93,8 @@ osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height
     o.text(d.name, 14 * k, H - 32 * k, 24 * k);
     for (std::size_t i = 0; i < d.kpi_lines.size(); ++i)
         o.text(d.kpi_lines[i], 16 * k, H - (56 + 20 * static_cast<float>(i)) * k, 15 * k, osgText::Text::LEFT_BASE_LINE, {0.85f, 0.9f, 1, 1});
-    o.text(clock(scene.options().time), W - 16 * k, H - 38 * k, 34 * k, osgText::Text::RIGHT_BASE_LINE, {1, 0.95f, 0.6f, 1});
+    if (with_clock)
+        o.text(clock(scene.options().time), W - 16 * k, H - 38 * k, 34 * k, osgText::Text::RIGHT_BASE_LINE, {1, 0.95f, 0.6f, 1});
 
     // Bottom left: legends.
     const float lw = 300 * k, lh = (d.rssi ? 112 : 64) * k;

@@ -173,6 +173,11 @@ osg::Vec4 building_colour(geodata::BuildingUse use) {
     return {0.86f, 0.86f, 0.84f, 1};
 }
 
+osg::Vec4 height_colour(double height_m) {
+    const float t = static_cast<float>(std::clamp(height_m / 60.0, 0.0, 1.0));
+    return mix({0.90f, 0.86f, 0.78f, 1}, {0.20f, 0.30f, 0.75f, 1}, t);
+}
+
 CityScene::CityScene(const ViewData& data, SceneOptions options) : data_(data), options_(std::move(options)) {
     if (data_.bounds.empty()) throw geodata::Error("nothing to show: the city has no roads, buildings or districts");
     origin_ = {std::round((data_.bounds.min.x + data_.bounds.max.x) / 2), std::round((data_.bounds.min.y + data_.bounds.max.y) / 2)};
@@ -268,7 +273,9 @@ void CityScene::build_static() {
             Tile& t = tiles[{std::lround(std::floor((bld.centroid.x - b.min.x) / tile)),
                              std::lround(std::floor((bld.centroid.y - b.min.y) / tile))}];
             const double base = ground(bld.centroid);   // a building stands level on its centroid's ground
-            const osg::Vec4 roof = building_colour(bld.use), wall = roof * 0.82f;
+            const osg::Vec4 roof = options_.building_colours == SceneOptions::BuildingColours::Height ? height_colour(bld.height_m)
+                                                                                                     : building_colour(bld.use);
+            const osg::Vec4 wall = roof * 0.82f;
             const float z0 = static_cast<float>(base), z1 = static_cast<float>(base + bld.height_m);
             auto at = [&](const geodata::Point& p, double z) {
                 return osg::Vec3(static_cast<float>(p.x - origin_.x), static_cast<float>(p.y - origin_.y), static_cast<float>(base + z));

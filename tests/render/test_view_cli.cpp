@@ -79,6 +79,29 @@ TEST(ViewCli, SplitViewFramesAndExports) {
     EXPECT_TRUE(node);
 }
 
+TEST(ViewCli, WindowRunsAndClosesByItselfAlsoSplitAndColouredByHeight) {
+    TempDir dir;
+    const auto base = quick_scenario(dir, "base");
+    const auto gpkg = (dir / "m.gpkg").string();
+    ASSERT_EQ(run_citytwin({"-q", "run", base, "--out", gpkg}).exit_code, 0);
+    auto r = run_citytwin({"-q", "view", gpkg, "--exit-after", "1.5"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = run_citytwin({"-q", "view", gpkg, "--baseline", gpkg, "--split", "--exit-after", "1.5"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // Colour by height: the same view, other building colours.
+    const auto by_use = (dir / "use.png").string(), by_height = (dir / "height.png").string();
+    ASSERT_EQ(run_citytwin({"-q", "view", gpkg, "--screenshot", by_use, "--size", "640x360", "--layers", "buildings"}).exit_code, 0);
+    ASSERT_EQ(run_citytwin({"-q", "view", gpkg, "--screenshot", by_height, "--size", "640x360", "--layers", "buildings",
+                            "--color-by", "height"}).exit_code, 0);
+    osg::ref_ptr<osg::Image> a = osgDB::readRefImageFile(by_use), b = osgDB::readRefImageFile(by_height);
+    ASSERT_TRUE(a && b);
+    int differ = 0;
+    for (int y = 0; y < 360; ++y)
+        for (int x = 0; x < 640; ++x)
+            differ += std::abs(a->data(x, y)[2] - b->data(x, y)[2]) > 30 ? 1 : 0;
+    EXPECT_GT(differ, 200);
+}
+
 TEST(ViewCli, BadOptionsAreOneClearError) {
     TempDir dir;
     const auto gpkg = (dir / "missing.gpkg").string();
@@ -94,6 +117,9 @@ TEST(ViewCli, BadOptionsAreOneClearError) {
     r = run_citytwin({"view", gpkg, "--time", "8 o'clock", "--screenshot", (dir / "x.png").string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, "--time: '8 o'clock' is not a time")) << r.err;
+    r = run_citytwin({"view", gpkg, "--color-by", "colour", "--screenshot", (dir / "x.png").string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "--color-by: 'colour'")) << r.err;
     r = run_citytwin({"view", quick_scenario(dir, "q"), "--camera", "birdseye", "--screenshot", (dir / "x.png").string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, "unknown camera 'birdseye'")) << r.err;

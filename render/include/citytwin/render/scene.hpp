@@ -36,6 +36,7 @@ struct SceneOptions {
     /// dense cities stay interactive, a small city keeps its detail.
     double lod_pixels = 0.6;
     const ViewData* baseline = nullptr;    ///< set: roads coloured by the flow change against it
+    enum class BuildingColours { Use, Height } building_colours = BuildingColours::Use;
 };
 
 /// Colours used by the scene and its legend.
@@ -43,6 +44,7 @@ osg::Vec4 volume_capacity_colour(float vc);      ///< green → yellow → red; 
 osg::Vec4 flow_change_colour(float delta, float scale);   ///< blue less, red more, grey unchanged
 osg::Vec4 rssi_colour(float dbm);                ///< −95 dBm red … −45 dBm green
 osg::Vec4 building_colour(geodata::BuildingUse use);
+osg::Vec4 height_colour(double height_m);        ///< low warm grey … 60 m and more deep blue
 
 struct SceneStats {
     std::size_t building_tiles = 0, buildings = 0, triangles = 0, vertices = 0;

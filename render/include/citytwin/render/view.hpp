@@ -26,7 +26,8 @@ CameraPose camera_pose(const CityScene& scene, const std::string& spec);
 
 /// An orthographic overlay camera drawing the clock, scenario name, KPIs, legends and the
 /// data attribution for a width × height image.
-osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height);
+/// with_clock = false leaves the clock out (a window draws a live one).
+osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height, bool with_clock = true);
 
 /// Where a scene point lands in a width × height image (pixels, origin bottom-left as in
 /// osg::Image); nullopt behind the camera.
