@@ -19,7 +19,9 @@ int main(int argc, char** argv) {
                  "  citytwin info --city scenarios/monaco/baseline.yaml       the city model built from it\n"
                  "  citytwin export-city scenarios/monaco/baseline.yaml --out monaco.gpkg\n"
                  "  citytwin run scenarios/monaco/baseline.yaml --out m.gpkg --json   simulate a day\n"
-                 "  citytwin compare base.gpkg variant.gpkg -o diff.gpkg                what changed\n"};
+                 "  citytwin compare base.gpkg variant.gpkg -o diff.gpkg                what changed\n"
+                 "  citytwin view scenarios/monaco/roadworks.yaml --screenshot r.png   the city in 3D\n"
+                 "  citytwin sweep python/examples/monaco-sweep.yaml --out sweep.gpkg  batch runs (also under mpirun)\n"};
     cli.require_subcommand(1);
     cli.set_version_flag("--version", std::string("citytwin ") + CITYTWIN_VERSION);
     bool quiet = false;

@@ -161,17 +161,9 @@ private:
         const auto& first = *hit->getIntersections().begin();
         const osg::Vec3d p = first.getWorldIntersectPoint();
         const auto& d = current().data();
-        // The nearest link end and the building under the point, named for the planner.
-        std::string text = first.drawable ? first.drawable->getName() : "";
-        double best = 1e18;
-        for (const auto& l : d.links) {
-            for (const auto& q : l.line) {
-                const auto local = current().to_local(q);
-                const double dist = (local - p).length2();
-                if (dist < best) best = dist, text = fmt::format("link {} {} — v/c {:.2f} at {:02d}:00", l.id, l.name,
-                                                                 d.vc(static_cast<std::size_t>(shown_ / 3600), l.id), shown_ / 3600);
-            }
-        }
+        const geodata::Point origin = current().origin();
+        const geodata::Point at{p.x() + origin.x, p.y() + origin.y};
+        const std::string text = render::describe_at(d, at, shown_);
         info_->setText(text);
     }
 
@@ -236,7 +228,7 @@ int interactive(const render::ViewData& data, const render::ViewData* baseline, 
     info->setPosition({320, 40, 0});
     info->setCharacterSize(15);
     info->setText(std::string(split ? "left: baseline, right: change · " : "") +
-                  "space play/pause · +/- speed · [ ] hour · 1-8 layers · c camera · b baseline · ctrl+click pick");
+                  "space play/pause · +/- speed · [ ] hour · 1-8 layers · c camera · b baseline · ctrl+click: building, AP or road");
     live->addDrawable(clock.get());
     live->addDrawable(info.get());
     hud->addChild(live.get());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace citytwin::render {
 
@@ -154,6 +155,33 @@ ViewData read_view_data(const std::string& gpkg) {
     }
     v.kpi_lines = kpi_lines(kpis);
     return v;
+}
+
+std::string describe_at(const ViewData& d, const geodata::Point& p, std::int32_t time) {
+    char buf[256];
+    for (const auto& b : d.buildings)
+        if (geodata::contains(b.footprint, p)) {
+            std::snprintf(buf, sizeof buf, "building: %s, %.0f m high, %.0f m² footprint", std::string(geodata::to_string(b.use)).c_str(),
+                          b.height_m, geodata::area(b.footprint));
+            return buf;
+        }
+    for (std::size_t i = 0; i < d.access_points.size(); ++i)
+        if (std::hypot(d.access_points[i].x - p.x, d.access_points[i].y - p.y) < 15.0) {
+            std::snprintf(buf, sizeof buf, "access point %zu at (%.0f, %.0f)", i, d.access_points[i].x, d.access_points[i].y);
+            return buf;
+        }
+    const ViewLink* best = nullptr;
+    double best_d = std::numeric_limits<double>::infinity();
+    for (const auto& l : d.links)
+        for (const auto& q : l.line) {
+            const double dist = std::hypot(q.x - p.x, q.y - p.y);
+            if (dist < best_d) best_d = dist, best = &l;
+        }
+    if (!best) return "nothing here";
+    const std::size_t hour = static_cast<std::size_t>(std::max(0, time) / 3600);
+    std::snprintf(buf, sizeof buf, "road link %u %s: volume/capacity %.2f at %02zu:00", best->id, best->name.c_str(),
+                  d.vc(hour, best->id), hour);
+    return buf;
 }
 
 }  // namespace citytwin::render

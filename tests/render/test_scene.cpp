@@ -201,6 +201,34 @@ TEST(MonacoView, UnknownCameraPresetAndLayerAreClearErrors) {
     }
 }
 
+TEST(MonacoView, PickingDescribesBuildingAccessPointAndRoad) {
+    const ViewData& d = baseline();
+    // The largest building whose centroid lies on its own roof (not a ring like the stadium).
+    const ViewBuilding* b = nullptr;
+    for (const auto& x : d.buildings)
+        if (geodata::contains(x.footprint, x.centroid) && (!b || geodata::area(x.footprint) > geodata::area(b->footprint))) b = &x;
+    ASSERT_NE(b, nullptr);
+    const std::string building = describe_at(d, b->centroid, 8 * 3600);
+    EXPECT_EQ(building.rfind("building: ", 0), 0u) << building;
+    EXPECT_NE(building.find(std::to_string(static_cast<int>(std::lround(b->height_m))) + " m high"), std::string::npos) << building;
+    // An access point standing outside any building, 5 m away.
+    for (std::size_t i = 0; i < d.access_points.size(); ++i) {
+        const geodata::Point near{d.access_points[i].x + 5, d.access_points[i].y};
+        const std::string what = describe_at(d, near, 0);
+        if (what.rfind("building", 0) == 0) continue;
+        EXPECT_EQ(what.rfind("access point ", 0), 0u) << what;
+        break;
+    }
+    // Out at sea, 300 m south of the southernmost road point: the nearest road and its hour.
+    geodata::Point south = d.links[0].line[0];
+    for (const auto& l : d.links)
+        for (const auto& q : l.line)
+            if (q.y < south.y) south = q;
+    const std::string road = describe_at(d, {south.x, south.y - 300}, 17 * 3600 + 5);
+    EXPECT_EQ(road.rfind("road link", 0), 0u) << road;
+    EXPECT_NE(road.find("at 17:00"), std::string::npos) << road;
+}
+
 TEST(MonacoView, BuildingsAreMergedIntoFewGeometries) {
     SceneOptions o;
     o.layers = {Layer::Buildings};

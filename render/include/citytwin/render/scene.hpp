@@ -63,6 +63,8 @@ public:
     /// Local coordinates of a point of the working CRS (z: metres above the ground there + dz).
     osg::Vec3d to_local(const geodata::Point& p, double dz = 0.0) const;
     double ground(const geodata::Point& p) const;
+    /// The working-CRS point at local (0, 0).
+    geodata::Point origin() const { return origin_; }
     /// Roads and vehicles for another moment.
     void set_time(std::int32_t seconds);
     void set_visible(Layer layer, bool on);

@@ -61,6 +61,10 @@ struct ViewData {
     }
 };
 
+/// What a planner picked at `p`: the building there (use, height, footprint), else an
+/// access point within 15 m, else the nearest road link with its v/c in the hour of `time`.
+std::string describe_at(const ViewData& data, const geodata::Point& p, std::int32_t time);
+
 /// The city alone (no traffic, no coverage).
 ViewData view_data(const geodata::CityModel& model, const std::string& name);
 /// From a run in memory.
