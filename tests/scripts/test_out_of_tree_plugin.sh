@@ -47,4 +47,9 @@ if "$work/prefix/bin/citytwin" -q run "$work/slow.yaml" > "$work/out.txt" 2>&1; 
     echo "FAIL: ran without the plugin on the path"; exit 1
 fi
 grep -q "plugin 'slow_zone' not found" "$work/out.txt" || { cat "$work/out.txt"; exit 1; }
+# The installed Python module finds the installed libraries (its RPATH) and runs.
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+if [ -d "$work/prefix/lib/python3/dist-packages" ]; then
+    PYTHONPATH="$work/prefix/lib/python3/dist-packages" "$py" -c "import citytwin; print('installed module', citytwin.__version__)"
+fi
 echo "PASS"
