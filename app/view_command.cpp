@@ -66,25 +66,53 @@ render::SceneOptions scene_options(const ViewArgs& args, std::int32_t time) {
     return o;
 }
 
-// One offscreen context per image width, kept for a whole frame sequence.
-using Renderers = std::map<int, std::unique_ptr<render::OffscreenRenderer>>;
+// Images of one view: the scenes are built once (buildings merged, textures made) and
+// only moved in time from frame to frame; one offscreen context per image half.
+class Pictures {
+public:
+    Pictures(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args, std::int32_t time, int w, int h)
+        : split_(baseline && args.split), h_(h) {
+        const render::SceneOptions opts = scene_options(args, time);
+        render::SceneOptions variant = opts;
+        variant.baseline = baseline;   // roads by the change when there is a baseline
+        if (split_) halves_.push_back(make(*baseline, opts, args, w / 2));
+        halves_.push_back(make(data, variant, args, split_ ? w - w / 2 : w));
+    }
 
-osg::ref_ptr<osg::Image> picture(const render::ViewData& data, const render::ViewData* baseline, const ViewArgs& args,
-                                 std::int32_t time, int w, int h, Renderers& renderers) {
-    const render::SceneOptions opts = scene_options(args, time);
-    auto shot = [&](const render::ViewData& d, const render::ViewData* base, int width) {
-        render::SceneOptions o = opts;
-        o.baseline = base;
-        render::CityScene scene(d, o);
-        const auto pose = render::camera_pose(scene, args.camera);
-        osg::ref_ptr<osg::Camera> hud = o.layers.count(render::Layer::Hud) ? render::make_hud(scene, width, h) : nullptr;
-        auto& renderer = renderers[width];
-        if (!renderer) renderer = std::make_unique<render::OffscreenRenderer>(width, h);
-        return renderer->render(scene.root(), hud.get(), pose);
+    osg::ref_ptr<osg::Image> at(std::int32_t time) {
+        std::vector<osg::ref_ptr<osg::Image>> images;
+        for (auto& half : halves_) {
+            if (half.scene->options().time != time) {
+                half.scene->set_time(time);
+                if (half.hud) half.hud = render::make_hud(*half.scene, half.width, h_);   // the clock moved
+            }
+            images.push_back(half.renderer->render(half.scene->root(), half.hud.get(), half.pose));
+        }
+        return split_ ? render::side_by_side(*images[0], *images[1]) : images[0];
+    }
+
+private:
+    struct Half {
+        std::unique_ptr<render::CityScene> scene;
+        render::CameraPose pose;
+        osg::ref_ptr<osg::Camera> hud;
+        std::unique_ptr<render::OffscreenRenderer> renderer;
+        int width = 0;
     };
-    if (baseline && args.split) return render::side_by_side(*shot(*baseline, nullptr, w / 2), *shot(data, baseline, w - w / 2));
-    return shot(data, baseline, w);
-}
+    Half make(const render::ViewData& d, const render::SceneOptions& o, const ViewArgs& args, int width) {
+        Half half;
+        half.scene = std::make_unique<render::CityScene>(d, o);
+        half.pose = render::camera_pose(*half.scene, args.camera);
+        if (o.layers.count(render::Layer::Hud)) half.hud = render::make_hud(*half.scene, width, h_);
+        half.renderer = std::make_unique<render::OffscreenRenderer>(width, h_);
+        half.width = width;
+        return half;
+    }
+
+    bool split_;
+    int h_;
+    std::vector<Half> halves_;
+};
 
 // Keys: space play/pause, +/- speed, [ ] one hour back/on, 1…8 layers, c camera presets
 // (overview, street, each district), b baseline/variant.
@@ -261,10 +289,11 @@ int run_view(const ViewArgs& args) {
     const render::ViewData* base = baseline ? &*baseline : nullptr;
 
     bool offscreen = false;
-    Renderers renderers;
+    std::unique_ptr<Pictures> pictures;
+    if (!args.screenshot.empty() || !args.frames.empty()) pictures = std::make_unique<Pictures>(data, base, args, time, w, h);
     if (!args.screenshot.empty()) {
         const auto t0 = std::chrono::steady_clock::now();
-        render::write_png(*picture(data, base, args, time, w, h, renderers), args.screenshot);
+        render::write_png(*pictures->at(time), args.screenshot);
         if (args.progress)
             fmt::print(stderr, "wrote {} ({}x{}, {} in {:.1f} s)\n", args.screenshot, w, h, args.time,
                        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -277,7 +306,7 @@ int run_view(const ViewArgs& args) {
         int n = 0;
         for (std::int32_t t = from; t <= to; t += args.step, ++n) {
             const std::string path = (fs::path(args.frames) / fmt::format("frame-{:05d}.png", n)).string();
-            render::write_png(*picture(data, base, args, t, w, h, renderers), path);
+            render::write_png(*pictures->at(t), path);
             if (args.progress) fmt::print(stderr, "\rframes: {} of {} ({:02d}:{:02d})", n + 1, (to - from) / args.step + 1, t / 3600, (t / 60) % 60);
         }
         if (args.progress) fmt::print(stderr, "\nwrote {} frames to {} (ffmpeg -framerate 10 -i {}/frame-%05d.png city.mp4)\n", n,

@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 
 namespace py = pybind11;
 using namespace citytwin;
@@ -87,6 +88,16 @@ py::dict raster_dict(const std::vector<T>& values, int width, int height, double
     return d;
 }
 
+// A finished run and its result tables, made once on first use (not per access).
+struct Result {
+    std::shared_ptr<scenarios::RunOutput> run;
+    std::optional<std::vector<geodata::Table>> tables_;
+    const std::vector<geodata::Table>& tables() {
+        if (!tables_) tables_ = scenarios::result_tables(*run);
+        return *tables_;
+    }
+};
+
 class PyScenario {
 public:
     explicit PyScenario(std::string path) : path_(std::move(path)) { reload(); }
@@ -104,15 +115,15 @@ public:
         checked([&] { overrides_.plugins.pop_back(); });
     }
 
-    std::shared_ptr<scenarios::RunOutput> run(std::optional<int> threads, std::optional<std::uint64_t> seed, bool progress,
-                                              const std::vector<std::string>& plugin_path) const {
+    Result run(std::optional<int> threads, std::optional<std::uint64_t> seed, bool progress,
+               const std::vector<std::string>& plugin_path) const {
         scenarios::RunOptions opts;
         opts.threads = threads;
         opts.seed = seed;
         opts.progress = progress;
         opts.plugin_dirs = plugin_path;
         py::gil_scoped_release release;   // other Python threads go on while the city simulates
-        return std::make_shared<scenarios::RunOutput>(scenarios::run_scenario(scenario_, opts));
+        return Result{std::make_shared<scenarios::RunOutput>(scenarios::run_scenario(scenario_, opts)), std::nullopt};
     }
 
     const scenarios::Scenario& scenario() const { return scenario_; }
@@ -170,28 +181,26 @@ PYBIND11_MODULE(citytwin, m) {
     m.attr("__version__") = CITYTWIN_VERSION;
     py::register_exception<geodata::Error>(m, "Error", PyExc_RuntimeError);
 
-    py::class_<scenarios::RunOutput, std::shared_ptr<scenarios::RunOutput>>(m, "Result",
-        "A finished run: KPIs, tables and rasters, in memory.")
-        .def_property_readonly("kpis", [](const scenarios::RunOutput& r) { return to_python(scenarios::kpis_json(r)); },
+    py::class_<Result>(m, "Result", "A finished run: KPIs, tables and rasters, in memory.")
+        .def_property_readonly("kpis", [](const Result& r) { return to_python(scenarios::kpis_json(*r.run)); },
                                "KPIs as a nested dict (keys as in `citytwin run --json`)")
-        .def("tables", [](const scenarios::RunOutput& r) {
+        .def("tables", [](Result& r) {
             std::vector<std::string> names;
-            for (const auto& t : scenarios::result_tables(r)) names.push_back(t.name);
+            for (const auto& t : r.tables()) names.push_back(t.name);
             return names;
         }, "names of the result tables")
-        .def("table", [](const scenarios::RunOutput& r, const std::string& name) {
-            return table_dict(find_table(scenarios::result_tables(r), name));
-        }, py::arg("name"), "a table as {column: numpy array (numbers) or list (text)}; point tables also x, y")
-        .def_property_readonly("link_flows", [](const scenarios::RunOutput& r) { return table_dict(find_table(scenarios::result_tables(r), "link_flows")); })
-        .def_property_readonly("trips", [](const scenarios::RunOutput& r) { return table_dict(find_table(scenarios::result_tables(r), "trips")); })
-        .def_property_readonly("ap_load", [](const scenarios::RunOutput& r) { return table_dict(find_table(scenarios::result_tables(r), "wifi_ap_load")); })
-        .def_property_readonly("districts", [](const scenarios::RunOutput& r) { return table_dict(find_table(scenarios::result_tables(r), "wifi_districts")); })
-        .def("raster", &run_raster, py::arg("kind") = "rssi",
+        .def("table", [](Result& r, const std::string& name) { return table_dict(find_table(r.tables(), name)); },
+             py::arg("name"), "a table as {column: numpy array (numbers) or list (text)}; point tables also x, y")
+        .def_property_readonly("link_flows", [](Result& r) { return table_dict(find_table(r.tables(), "link_flows")); })
+        .def_property_readonly("trips", [](Result& r) { return table_dict(find_table(r.tables(), "trips")); })
+        .def_property_readonly("ap_load", [](Result& r) { return table_dict(find_table(r.tables(), "wifi_ap_load")); })
+        .def_property_readonly("districts", [](Result& r) { return table_dict(find_table(r.tables(), "wifi_districts")); })
+        .def("raster", [](const Result& r, const std::string& kind) { return run_raster(*r.run, kind); }, py::arg("kind") = "rssi",
              "coverage raster 'rssi', 'sinr', 'server' or 'servers' as {values (2-D, row 0 north), geotransform, crs, nodata}")
-        .def("write", [](const scenarios::RunOutput& r, const std::string& path) { scenarios::write_results(r, path); },
+        .def("write", [](const Result& r, const std::string& path) { scenarios::write_results(*r.run, path); },
              py::arg("path"), "write the result GeoPackage (and the coverage GeoTIFFs) as `citytwin run --out` does")
-        .def_property_readonly("crs", [](const scenarios::RunOutput& r) { return r.model.crs; })
-        .def_property_readonly("seconds", [](const scenarios::RunOutput& r) { return r.seconds; });
+        .def_property_readonly("crs", [](const Result& r) { return r.run->model.crs; })
+        .def_property_readonly("seconds", [](const Result& r) { return r.run->seconds; });
 
     py::class_<PyScenario>(m, "Scenario", "A scenario file, with changes made from Python.")
         .def(py::init<std::string>(), py::arg("path"))
