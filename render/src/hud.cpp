@@ -97,20 +97,25 @@ osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height
         o.text(clock(scene.options().time), W - 16 * k, H - 38 * k, 34 * k, osgText::Text::RIGHT_BASE_LINE, {1, 0.95f, 0.6f, 1});
 
     // Bottom left: legends.
-    const float lw = 300 * k, lh = (d.rssi ? 112 : 64) * k;
-    o.box(0, 0, lw, lh + 26 * k, panel);
+    // The road legend only when roads carry traffic (or a change) to read.
     const bool diff = scene.options().baseline != nullptr;
-    o.text(diff ? "roads: traffic change vs baseline" : "roads: volume / capacity", 12 * k, lh + 6 * k, 14 * k);
-    for (int i = 0; i < 5; ++i) {
-        const float x = (12 + 56 * static_cast<float>(i)) * k, y = lh - 22 * k;
-        const osg::Vec4 c = diff ? flow_change_colour(static_cast<float>(i - 2), 2.0f) : volume_capacity_colour(0.25f * static_cast<float>(i) + 0.001f);
-        o.box(x, y, x + 50 * k, y + 14 * k, c);
-        static const char* vc_labels[] = {"0", "0.25", "0.5", "0.75", "≥1"};
-        static const char* diff_labels[] = {"fewer", "", "same", "", "more"};
-        o.text(diff ? diff_labels[i] : vc_labels[i], x, y - 16 * k, 12 * k);
+    const bool traffic = d.hours > 0 || diff;
+    const float lw = 300 * k, lh = static_cast<float>((d.rssi ? 48 : 0) + (traffic ? 64 : 0)) * k;
+    if (lh > 0) o.box(0, 0, lw, lh + 26 * k, panel);
+    if (traffic) {
+        o.text(diff ? "roads: traffic change vs baseline" : "roads: volume / capacity", 12 * k, lh + 6 * k, 14 * k);
+        for (int i = 0; i < 5; ++i) {
+            const float x = (12 + 56 * static_cast<float>(i)) * k, y = lh - 22 * k;
+            const osg::Vec4 c = diff ? flow_change_colour(static_cast<float>(i - 2), 2.0f)
+                                     : volume_capacity_colour(0.25f * static_cast<float>(i) + 0.001f);
+            o.box(x, y, x + 50 * k, y + 14 * k, c);
+            static const char* vc_labels[] = {"0", "0.25", "0.5", "0.75", "≥1"};
+            static const char* diff_labels[] = {"fewer", "", "same", "", "more"};
+            o.text(diff ? diff_labels[i] : vc_labels[i], x, y - 16 * k, 12 * k);
+        }
     }
     if (d.rssi) {
-        o.text("wifi signal (dBm)", 12 * k, 56 * k, 14 * k);
+        o.text("wifi signal (dBm)", 12 * k, (traffic ? 56 : 48) * k, 14 * k);
         for (int i = 0; i < 50; ++i) {
             const float dbm = -95.0f + static_cast<float>(i);
             const float x = (12 + 5.5f * static_cast<float>(i)) * k;
