@@ -13,11 +13,6 @@ namespace citytwin::geodata {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 Point midpoint(const Link& l) { return point_along(l.geometry, 0.5 * l.length_m); }
 
 // Edits of the road network rebuild it (CSR offsets) from a copy of its nodes and links.
@@ -84,10 +79,10 @@ std::vector<LinkId> select_links(const RoadNetwork& net, const LinkSelection& se
         chosen[id] = 1;
     }
     for (const std::string& name : sel.names) {
-        const std::string wanted = lower(name);
+        const std::string wanted = lowercase(name);
         bool found = false;
         for (const Link& l : net.links())
-            if (!l.name.empty() && lower(l.name) == wanted) chosen[l.id.value] = 1, found = true;
+            if (!l.name.empty() && lowercase(l.name) == wanted) chosen[l.id.value] = 1, found = true;
         if (found) continue;
         std::vector<std::string> names;
         for (const Link& l : net.links())

@@ -1,4 +1,5 @@
 #include <citytwin/geodata/osm_values.hpp>
+#include <citytwin/geodata/text_match.hpp>
 
 #include <algorithm>
 #include <array>
@@ -16,11 +17,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 // First value of a multi-value tag ("50;30" -> "50").
 std::string_view first_value(std::string_view s) {
@@ -80,7 +76,7 @@ std::optional<double> parse_number(std::string_view value) {
 }
 
 std::optional<double> parse_maxspeed_kmh(std::string_view value) {
-    const std::string v = lower(first_value(value));
+    const std::string v = lowercase(first_value(value));
     if (v.empty()) return std::nullopt;
     if (v == "walk") return 7.0;
     if (v == "none") return 130.0;  // no limit: what drivers typically hold
@@ -104,7 +100,7 @@ std::optional<double> parse_maxspeed_kmh(std::string_view value) {
 }
 
 std::optional<double> parse_height_m(std::string_view value) {
-    const std::string v = lower(first_value(value));
+    const std::string v = lowercase(first_value(value));
     std::string_view rest;
     auto n = leading_number(v, rest);
     if (!n) return std::nullopt;
@@ -125,11 +121,11 @@ std::optional<double> parse_height_m(std::string_view value) {
 }
 
 OnewayDirection parse_oneway(std::string_view oneway, std::string_view junction, bool implied_oneway) {
-    const std::string o = lower(trim(oneway));
+    const std::string o = lowercase(trim(oneway));
     if (o == "yes" || o == "true" || o == "1") return OnewayDirection::Forward;
     if (o == "-1" || o == "reverse") return OnewayDirection::Backward;
     if (o == "no" || o == "false" || o == "0") return OnewayDirection::Both;
-    const std::string j = lower(trim(junction));
+    const std::string j = lowercase(trim(junction));
     if (j == "roundabout" || j == "circular") return OnewayDirection::Forward;
     return implied_oneway ? OnewayDirection::Forward : OnewayDirection::Both;
 }

@@ -18,20 +18,19 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return prev[b.size()];
 }
 
-namespace {
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
-}  // namespace
 
 std::vector<std::string> closest_names(const std::string& word, const std::vector<std::string>& candidates,
                                        std::size_t limit) {
-    const std::string w = lower(word);
+    const std::string w = lowercase(word);
     const std::size_t max_d = std::max<std::size_t>(2, w.size() / 3);
     std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, candidate index)
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-        const std::size_t d = edit_distance(w, lower(candidates[i]));
+        const std::size_t d = edit_distance(w, lowercase(candidates[i]));
         if (d <= max_d) scored.emplace_back(d, i);
     }
     std::stable_sort(scored.begin(), scored.end(), [](auto a, auto b) { return a.first < b.first; });

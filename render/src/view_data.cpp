@@ -115,12 +115,7 @@ ViewData read_view_data(const std::string& gpkg) {
     for (std::size_t i = 0; i < attrs.rows; ++i) {
         const auto& fp = footprints.at(static_cast<std::int64_t>(attrs.number("building_id")[i]));
         const std::string& use = attrs.text("use")[i];
-        const auto kind = use == "residential" ? geodata::BuildingUse::Residential
-                          : use == "commercial" ? geodata::BuildingUse::Commercial
-                          : use == "industrial" ? geodata::BuildingUse::Industrial
-                          : use == "public" ? geodata::BuildingUse::Public
-                                            : geodata::BuildingUse::Other;
-        v.buildings.push_back({fp, attrs.number("height_m")[i], kind, geodata::centroid(fp)});
+        v.buildings.push_back({fp, attrs.number("height_m")[i], geodata::building_use_of(use), geodata::centroid(fp)});
         v.bounds.extend(geodata::bounds(fp));
     }
     v.access_points = r.read_points("access_points");

@@ -15,11 +15,6 @@ using geodata::Error;
 namespace {
 YAML::Node or_empty_map(YAML::Node n) { return n && n.IsMap() ? n : YAML::Node(YAML::NodeType::Map); }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool is_pair(const YAML::Node& n) { return n.IsSequence() && n.size() == 2 && n[0].IsScalar() && n[1].IsScalar(); }
 
 // Runs `read`; a data error (missing file, empty layer …) is reported at the key.
@@ -146,7 +141,7 @@ std::optional<geodata::MultiPolygon> YamlParameters::area(const std::string& key
         const std::string name = v.as<std::string>();
         std::vector<std::string> names;
         for (const auto& d : *m.districts) {
-            if (lower(d.name) == lower(name)) return d.area;
+            if (geodata::lowercase(d.name) == geodata::lowercase(name)) return d.area;
             names.push_back(d.name);
         }
         std::string msg = "no district is named '" + name + "'";

@@ -1,9 +1,13 @@
 #pragma once
 // "Did you mean …?" for names a user typed: keys, street names, plugin names.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace citytwin::geodata {
+
+/// ASCII lowercase (names are compared case-insensitively).
+std::string lowercase(std::string_view s);
 
 /// Levenshtein distance (insertions, deletions, substitutions).
 std::size_t edit_distance(const std::string& a, const std::string& b);
