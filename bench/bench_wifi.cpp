@@ -2,9 +2,11 @@
 // (ITU-R P.1411 LoS/NLoS decided over the building-height raster), on real buildings
 // (Monaco with its APs plus a grid of extra APs; north-bayreuth, the data folder's
 // largest city by buildings) and a stress case of 1024 APs × 300 m radius at 1 m over
-// a synthetic block city. Side by side, on a subset of rows of the same raster, a naive
-// baseline of our own: the same per-cell work but line of sight by marching the segment
-// in fixed 1 m steps and sampling the height raster at each step.
+// a synthetic block city. Side by side, on a subset of rows of the same raster, two
+// baselines of our own with the same per-cell work but line of sight decided per cell: a
+// naive march along the segment in fixed 1 m steps sampling the height raster, and the
+// exact cell walk (line_of_sight, the previous version's decision); and how often the
+// radial viewshed's line of sight agrees with the exact walk on those rows.
 //
 //   build/bench/bench_wifi [monaco|bayreuth|stress|all] [threads=0 (all cores)]
 //
@@ -13,6 +15,7 @@
 #include <citytwin/geodata/city_loader.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
 #include <citytwin/sim/height_raster.hpp>
+#include <citytwin/sim/viewshed.hpp>
 #include <citytwin/sim/wifi_coverage.hpp>
 #include <citytwin/sim/wifi_propagation.hpp>
 
@@ -94,10 +97,14 @@ struct BaselineResult {
     std::uint64_t cells = 0, same_server = 0;  ///< cells with a server, of which the real one agrees
 };
 
-// Best-server RSSI on every `stride`-th row with the naive march; same per-cell work as
-// the real implementation otherwise (3-D distance, P.1411 by LoS, entry loss, best server).
+enum class Sight { NaiveMarch, ExactWalk };
+
+// Best-server RSSI on every `stride`-th row with line of sight decided per cell, by the
+// naive 1 m march or by the exact cell walk (line_of_sight: the previous version's
+// decision); same per-cell work as the real implementation otherwise (3-D distance,
+// P.1411 by LoS, entry loss, best server).
 BaselineResult baseline(const sim::HeightRaster& r, const std::vector<gd::AccessPoint>& aps,
-                        const wifi::CoverageConfig& cfg, int stride, const wifi::Coverage& real) {
+                        const wifi::CoverageConfig& cfg, int stride, const wifi::Coverage& real, Sight sight) {
     const sim::Grid& g = r.grid;
     const int rows = (g.height + stride - 1) / stride;
     std::vector<std::uint64_t> pairs(static_cast<std::size_t>(rows), 0), served(pairs), agree(pairs);
@@ -123,7 +130,10 @@ BaselineResult baseline(const sim::HeightRaster& r, const std::vector<gd::Access
                 const double dx = aps[s].position.x - rx.x, dy = aps[s].position.y - rx.y;
                 const double d2 = dx * dx + dy * dy;
                 if (d2 > r2) continue;
-                const bool los = march_los(r, aps[s].position, ap_z[s], ap_own[s], rx, z_rx, r.building_id[i], 1.0);
+                const bool los =
+                    sight == Sight::NaiveMarch
+                        ? march_los(r, aps[s].position, ap_z[s], ap_own[s], rx, z_rx, r.building_id[i], 1.0)
+                        : sim::line_of_sight(r, aps[s].position, aps[s].height_m, rx, cfg.receiver_height_m);
                 const double dz = ap_z[s] - z_rx;
                 const double dbm = aps[s].tx_power_dbm -
                                    wifi::path_loss_db(cfg.propagation, std::sqrt(d2 + dz * dz), aps[s].frequency_ghz,
@@ -145,6 +155,48 @@ BaselineResult baseline(const sim::HeightRaster& r, const std::vector<gd::Access
         b.same_server += agree[static_cast<std::size_t>(k)];
     }
     return b;
+}
+
+struct Agreement {
+    std::uint64_t pairs = 0, same = 0, viewshed_only = 0, exact_only = 0;  ///< LoS in one of the two
+};
+
+// Line of sight per (AP, cell) on every `stride`-th row: the radial viewshed citytwin uses
+// against the exact per-cell walk.
+Agreement los_agreement(const sim::HeightRaster& r, const std::vector<gd::AccessPoint>& aps,
+                        const wifi::CoverageConfig& cfg, int stride) {
+    const sim::Grid& g = r.grid;
+    const int rows = (g.height + stride - 1) / stride;
+    std::vector<Agreement> per_row(static_cast<std::size_t>(rows));
+    const double r2 = cfg.max_radius_m * cfg.max_radius_m;
+    tbb::parallel_for(0, rows, [&](int k) {
+        const int row = k * stride;
+        Agreement& a = per_row[static_cast<std::size_t>(k)];
+        sim::RayHorizon ray;
+        for (const auto& ap : aps) {
+            const sim::Viewshed view(r, ap.position, ap.height_m, cfg.max_radius_m);
+            for (int col = 0; col < g.width; ++col) {
+                const gd::Point rx = g.centre(col, row);
+                const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
+                if (dx * dx + dy * dy > r2) continue;
+                view.walk(view.ray_of(col, row), cfg.max_radius_m, ray);
+                const bool fast = view.visible(ray, col, row, cfg.receiver_height_m);
+                const bool exact = sim::line_of_sight(r, ap.position, ap.height_m, rx, cfg.receiver_height_m);
+                ++a.pairs;
+                a.same += fast == exact ? 1 : 0;
+                a.viewshed_only += fast && !exact ? 1 : 0;
+                a.exact_only += exact && !fast ? 1 : 0;
+            }
+        }
+    });
+    Agreement total;
+    for (const auto& a : per_row) {
+        total.pairs += a.pairs;
+        total.same += a.same;
+        total.viewshed_only += a.viewshed_only;
+        total.exact_only += a.exact_only;
+    }
+    return total;
 }
 
 void run_case(const std::string& label, const sim::HeightRaster& heights, const std::vector<gd::AccessPoint>& aps,
@@ -171,14 +223,22 @@ void run_case(const std::string& label, const sim::HeightRaster& heights, const 
                s, rate, peak_rss_mb());
     fmt::print("  rasters digest {:016x}\n", digest);
     const int stride = std::max(1, static_cast<int>(std::lround(1.0 / baseline_share)));
-    const BaselineResult b = baseline(heights, aps, cfg, stride, cov);
-    const double brate = static_cast<double>(b.ap_cells) / b.seconds;
-    fmt::print("  baseline  : {:.3e} AP-cells (every {} row) in {:.2f} s = {:.3e} AP-cells/s; same best server in "
-               "{:.2f}% of {} cells\n",
-               static_cast<double>(b.ap_cells), stride, b.seconds, brate,
-               100.0 * static_cast<double>(b.same_server) / static_cast<double>(std::max<std::uint64_t>(1, b.cells)),
-               b.cells);
-    fmt::print("  ratio     : citytwin / baseline = {:.1f}x\n", rate / brate);
+    for (const Sight sight : {Sight::NaiveMarch, Sight::ExactWalk}) {
+        const BaselineResult b = baseline(heights, aps, cfg, stride, cov, sight);
+        const double brate = static_cast<double>(b.ap_cells) / b.seconds;
+        fmt::print("  {}: {:.3e} AP-cells (every {} row) in {:.2f} s = {:.3e} AP-cells/s; same best server in "
+                   "{:.2f}% of {} cells; citytwin / this = {:.1f}x\n",
+                   sight == Sight::NaiveMarch ? "naive 1 m march " : "exact cell walk ", static_cast<double>(b.ap_cells),
+                   stride, b.seconds, brate,
+                   100.0 * static_cast<double>(b.same_server) / static_cast<double>(std::max<std::uint64_t>(1, b.cells)),
+                   b.cells, rate / brate);
+    }
+    const Agreement a = los_agreement(heights, aps, cfg, stride);
+    const double n = static_cast<double>(std::max<std::uint64_t>(1, a.pairs));
+    fmt::print("  line of sight, viewshed vs exact walk (same rows): same in {:.3f}% of {} AP-cells; LoS only in "
+               "the viewshed {:.3f}%, only in the exact walk {:.3f}%\n",
+               100.0 * static_cast<double>(a.same) / n, a.pairs, 100.0 * static_cast<double>(a.viewshed_only) / n,
+               100.0 * static_cast<double>(a.exact_only) / n);
 }
 
 void city_case(const std::string& label, const std::string& scenario_path, int extra_aps, double baseline_share) {

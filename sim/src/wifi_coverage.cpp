@@ -1,32 +1,170 @@
 #include <citytwin/sim/wifi_coverage.hpp>
+#include <citytwin/sim/viewshed.hpp>
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 namespace citytwin::sim::wifi {
 
 namespace {
 
-// Rows per task. Fixed (not chosen by the partitioner) so the work split is the same
-// for every thread count; results would not change anyway, as each cell is independent.
+// Rows per merge task. Fixed so the work split is the same for every thread count
+// (results would not change anyway: each cell is written by one task).
 constexpr int tile_rows = 8;
 
-struct ApSite {
-    const geodata::AccessPoint* ap;
-    double z;          ///< antenna elevation (ground + height)
+// APs whose fields are held at once: a budget, not a function of the thread count, so
+// memory stays bounded however many APs there are (results do not depend on it).
+constexpr std::size_t field_budget_bytes = std::size_t{256} << 20;
+
+/// The band an AP's frequency lies in, for co-channel tests (2.4, 5 or 6 GHz).
+int band_of(double frequency_ghz) { return frequency_ghz < 3.0 ? 2 : frequency_ghz < 5.925 ? 5 : 6; }
+
+/// One AP's received power over the square of cells around it that its radius reaches.
+struct ApField {
+    int col0 = 0, row0 = 0, cols = 0, rows = 0;
+    std::vector<float> dbm;   ///< no_signal beyond the radius
+    std::uint64_t pairs = 0, los = 0;
 };
 
-struct Heard {
-    double dbm;
-    std::size_t site;
+/// Per-thread buffers for computing fields.
+struct Scratch {
+    struct Cell {
+        std::uint32_t local;      ///< index in the field
+        std::uint32_t building;   ///< the building the receiver stands in
+        double z;                 ///< receiver elevation
+    };
+    std::vector<std::uint32_t> ray_of_cell, first;
+    std::vector<Cell> order;      ///< cells by ray
+    std::vector<std::uint8_t> los;
+    RayHorizon ray;
 };
+
+/// The received power of `ap` at cell (col, row), its line of sight already decided.
+double cell_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, const PathLossAt& loss, double z_antenna,
+                int col, int row, bool los, const CoverageConfig& config) {
+    const Grid& g = heights.grid;
+    const std::size_t i = g.index(col, row);
+    const geodata::Point rx = g.centre(col, row);
+    const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
+    const double dz = z_antenna - (heights.ground[i] + config.receiver_height_m);
+    return ap.tx_power_dbm - loss(dx * dx + dy * dy + dz * dz, los, heights.indoor(i));
+}
+
+/// Milliwatts from dBm (10^(dbm/10), as exp: cheaper than pow on every cell).
+double milliwatts(float dbm) { return std::exp(static_cast<double>(dbm) * (std::numbers::ln10 / 10.0)); }
+
+bool within(const Grid& g, const geodata::AccessPoint& ap, int col, int row, double r2) {
+    const geodata::Point rx = g.centre(col, row);
+    const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
+    return dx * dx + dy * dy <= r2;
+}
+
+/// The field's columns [c0, c1) of row `rw` within the radius (`within`, decided exactly
+/// at the ends of an estimate).
+std::pair<int, int> disc_row(const Grid& g, const geodata::AccessPoint& ap, const ApField& f, int rw, double r2) {
+    const int row = f.row0 + rw;
+    const double dy = ap.position.y - g.centre(0, row).y;
+    if (dy * dy > r2) return {0, 0};
+    const double half = std::sqrt(r2 - dy * dy) / g.cell_size;
+    const double centre = (ap.position.x - g.origin_x) / g.cell_size - 0.5 - f.col0;  // col of the AP, field units
+    int c0 = std::clamp(static_cast<int>(std::ceil(centre - half)), 0, f.cols);
+    int c1 = std::clamp(static_cast<int>(std::floor(centre + half)) + 1, 0, f.cols);
+    while (c0 > 0 && within(g, ap, f.col0 + c0 - 1, row, r2)) --c0;
+    while (c0 < c1 && !within(g, ap, f.col0 + c0, row, r2)) ++c0;
+    while (c1 < f.cols && within(g, ap, f.col0 + c1, row, r2)) ++c1;
+    while (c1 > c0 && !within(g, ap, f.col0 + c1 - 1, row, r2)) --c1;
+    return {c0, c1};
+}
+
+ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, const CoverageConfig& config,
+                 Scratch& scratch) {
+    const Grid& g = heights.grid;
+    const double cs = g.cell_size, r = config.max_radius_m, r2 = r * r;
+    ApField f;
+    f.col0 = std::max(0, static_cast<int>(std::floor((ap.position.x - r - g.origin_x) / cs)));
+    f.row0 = std::max(0, static_cast<int>(std::floor((g.origin_y - ap.position.y - r) / cs)));
+    const int col1 = std::min(g.width - 1, static_cast<int>(std::floor((ap.position.x + r - g.origin_x) / cs)));
+    const int row1 = std::min(g.height - 1, static_cast<int>(std::floor((g.origin_y - ap.position.y + r) / cs)));
+    if (col1 < f.col0 || row1 < f.row0) return f;
+    f.cols = col1 - f.col0 + 1;
+    f.rows = row1 - f.row0 + 1;
+    f.dbm.assign(static_cast<std::size_t>(f.cols) * static_cast<std::size_t>(f.rows), no_signal);
+    const Viewshed view(heights, ap.position, ap.height_m, r);
+    const PathLossAt loss(config.propagation, ap.frequency_ghz);
+    const bool needs_los = config.propagation.model == PathLossModel::P1411;
+    auto local = [&](int c, int rw) { return static_cast<std::size_t>(rw) * static_cast<std::size_t>(f.cols) + static_cast<std::size_t>(c); };
+
+    if (!needs_los) {
+        for (int rw = 0; rw < f.rows; ++rw)
+            for (int c = 0; c < f.cols; ++c)
+                if (within(g, ap, f.col0 + c, f.row0 + rw, r2)) {
+                    f.dbm[local(c, rw)] = static_cast<float>(
+                        cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, false, config));
+                    ++f.pairs;
+                }
+        return f;
+    }
+    // Cells grouped by the ray that decides them (a counting sort), so each ray is walked
+    // once and its cells decided while it is in cache. What a cell needs (its elevation and
+    // building) is gathered in row order first: read ray by ray, the raster would miss
+    // the cache at every cell.
+    const std::uint32_t rays = view.ray_count();
+    constexpr std::uint32_t outside = UINT32_MAX;
+    scratch.ray_of_cell.assign(f.dbm.size(), outside);
+    scratch.first.assign(rays + 1, 0);
+    for (int rw = 0; rw < f.rows; ++rw) {
+        const auto [c0, c1] = disc_row(g, ap, f, rw, r2);
+        for (int c = c0; c < c1; ++c) {
+            const std::uint32_t ray = view.ray_of(f.col0 + c, f.row0 + rw);
+            scratch.ray_of_cell[local(c, rw)] = ray;
+            ++scratch.first[ray + 1];
+        }
+    }
+    for (std::uint32_t k = 0; k < rays; ++k) scratch.first[k + 1] += scratch.first[k];
+    scratch.order.resize(scratch.first[rays]);
+    {
+        std::vector<std::uint32_t> next(scratch.first.begin(), scratch.first.end() - 1);
+        for (int rw = 0; rw < f.rows; ++rw)
+            for (int c = 0; c < f.cols; ++c) {
+                const std::size_t k = local(c, rw);
+                const std::uint32_t ray = scratch.ray_of_cell[k];
+                if (ray == outside) continue;
+                const std::size_t i = g.index(f.col0 + c, f.row0 + rw);
+                scratch.order[next[ray]++] = {static_cast<std::uint32_t>(k), heights.building_id[i],
+                                              heights.ground[i] + config.receiver_height_m};
+            }
+    }
+    scratch.los.assign(f.dbm.size(), 0);
+    for (std::uint32_t ray = 0; ray < rays; ++ray) {
+        if (scratch.first[ray] == scratch.first[ray + 1]) continue;
+        view.walk(ray, r, scratch.ray);
+        for (std::uint32_t k = scratch.first[ray]; k < scratch.first[ray + 1]; ++k) {
+            const auto& cell = scratch.order[k];
+            const int col = f.col0 + static_cast<int>(cell.local % static_cast<std::uint32_t>(f.cols));
+            const int row = f.row0 + static_cast<int>(cell.local / static_cast<std::uint32_t>(f.cols));
+            scratch.los[cell.local] = view.visible(scratch.ray, col, row, cell.z, cell.building) ? 1 : 0;
+        }
+    }
+    for (int rw = 0; rw < f.rows; ++rw)
+        for (int c = 0; c < f.cols; ++c) {
+            const std::size_t k = local(c, rw);
+            if (scratch.ray_of_cell[k] == outside) continue;
+            const bool los = scratch.los[k] != 0;
+            f.dbm[k] = static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, los, config));
+            ++f.pairs;
+            f.los += los ? 1 : 0;
+        }
+    return f;
+}
 
 }  // namespace
 
 bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b) {
-    return a.channel == b.channel && std::abs(a.frequency_ghz - b.frequency_ghz) < 1.0;
+    return a.channel == b.channel && band_of(a.frequency_ghz) == band_of(b.frequency_ghz);
 }
 
 std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
@@ -34,15 +172,19 @@ std::optional<double> received_dbm(const HeightRaster& heights, const geodata::A
     const Grid& g = heights.grid;
     const int col = static_cast<int>(cell % static_cast<std::size_t>(g.width));
     const int row = static_cast<int>(cell / static_cast<std::size_t>(g.width));
-    const geodata::Point rx = g.centre(col, row);
-    const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
-    const double d2 = dx * dx + dy * dy;
-    if (d2 > config.max_radius_m * config.max_radius_m) return std::nullopt;
-    const double dz = ground_at(heights, ap.position) + ap.height_m - (heights.ground[cell] + config.receiver_height_m);
-    const bool los = config.propagation.model == PathLossModel::P1411 &&
-                     line_of_sight(heights, ap.position, ap.height_m, rx, config.receiver_height_m);
-    return ap.tx_power_dbm -
-           path_loss_db(config.propagation, std::sqrt(d2 + dz * dz), ap.frequency_ghz, los, heights.indoor(cell));
+    const double r = config.max_radius_m;
+    if (!within(g, ap, col, row, r * r)) return std::nullopt;
+    const Viewshed view(heights, ap.position, ap.height_m, r);
+    bool los = false;
+    if (config.propagation.model == PathLossModel::P1411) {
+        // The one ray compute_coverage decides this cell on, walked the same way.
+        RayHorizon ray;
+        view.walk(view.ray_of(col, row), r, ray);
+        los = view.visible(ray, col, row, config.receiver_height_m);
+    }
+    // Rounded through float as the coverage rasters are, so both agree to the bit.
+    const PathLossAt loss(config.propagation, ap.frequency_ghz);
+    return static_cast<double>(static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), col, row, los, config)));
 }
 
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
@@ -55,91 +197,85 @@ Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata
     cov.sinr_db.assign(g.cells(), no_signal);
     cov.servers.assign(g.cells(), 0);
 
-    std::vector<ApSite> sites;
-    for (const auto& ap : aps) sites.push_back({&ap, ground_at(heights, ap.position) + ap.height_m});
-    std::sort(sites.begin(), sites.end(), [](const ApSite& x, const ApSite& y) { return x.ap->id < y.ap->id; });
+    std::vector<const geodata::AccessPoint*> sites;
+    for (const auto& ap : aps) sites.push_back(&ap);
+    std::sort(sites.begin(), sites.end(), [](auto* x, auto* y) { return x->id < y->id; });
 
-    const double r2 = config.max_radius_m * config.max_radius_m;
-    const double noise_mw = std::pow(10.0, config.noise_floor_dbm / 10.0);
-    const bool needs_los = config.propagation.model == PathLossModel::P1411;
-    // Blocks of about 8 m: small enough to fit between buildings along a street, large
-    // enough to decide a link in a few blocks instead of many cells. With fewer than 4
-    // cells a side (cells over ~2 m) the walks are short and the pre-test costs more
-    // than it saves (bench_wifi), so it is left out.
-    const int block_cells = static_cast<int>(std::lround(8.0 / g.cell_size));
-    const bool use_blocks = needs_los && block_cells >= 4;
-    const BlockBounds blocks = use_blocks ? BlockBounds(heights, block_cells) : BlockBounds{};
+    // Co-channel groups: per cell, the summed power of each group's APs (in id order),
+    // so the interference on the best server is its group's sum less its own power.
+    std::vector<std::pair<int, int>> groups;
+    for (const auto* ap : sites) groups.emplace_back(ap->channel, band_of(ap->frequency_ghz));
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    auto group_of = [&](const geodata::AccessPoint& ap) {
+        return static_cast<std::size_t>(
+            std::lower_bound(groups.begin(), groups.end(), std::pair{ap.channel, band_of(ap.frequency_ghz)}) -
+            groups.begin());
+    };
+    const std::size_t group_count = std::max<std::size_t>(1, groups.size());
+    std::vector<double> group_mw(sites.empty() ? 0 : g.cells() * group_count, 0.0);
+    std::vector<std::size_t> site_group;
+    for (const auto* ap : sites) site_group.push_back(group_of(*ap));
+
+    const double side = 2.0 * config.max_radius_m / g.cell_size + 2.0;
+    const std::size_t batch = std::clamp<std::size_t>(
+        field_budget_bytes / static_cast<std::size_t>(std::max(1.0, side * side * sizeof(float))), 4, 64);
+    tbb::enumerable_thread_specific<Scratch> scratch;
+    const auto threshold = static_cast<float>(config.threshold_dbm);
     const int tiles = (g.height + tile_rows - 1) / tile_rows;
-    std::vector<std::uint64_t> tile_pairs(static_cast<std::size_t>(tiles), 0), tile_los(static_cast<std::size_t>(tiles), 0);
 
-    tbb::parallel_for(0, tiles, [&](int tile) {
-        const int row0 = tile * tile_rows, row1 = std::min(g.height, row0 + tile_rows);
-        // APs that can reach this tile at all, in id order.
-        const double y_top = g.origin_y - row0 * g.cell_size, y_bottom = g.origin_y - row1 * g.cell_size;
-        const double x_left = g.origin_x, x_right = g.origin_x + g.width * g.cell_size;
-        std::vector<std::size_t> near;
-        for (std::size_t s = 0; s < sites.size(); ++s) {
-            const geodata::Point& p = sites[s].ap->position;
-            const double dx = std::max({x_left - p.x, 0.0, p.x - x_right});
-            const double dy = std::max({y_bottom - p.y, 0.0, p.y - y_top});
-            if (dx * dx + dy * dy <= r2) near.push_back(s);
+    for (std::size_t b0 = 0; b0 < sites.size(); b0 += batch) {
+        const std::size_t b1 = std::min(sites.size(), b0 + batch);
+        std::vector<ApField> fields(b1 - b0);
+        tbb::parallel_for(b0, b1, [&](std::size_t s) {
+            fields[s - b0] = field_of(heights, *sites[s], config, scratch.local());
+        });
+        // Merge into the rasters, each cell taking the batch's APs in id order: the
+        // strictly greater power wins (ties: lowest id), sums in the same order every run.
+        tbb::parallel_for(0, tiles, [&](int tile) {
+            const int row_end = std::min(g.height, (tile + 1) * tile_rows);
+            for (std::size_t s = b0; s < b1; ++s) {
+                const ApField& f = fields[s - b0];
+                const std::uint32_t id = sites[s]->id.value;
+                const std::size_t grp = site_group[s];
+                for (int row = std::max(tile * tile_rows, f.row0); row < std::min(row_end, f.row0 + f.rows); ++row) {
+                    const float* src = f.dbm.data() + static_cast<std::size_t>(row - f.row0) * static_cast<std::size_t>(f.cols);
+                    const std::size_t i0 = g.index(f.col0, row);
+                    for (int c = 0; c < f.cols; ++c) {
+                        const float v = src[c];
+                        if (v == no_signal) continue;
+                        const std::size_t i = i0 + static_cast<std::size_t>(c);
+                        if (v > cov.rssi_dbm[i]) {
+                            cov.rssi_dbm[i] = v;
+                            cov.server[i] = id;
+                        }
+                        if (v >= threshold) ++cov.servers[i];
+                        group_mw[i * group_count + grp] += milliwatts(v);
+                    }
+                }
+            }
+        });
+        for (const ApField& f : fields) {
+            cov.ap_cells += f.pairs;
+            cov.los_ap_cells += f.los;
         }
-        std::vector<Heard> heard;
-        std::uint64_t pairs = 0, los_pairs = 0;
-        for (int row = row0; row < row1; ++row)
+    }
+
+    // SINR of the best server over noise + the rest of its co-channel group.
+    std::vector<std::uint32_t> ids;
+    for (const auto* ap : sites) ids.push_back(ap->id.value);
+    const double noise_mw = std::pow(10.0, config.noise_floor_dbm / 10.0);
+    tbb::parallel_for(0, tiles, [&](int tile) {
+        for (int row = tile * tile_rows; row < std::min(g.height, (tile + 1) * tile_rows); ++row)
             for (int col = 0; col < g.width; ++col) {
                 const std::size_t i = g.index(col, row);
-                const geodata::Point rx = g.centre(col, row);
-                const double z_rx = heights.ground[i] + config.receiver_height_m;
-                const bool indoor = heights.indoor(i);
-                heard.clear();
-                for (const std::size_t s : near) {
-                    const geodata::AccessPoint& ap = *sites[s].ap;
-                    const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
-                    const double d2 = dx * dx + dy * dy;
-                    if (d2 > r2) continue;
-                    const double dz = sites[s].z - z_rx;
-                    // classify() decides only where the exact walk would decide the same.
-                    bool los = false;
-                    if (needs_los) {
-                        const auto sight =
-                            use_blocks ? blocks.classify(heights, ap.position, ap.height_m, rx, config.receiver_height_m)
-                                       : BlockBounds::Sight::Unknown;
-                        los = sight == BlockBounds::Sight::Unknown
-                                  ? line_of_sight(heights, ap.position, ap.height_m, rx, config.receiver_height_m)
-                                  : sight == BlockBounds::Sight::Clear;
-                    }
-                    const double loss =
-                        path_loss_db(config.propagation, std::sqrt(d2 + dz * dz), ap.frequency_ghz, los, indoor);
-                    heard.push_back({ap.tx_power_dbm - loss, s});
-                    ++pairs;
-                    los_pairs += los ? 1 : 0;
-                }
-                if (heard.empty()) continue;
-                // Strictly greater: the lowest id wins a tie (heard is in id order).
-                std::size_t best = 0;
-                std::uint16_t usable = 0;
-                for (std::size_t k = 0; k < heard.size(); ++k) {
-                    if (heard[k].dbm > heard[best].dbm) best = k;
-                    if (heard[k].dbm >= config.threshold_dbm) ++usable;
-                }
-                const geodata::AccessPoint& server = *sites[heard[best].site].ap;
-                double interference_mw = 0.0;  // summed in id order: same bits every run
-                for (std::size_t k = 0; k < heard.size(); ++k)
-                    if (k != best && co_channel(*sites[heard[k].site].ap, server))
-                        interference_mw += std::pow(10.0, heard[k].dbm / 10.0);
-                cov.rssi_dbm[i] = static_cast<float>(heard[best].dbm);
-                cov.server[i] = server.id.value;
-                cov.sinr_db[i] = static_cast<float>(heard[best].dbm - 10.0 * std::log10(noise_mw + interference_mw));
-                cov.servers[i] = usable;
+                if (cov.server[i] == no_server) continue;
+                const auto s = static_cast<std::size_t>(std::lower_bound(ids.begin(), ids.end(), cov.server[i]) - ids.begin());
+                const double own_mw = milliwatts(cov.rssi_dbm[i]);
+                const double interference_mw = std::max(0.0, group_mw[i * group_count + site_group[s]] - own_mw);
+                cov.sinr_db[i] = static_cast<float>(cov.rssi_dbm[i] - 10.0 * std::log10(noise_mw + interference_mw));
             }
-        tile_pairs[static_cast<std::size_t>(tile)] = pairs;
-        tile_los[static_cast<std::size_t>(tile)] = los_pairs;
     });
-    for (int t = 0; t < tiles; ++t) {
-        cov.ap_cells += tile_pairs[static_cast<std::size_t>(t)];
-        cov.los_ap_cells += tile_los[static_cast<std::size_t>(t)];
-    }
     return cov;
 }
 

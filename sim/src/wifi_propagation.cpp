@@ -33,27 +33,35 @@ std::string_view to_string(NlosEnvironment e) {
     return e == NlosEnvironment::Urban ? "urban" : "residential";
 }
 
-double path_loss_db(const PropagationConfig& config, double distance_m, double frequency_ghz, bool line_of_sight,
-                    bool indoor) {
-    double loss = 0.0;
+PathLossAt::PathLossAt(const PropagationConfig& config, double frequency_ghz) : entry_loss_db_(config.entry_loss_db) {
+    // Each model as slope·log10(d²) + offset: the offset is the loss at 1 m.
     switch (config.model) {
-        case PathLossModel::FreeSpace: loss = free_space_loss_db(distance_m, frequency_ghz * 1000.0); break;
+        case PathLossModel::FreeSpace:
+            los_slope_ = 10.0;
+            los_offset_ = free_space_loss_db(1.0, frequency_ghz * 1000.0);
+            break;
         case PathLossModel::LogDistance:
-            loss = log_distance_loss_db(distance_m, config.log_distance_exponent, config.log_distance_reference_loss_db);
+            los_slope_ = 5.0 * config.log_distance_exponent;
+            los_offset_ = config.log_distance_reference_loss_db;
             break;
         case PathLossModel::P1411: {
-            loss = p1411_loss_db(distance_m, frequency_ghz, p1411_los);
             // The NLoS fits start at 30 m; below ~9 m they would predict less loss than
             // LoS, which a blocked path never has, so NLoS is never below LoS.
-            if (!line_of_sight)
-                loss = std::max(loss, p1411_loss_db(distance_m, frequency_ghz,
-                                                    config.nlos_environment == NlosEnvironment::Urban
-                                                        ? p1411_nlos_urban
-                                                        : p1411_nlos_residential));
+            const P1411Coefficients& nlos =
+                config.nlos_environment == NlosEnvironment::Urban ? p1411_nlos_urban : p1411_nlos_residential;
+            los_slope_ = 5.0 * p1411_los.alpha;
+            los_offset_ = p1411_loss_db(1.0, frequency_ghz, p1411_los);
+            nlos_slope_ = 5.0 * nlos.alpha;
+            nlos_offset_ = p1411_loss_db(1.0, frequency_ghz, nlos);
+            nlos_ = true;
             break;
         }
     }
-    return indoor ? loss + config.entry_loss_db : loss;
+}
+
+double path_loss_db(const PropagationConfig& config, double distance_m, double frequency_ghz, bool line_of_sight,
+                    bool indoor) {
+    return PathLossAt(config, frequency_ghz)(distance_m * distance_m, line_of_sight, indoor);
 }
 
 }  // namespace citytwin::sim::wifi
