@@ -18,9 +18,10 @@ constexpr int tile_rows = 8;
 
 // APs whose fields are held at once: a budget, not a function of the thread count, so
 // memory stays bounded however many APs there are (results do not depend on it).
-constexpr std::size_t field_budget_bytes = std::size_t{256} << 20;
+constexpr std::size_t field_budget_bytes = std::size_t{64} << 20;
 
-/// The band an AP's frequency lies in, for co-channel tests (2.4, 5 or 6 GHz).
+/// The band an AP's frequency lies in (2.4, 5 or 6 GHz): APs interfere when they share
+/// a channel number in the same band.
 int band_of(double frequency_ghz) { return frequency_ghz < 3.0 ? 2 : frequency_ghz < 5.925 ? 5 : 6; }
 
 /// One AP's received power over the square of cells around it that its radius reaches.
@@ -162,10 +163,6 @@ ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, co
 }
 
 }  // namespace
-
-bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b) {
-    return a.channel == b.channel && band_of(a.frequency_ghz) == band_of(b.frequency_ghz);
-}
 
 std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
                                    const CoverageConfig& config) {

@@ -361,8 +361,12 @@ TEST(Coverage, CoChannelApLowersSinrWhereItIsNotTheServer) {
     const double s = 20.0 - wifi::free_space_loss_db(10.0, 2400.0);
     const double interference = 20.0 - wifi::free_space_loss_db(90.0, 2400.0);
     EXPECT_NEAR(co.sinr_db[i], s - 10.0 * std::log10(std::pow(10.0, -9.5) + std::pow(10.0, interference / 10.0)), 1e-3);
-    // Another channel does not interfere.
+    // Another channel does not interfere, nor the same channel number in another band.
     EXPECT_EQ(other.sinr_db[i], alone.sinr_db[i]);
+    AccessPoint five = ap_at(1, {150.5, 50.5}, 6, 1.5);
+    five.frequency_ghz = 5.5;
+    const auto other_band = run({ap_at(0, {50.5, 50.5}, 6, 1.5), five});
+    EXPECT_EQ(other_band.sinr_db[i], alone.sinr_db[i]);
     EXPECT_EQ(co.servers[i], 2);   // both above −75 dBm at 10 m and 90 m in free space
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Wifi coverage over the study area: for every grid cell, the received power from each
 // access point within reach, the best server, SINR against co-channel interference and
-// the number of usable servers. Memory is a few rasters of the study area, never
-// APs × area: each cell is finished before the next one starts.
+// the number of usable servers. Line of sight from a viewshed per AP (viewshed.hpp).
+// Memory is a few rasters of the study area, one power sum per cell and channel in use,
+// and a bounded batch of APs' fields — never APs × area.
 #include <citytwin/geodata/city_model.hpp>
 #include <citytwin/sim/height_raster.hpp>
 #include <citytwin/sim/wifi_propagation.hpp>
@@ -44,19 +45,18 @@ struct Coverage {
     std::uint64_t los_ap_cells = 0;          ///< of which with line of sight (P.1411 only)
 };
 
-/// Received power of every AP at every cell of `heights.grid`. Parallel over fixed row
-/// tiles (each cell written by one task; its APs visited in ascending id), so the
-/// rasters are bit-identical for any thread count.
+/// Received power of every AP at every cell of `heights.grid`. APs are computed in
+/// parallel, in batches taken in id order, and merged into each cell in id order (a
+/// fixed split into row tiles, each cell written by one task), so the rasters are
+/// bit-identical for any thread count.
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
                           const CoverageConfig& config);
 
-/// Received power (dBm) of one AP at one cell, exactly as compute_coverage finds it;
-/// nullopt beyond max_radius_m. For planners' what-ifs that test many candidate sites
-/// at a few cells (building centroids) instead of recomputing whole rasters.
+/// Received power (dBm) of one AP at one cell, exactly as compute_coverage finds it (it
+/// walks the one viewshed ray that decides the cell); nullopt beyond max_radius_m. For
+/// planners' what-ifs that test many candidate sites at a few cells (building
+/// centroids) instead of recomputing whole rasters.
 std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
                                    const CoverageConfig& config);
-
-/// Whether two APs interfere: same channel number in the same band (frequencies within 1 GHz).
-bool co_channel(const geodata::AccessPoint& a, const geodata::AccessPoint& b);
 
 }  // namespace citytwin::sim::wifi
