@@ -80,7 +80,12 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
         std::fprintf(stderr, "wifi: %zu access points, %d x %d cells of %.1f m, model %s\n", model.access_points->size(),
                      grid.width, grid.height, cfg.cell_size_m, std::string(sim::wifi::to_string(cfg.propagation.model)).c_str());
     const sim::HeightRaster heights = sim::build_height_raster(model, grid, cfg.use_terrain);
-    out.coverage = sim::wifi::compute_coverage(heights, *model.access_points, cfg);
+    {
+        geodata::Progress bar("wifi coverage, access points", model.access_points->size(), progress);
+        out.coverage = sim::wifi::compute_coverage(heights, *model.access_points, cfg,
+                                                   [&](std::size_t done, std::size_t) { bar.update(done); });
+        bar.finish();
+    }
     // Residents as the synthetic demand places them (whole population, not the sample);
     // without synthetic demand, the same rule with its defaults (home floor area / 40 m²).
     sim::SyntheticDemandConfig people;

@@ -185,7 +185,7 @@ std::optional<double> received_dbm(const HeightRaster& heights, const geodata::A
 }
 
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
-                          const CoverageConfig& config) {
+                          const CoverageConfig& config, const std::function<void(std::size_t, std::size_t)>& progress) {
     const Grid& g = heights.grid;
     Coverage cov;
     cov.grid = g;
@@ -256,6 +256,7 @@ Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata
             cov.ap_cells += f.pairs;
             cov.los_ap_cells += f.los;
         }
+        if (progress) progress(b1, sites.size());
     }
 
     // SINR of the best server over noise + the rest of its co-channel group.

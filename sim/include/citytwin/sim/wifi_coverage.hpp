@@ -9,6 +9,7 @@
 #include <citytwin/sim/wifi_propagation.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -49,8 +50,10 @@ struct Coverage {
 /// parallel, in batches taken in id order, and merged into each cell in id order (a
 /// fixed split into row tiles, each cell written by one task), so the rasters are
 /// bit-identical for any thread count.
+/// `progress(aps_done, aps_total)` is called from the calling thread after each batch.
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
-                          const CoverageConfig& config);
+                          const CoverageConfig& config,
+                          const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 /// Received power (dBm) of one AP at one cell, exactly as compute_coverage finds it (it
 /// walks the one viewshed ray that decides the cell); nullopt beyond max_radius_m. For
