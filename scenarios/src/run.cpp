@@ -289,6 +289,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
         j["wifi"] = {
             {"aps", k.aps},
             {"model", sim::wifi::to_string(cfg.propagation.model)},
+            {"line_of_sight", cfg.line_of_sight == sim::wifi::LineOfSightMethod::Exact ? "exact" : "viewshed"},
             {"cell_size_m", cfg.cell_size_m},
             {"threshold_dbm", cfg.threshold_dbm},
             {"area_covered_share", k.area_covered_share},

@@ -247,7 +247,7 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage"});
+                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage", "line_of_sight"});
     sim::wifi::CoverageConfig c;
     auto& p = c.propagation;
     if (auto model = m.text("model")) {
@@ -264,6 +264,13 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
         else
             throw Error(m.where("nlos_environment") + "'" + m.path_of("nlos_environment") + "': unknown environment '" +
                         *env + "' (known: urban, residential)");
+    }
+    if (auto los = m.text("line_of_sight")) {
+        if (*los == "viewshed") c.line_of_sight = sim::wifi::LineOfSightMethod::Viewshed;
+        else if (*los == "exact") c.line_of_sight = sim::wifi::LineOfSightMethod::Exact;
+        else
+            throw Error(m.where("line_of_sight") + "'" + m.path_of("line_of_sight") + "': unknown method '" + *los +
+                        "' (known: viewshed, exact)");
     }
     auto positive = [&](const char* key, double& out, double upper) {
         read_number(m, key, out);

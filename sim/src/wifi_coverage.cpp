@@ -99,14 +99,18 @@ ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, co
     const bool needs_los = config.propagation.model == PathLossModel::P1411;
     auto local = [&](int c, int rw) { return static_cast<std::size_t>(rw) * static_cast<std::size_t>(f.cols) + static_cast<std::size_t>(c); };
 
-    if (!needs_los) {
-        for (int rw = 0; rw < f.rows; ++rw)
-            for (int c = 0; c < f.cols; ++c)
-                if (within(g, ap, f.col0 + c, f.row0 + rw, r2)) {
-                    f.dbm[local(c, rw)] = static_cast<float>(
-                        cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, false, config));
-                    ++f.pairs;
-                }
+    if (!needs_los || config.line_of_sight == LineOfSightMethod::Exact) {
+        for (int rw = 0; rw < f.rows; ++rw) {
+            const auto [c0, c1] = disc_row(g, ap, f, rw, r2);
+            for (int c = c0; c < c1; ++c) {
+                const int col = f.col0 + c, row = f.row0 + rw;
+                const bool los = needs_los && line_of_sight(heights, ap.position, ap.height_m, g.centre(col, row),
+                                                            config.receiver_height_m);
+                f.dbm[local(c, rw)] = static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), col, row, los, config));
+                ++f.pairs;
+                f.los += los ? 1 : 0;
+            }
+        }
         return f;
     }
     // Cells grouped by the ray that decides them (a counting sort), so each ray is walked
@@ -173,7 +177,9 @@ std::optional<double> received_dbm(const HeightRaster& heights, const geodata::A
     if (!within(g, ap, col, row, r * r)) return std::nullopt;
     const Viewshed view(heights, ap.position, ap.height_m, r);
     bool los = false;
-    if (config.propagation.model == PathLossModel::P1411) {
+    if (config.propagation.model == PathLossModel::P1411 && config.line_of_sight == LineOfSightMethod::Exact) {
+        los = line_of_sight(heights, ap.position, ap.height_m, g.centre(col, row), config.receiver_height_m);
+    } else if (config.propagation.model == PathLossModel::P1411) {
         // The one ray compute_coverage decides this cell on, walked the same way.
         RayHorizon ray;
         view.walk(view.ray_of(col, row), r, ray);

@@ -285,6 +285,7 @@ TEST(Coverage, ReceivedDbmIsTheRasterValueToTheBit) {
     const Box area{{0, 0}, {580, 480}};
     for (const double cell : {1.0, 4.0}) {
         wifi::CoverageConfig cfg;
+        cfg.line_of_sight = cell == 1.0 ? wifi::LineOfSightMethod::Viewshed : wifi::LineOfSightMethod::Exact;
         cfg.cell_size_m = cell;
         cfg.max_radius_m = 150.0;
         cfg.propagation.entry_loss_db = 10.0;
@@ -305,6 +306,32 @@ TEST(Coverage, ReceivedDbmIsTheRasterValueToTheBit) {
             EXPECT_EQ(differ, 0u) << "cell " << cell << " AP " << ap.id.value;
         }
     }
+}
+
+TEST(Coverage, ExactMethodWalksEveryLinkViewshedNearlyAgrees) {
+    const Box area{{0, 0}, {580, 480}};
+    wifi::CoverageConfig cfg;
+    cfg.cell_size_m = 2.0;
+    cfg.max_radius_m = 200.0;
+    const HeightRaster h = build_height_raster(town(box_town(), {}, area), Grid::covering(area, 2.0), false);
+    const AccessPoint ap = ap_at(0, {300.7, 250.3}, 6, 5.0);
+    std::uint64_t los = 0;
+    for (int row = 0; row < h.grid.height; ++row)
+        for (int col = 0; col < h.grid.width; ++col) {
+            const Point c = h.grid.centre(col, row);
+            const double dx = c.x - ap.position.x, dy = c.y - ap.position.y;
+            if (dx * dx + dy * dy <= cfg.max_radius_m * cfg.max_radius_m)
+                los += line_of_sight(h, ap.position, ap.height_m, c, cfg.receiver_height_m) ? 1 : 0;
+        }
+    cfg.line_of_sight = wifi::LineOfSightMethod::Exact;
+    const auto exact = wifi::compute_coverage(h, {ap}, cfg);
+    EXPECT_EQ(exact.los_ap_cells, los);
+    cfg.line_of_sight = wifi::LineOfSightMethod::Viewshed;
+    const auto fast = wifi::compute_coverage(h, {ap}, cfg);
+    EXPECT_EQ(fast.ap_cells, exact.ap_cells);
+    EXPECT_GT(los, exact.ap_cells / 10);
+    EXPECT_LT(los, exact.ap_cells * 9 / 10);
+    EXPECT_NEAR(static_cast<double>(fast.los_ap_cells), static_cast<double>(los), 0.01 * static_cast<double>(los));
 }
 
 TEST(Coverage, RssiIsPowerMinusPathLossAtTheCellCentre) {

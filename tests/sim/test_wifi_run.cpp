@@ -52,6 +52,7 @@ TEST(WifiScenario, ReadsEveryKey) {
                          "wifi:\n"
                          "  model: log_distance\n"
                          "  nlos_environment: residential\n"
+                         "  line_of_sight: exact\n"
                          "  cell_size_m: 2\n"
                          "  max_radius_m: 150\n"
                          "  receiver_height_m: 1.2\n"
@@ -67,6 +68,7 @@ TEST(WifiScenario, ReadsEveryKey) {
     ASSERT_TRUE(s.wifi);
     EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::LogDistance);
     EXPECT_EQ(s.wifi->propagation.nlos_environment, sim::wifi::NlosEnvironment::Residential);
+    EXPECT_EQ(s.wifi->line_of_sight, sim::wifi::LineOfSightMethod::Exact);
     EXPECT_EQ(s.wifi->cell_size_m, 2.0);
     EXPECT_EQ(s.wifi->max_radius_m, 150.0);
     EXPECT_EQ(s.wifi->receiver_height_m, 1.2);
@@ -89,6 +91,7 @@ TEST(WifiScenario, DefaultsAndAbsence) {
     const Scenario s = load_scenario(file);
     ASSERT_TRUE(s.wifi);
     EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::P1411);
+    EXPECT_EQ(s.wifi->line_of_sight, sim::wifi::LineOfSightMethod::Viewshed);
     EXPECT_EQ(s.wifi->cell_size_m, 5.0);
     EXPECT_EQ(s.wifi->max_radius_m, 300.0);
     EXPECT_EQ(s.wifi->receiver_height_m, 1.5);
@@ -110,6 +113,9 @@ TEST(WifiScenario, BadKeysNameFileLineAndKey) {
     EXPECT_NE(msg.find("free_space, log_distance, p1411"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  nlos_environment: rural\n");
     EXPECT_NE(msg.find("urban, residential"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  line_of_sight: raytrace\n");
+    EXPECT_NE(msg.find("wifi.line_of_sight"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("viewshed, exact"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  cell_size_m: 0\n");
     EXPECT_NE(msg.find("wifi.cell_size_m"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  active_share: 1.5\n");
@@ -130,6 +136,7 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     ASSERT_TRUE(j.contains("wifi"));
     const auto& w = j["wifi"];
     EXPECT_EQ(w["aps"].get<std::size_t>(), 9u);
+    EXPECT_EQ(w["line_of_sight"].get<std::string>(), "viewshed");   // how it was computed
     for (const char* key : {"area_covered_share", "population_covered_share"}) {
         EXPECT_GT(w[key].get<double>(), 0.0) << key;
         EXPECT_LT(w[key].get<double>(), 1.0) << key;

@@ -21,9 +21,14 @@ struct CapacityConfig {
     double client_limit = 30.0;      ///< associated users per radio above which an AP is overloaded
 };
 
+/// How P.1411's line of sight is decided: a viewshed per AP (fast; shadow edges within
+/// half a cell) or an exact walk along every AP–cell line (the reference; 2–6× slower).
+enum class LineOfSightMethod { Viewshed, Exact };
+
 /// The scenario's `wifi:` section (scenarios/README.md).
 struct CoverageConfig {
     PropagationConfig propagation;
+    LineOfSightMethod line_of_sight = LineOfSightMethod::Viewshed;
     double cell_size_m = 5.0;
     double max_radius_m = 300.0;        ///< APs farther than this from a cell are ignored there
     double receiver_height_m = 1.5;     ///< above ground, outdoors and indoors (ground floor)
