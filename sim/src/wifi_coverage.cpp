@@ -29,6 +29,10 @@ struct ApField {
     int col0 = 0, row0 = 0, cols = 0, rows = 0;
     std::vector<float> dbm;   ///< no_signal beyond the radius
     std::uint64_t pairs = 0, los = 0;
+
+    std::size_t at(int c, int rw) const {
+        return static_cast<std::size_t>(rw) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c);
+    }
 };
 
 /// Per-thread buffers for computing fields.
@@ -81,6 +85,54 @@ std::pair<int, int> disc_row(const Grid& g, const geodata::AccessPoint& ap, cons
     return {c0, c1};
 }
 
+/// Line of sight of every cell of field `f` within the radius, decided on the viewshed
+/// of `ap`, into scratch.los.
+void viewshed_los(const HeightRaster& heights, const geodata::AccessPoint& ap, const Viewshed& view, const ApField& f,
+                  const CoverageConfig& config, Scratch& scratch) {
+    const Grid& g = heights.grid;
+    const double r = config.max_radius_m, r2 = r * r;
+    // Cells grouped by the ray that decides them (a counting sort), so each ray is walked
+    // once and its cells decided while it is in cache. What a cell needs (its elevation and
+    // building) is gathered in row order first: read ray by ray, the raster would miss
+    // the cache at every cell.
+    const std::uint32_t rays = view.ray_count();
+    constexpr std::uint32_t outside = UINT32_MAX;
+    scratch.ray_of_cell.assign(f.dbm.size(), outside);
+    scratch.first.assign(rays + 1, 0);
+    for (int rw = 0; rw < f.rows; ++rw) {
+        const auto [c0, c1] = disc_row(g, ap, f, rw, r2);
+        for (int c = c0; c < c1; ++c) {
+            const std::uint32_t ray = view.ray_of(f.col0 + c, f.row0 + rw);
+            scratch.ray_of_cell[f.at(c, rw)] = ray;
+            ++scratch.first[ray + 1];
+        }
+    }
+    for (std::uint32_t k = 0; k < rays; ++k) scratch.first[k + 1] += scratch.first[k];
+    scratch.order.resize(scratch.first[rays]);
+    {
+        std::vector<std::uint32_t> next(scratch.first.begin(), scratch.first.end() - 1);
+        for (int rw = 0; rw < f.rows; ++rw)
+            for (int c = 0; c < f.cols; ++c) {
+                const std::size_t k = f.at(c, rw);
+                const std::uint32_t ray = scratch.ray_of_cell[k];
+                if (ray == outside) continue;
+                const std::size_t i = g.index(f.col0 + c, f.row0 + rw);
+                scratch.order[next[ray]++] = {static_cast<std::uint32_t>(k), heights.building_id[i],
+                                              heights.ground[i] + config.receiver_height_m};
+            }
+    }
+    for (std::uint32_t ray = 0; ray < rays; ++ray) {
+        if (scratch.first[ray] == scratch.first[ray + 1]) continue;
+        view.walk(ray, r, scratch.ray);
+        for (std::uint32_t k = scratch.first[ray]; k < scratch.first[ray + 1]; ++k) {
+            const auto& cell = scratch.order[k];
+            const int col = f.col0 + static_cast<int>(cell.local % static_cast<std::uint32_t>(f.cols));
+            const int row = f.row0 + static_cast<int>(cell.local / static_cast<std::uint32_t>(f.cols));
+            scratch.los[cell.local] = view.visible(scratch.ray, col, row, cell.z, cell.building) ? 1 : 0;
+        }
+    }
+}
+
 ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, const CoverageConfig& config,
                  Scratch& scratch) {
     const Grid& g = heights.grid;
@@ -97,72 +149,30 @@ ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, co
     const Viewshed view(heights, ap.position, ap.height_m, r);
     const PathLossAt loss(config.propagation, ap.frequency_ghz);
     const bool needs_los = config.propagation.model == PathLossModel::P1411;
-    auto local = [&](int c, int rw) { return static_cast<std::size_t>(rw) * static_cast<std::size_t>(f.cols) + static_cast<std::size_t>(c); };
 
-    if (!needs_los || config.line_of_sight == LineOfSightMethod::Exact) {
+    // Line of sight per cell of the disc first (by the chosen method), then the powers in
+    // row order.
+    scratch.los.assign(f.dbm.size(), 0);
+    if (needs_los && config.line_of_sight == LineOfSightMethod::Exact) {
         for (int rw = 0; rw < f.rows; ++rw) {
             const auto [c0, c1] = disc_row(g, ap, f, rw, r2);
-            for (int c = c0; c < c1; ++c) {
-                const int col = f.col0 + c, row = f.row0 + rw;
-                const bool los = needs_los && line_of_sight(heights, ap.position, ap.height_m, g.centre(col, row),
-                                                            config.receiver_height_m);
-                f.dbm[local(c, rw)] = static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), col, row, los, config));
-                ++f.pairs;
-                f.los += los ? 1 : 0;
-            }
+            for (int c = c0; c < c1; ++c)
+                scratch.los[f.at(c, rw)] = line_of_sight(heights, ap.position, ap.height_m,
+                                                          g.centre(f.col0 + c, f.row0 + rw), config.receiver_height_m);
         }
-        return f;
+    } else if (needs_los) {
+        viewshed_los(heights, ap, view, f, config, scratch);
     }
-    // Cells grouped by the ray that decides them (a counting sort), so each ray is walked
-    // once and its cells decided while it is in cache. What a cell needs (its elevation and
-    // building) is gathered in row order first: read ray by ray, the raster would miss
-    // the cache at every cell.
-    const std::uint32_t rays = view.ray_count();
-    constexpr std::uint32_t outside = UINT32_MAX;
-    scratch.ray_of_cell.assign(f.dbm.size(), outside);
-    scratch.first.assign(rays + 1, 0);
     for (int rw = 0; rw < f.rows; ++rw) {
         const auto [c0, c1] = disc_row(g, ap, f, rw, r2);
         for (int c = c0; c < c1; ++c) {
-            const std::uint32_t ray = view.ray_of(f.col0 + c, f.row0 + rw);
-            scratch.ray_of_cell[local(c, rw)] = ray;
-            ++scratch.first[ray + 1];
-        }
-    }
-    for (std::uint32_t k = 0; k < rays; ++k) scratch.first[k + 1] += scratch.first[k];
-    scratch.order.resize(scratch.first[rays]);
-    {
-        std::vector<std::uint32_t> next(scratch.first.begin(), scratch.first.end() - 1);
-        for (int rw = 0; rw < f.rows; ++rw)
-            for (int c = 0; c < f.cols; ++c) {
-                const std::size_t k = local(c, rw);
-                const std::uint32_t ray = scratch.ray_of_cell[k];
-                if (ray == outside) continue;
-                const std::size_t i = g.index(f.col0 + c, f.row0 + rw);
-                scratch.order[next[ray]++] = {static_cast<std::uint32_t>(k), heights.building_id[i],
-                                              heights.ground[i] + config.receiver_height_m};
-            }
-    }
-    scratch.los.assign(f.dbm.size(), 0);
-    for (std::uint32_t ray = 0; ray < rays; ++ray) {
-        if (scratch.first[ray] == scratch.first[ray + 1]) continue;
-        view.walk(ray, r, scratch.ray);
-        for (std::uint32_t k = scratch.first[ray]; k < scratch.first[ray + 1]; ++k) {
-            const auto& cell = scratch.order[k];
-            const int col = f.col0 + static_cast<int>(cell.local % static_cast<std::uint32_t>(f.cols));
-            const int row = f.row0 + static_cast<int>(cell.local / static_cast<std::uint32_t>(f.cols));
-            scratch.los[cell.local] = view.visible(scratch.ray, col, row, cell.z, cell.building) ? 1 : 0;
-        }
-    }
-    for (int rw = 0; rw < f.rows; ++rw)
-        for (int c = 0; c < f.cols; ++c) {
-            const std::size_t k = local(c, rw);
-            if (scratch.ray_of_cell[k] == outside) continue;
+            const std::size_t k = f.at(c, rw);
             const bool los = scratch.los[k] != 0;
             f.dbm[k] = static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, los, config));
             ++f.pairs;
             f.los += los ? 1 : 0;
         }
+    }
     return f;
 }
 
