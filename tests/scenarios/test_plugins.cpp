@@ -492,6 +492,14 @@ std::string extends_base_yaml() {
            "    params: {streets: [\"Boulevard Albert 1er\"], from: \"10:00\", to: \"11:00\"}\n";
 }
 
+/// Writes the base scenario and its zones into `dir`; returns the "extends: <base>\n" line
+/// a variant starts with.
+std::string write_extends_base(const TempDir& dir) {
+    write_file(dir / "zones.geojson", zones_geojson);
+    write_file(dir / "base.yaml", extends_base_yaml());
+    return "extends: " + (dir / "base.yaml").string() + "\n";
+}
+
 TEST(Extends, VariantInAnotherFolderOverridesAndInherits) {
     TempDir base_dir, variant_dir;
     write_file(base_dir / "zones.geojson", zones_geojson);
@@ -575,19 +583,17 @@ TEST(Extends, MissingBaseIsAnErrorNamingBothFiles) {
 
 TEST(Extends, TypoInTheVariantNamesTheVariantFile) {
     TempDir base_dir, variant_dir;
-    write_file(base_dir / "zones.geojson", zones_geojson);
-    write_file(base_dir / "base.yaml", extends_base_yaml());
+    const std::string extends = write_extends_base(base_dir);
     const std::string variant = (variant_dir / "variant.yaml").string();
     // In a section the base does not have: file, line, key path and suggestion.
-    write_file(variant, "extends: " + (base_dir / "base.yaml").string() + "\n"
-                        "name: variant\n"
+    write_file(variant, extends + "name: variant\n"
                         "wifi:\n"
                         "  cell_size_m: 10\n"
                         "  treshold_dbm: -70\n");
     std::string msg = load_error(variant);
     EXPECT_EQ(msg.rfind(variant + ":5: unknown key 'wifi.treshold_dbm' (did you mean 'threshold_dbm'?)", 0), 0u) << msg;
     // At the top level.
-    write_file(variant, "extends: " + (base_dir / "base.yaml").string() + "\nname: variant\nsed: 3\n");
+    write_file(variant, extends + "name: variant\nsed: 3\n");
     msg = load_error(variant);
     EXPECT_EQ(msg.rfind(variant + ":3: unknown key 'sed' (did you mean 'seed'?)", 0), 0u) << msg;
     // In a section the base has too: ScenarioFileRegressions.VariantTypoInASectionOfTheBaseKeepsItsLine.
@@ -608,11 +614,9 @@ TEST(ScenarioFileRegressions, PluginEntryWithoutParams) {
 // merge() once added the variant's keys with key nodes made by code, which have no line.
 TEST(ScenarioFileRegressions, VariantTypoInASectionOfTheBaseKeepsItsLine) {
     TempDir base_dir, variant_dir;
-    write_file(base_dir / "zones.geojson", zones_geojson);
-    write_file(base_dir / "base.yaml", extends_base_yaml());
+    const std::string extends = write_extends_base(base_dir);
     const std::string variant = (variant_dir / "variant.yaml").string();
-    write_file(variant, "extends: " + (base_dir / "base.yaml").string() + "\n"
-                        "name: variant\n"
+    write_file(variant, extends + "name: variant\n"
                         "mobility:\n"
                         "  iteratons: 1\n");
     const std::string msg = load_error(variant);
