@@ -1,7 +1,10 @@
 #include <citytwin/geodata/city_model.hpp>
+#include <citytwin/geodata/text_match.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <tuple>
 
 namespace citytwin::geodata {
 
@@ -30,6 +33,56 @@ RoadNetwork::Range RoadNetwork::out_links(NodeId n) const {
 
 RoadNetwork::Range RoadNetwork::in_links(NodeId n) const {
     return {in_ids_.data() + in_offsets_[n.value], in_ids_.data() + in_offsets_[n.value + 1]};
+}
+
+void RoadNetwork::set_turn_restrictions(std::vector<TurnRestriction> r) {
+    std::sort(r.begin(), r.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.from, a.to, a.only) < std::tie(b.from, b.to, b.only);
+    });
+    restrictions_ = std::move(r);
+}
+
+void RoadNetwork::set_signal_greens(std::vector<SignalGreen> g) {
+    std::stable_sort(g.begin(), g.end(), [](const auto& a, const auto& b) { return a.in_link < b.in_link; });
+    greens_ = std::move(g);
+}
+
+bool RoadNetwork::turn_allowed(LinkId from, LinkId to) const {
+    auto it = std::lower_bound(restrictions_.begin(), restrictions_.end(), from,
+                               [](const TurnRestriction& r, LinkId f) { return r.from < f; });
+    bool has_only = false, only_match = false;
+    for (; it != restrictions_.end() && it->from == from; ++it) {
+        if (it->only) {
+            has_only = true;
+            only_match = only_match || it->to == to;
+        } else if (it->to == to) {
+            return false;
+        }
+    }
+    return !has_only || only_match;
+}
+
+std::string_view to_string(JunctionControl c) {
+    switch (c) {
+        case JunctionControl::Priority: return "priority";
+        case JunctionControl::Uncontrolled: return "uncontrolled";
+        case JunctionControl::Signal: return "signal";
+        case JunctionControl::Stop: return "stop";
+        case JunctionControl::Yield: return "yield";
+        case JunctionControl::Roundabout: return "roundabout";
+    }
+    return "priority";
+}
+
+std::optional<JunctionControl> junction_control_from(std::string_view text) {
+    const std::string t = lowercase(text);
+    if (t == "signal" || t == "signals" || t == "traffic_signals" || t == "traffic_light") return JunctionControl::Signal;
+    if (t == "priority" || t == "major") return JunctionControl::Priority;
+    if (t == "stop" || t == "all_stop" || t == "allway_stop") return JunctionControl::Stop;
+    if (t == "yield" || t == "give_way") return JunctionControl::Yield;
+    if (t == "roundabout") return JunctionControl::Roundabout;
+    if (t == "uncontrolled" || t == "none" || t == "right_before_left") return JunctionControl::Uncontrolled;
+    return std::nullopt;
 }
 
 std::string_view to_string(BuildingUse u) {

@@ -8,14 +8,49 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 namespace citytwin::geodata {
 
+/// How a junction decides who may cross (see sim/traffic/junction_model.hpp for the rules).
+/// Priority is the default where the data says nothing: the major road (higher class)
+/// has right of way, as in SUMO's netconvert; Uncontrolled means equal approaches.
+enum class JunctionControl : std::uint8_t { Priority, Uncontrolled, Signal, Stop, Yield, Roundabout };
+inline constexpr std::size_t junction_control_count = 6;
+std::string_view to_string(JunctionControl c);
+/// "signal", "traffic_signals", "priority", "stop", "yield", "give_way", "roundabout",
+/// "uncontrolled" (any case); nullopt otherwise.
+std::optional<JunctionControl> junction_control_from(std::string_view text);
+
 struct Node {
     NodeId id;
     Point position;
+    JunctionControl control = JunctionControl::Priority;
+    float cycle_s = 0.0f;    ///< signal: cycle length given by the data; 0 = derived from the approaches
+    float offset_s = 0.0f;   ///< signal: start of the cycle's first green, s after midnight mod cycle
+    /// Signalised nodes joined into one controller (a junction drawn as several nodes)
+    /// share this id: the lowest node id of the group. Invalid when not a signal.
+    NodeId controller;
+};
+
+/// A turn the data forbids (only = false: from → to is banned) or imposes (only = true:
+/// from may continue only to `to`). The turn is at from's to-node.
+struct TurnRestriction {
+    LinkId from;
+    LinkId to;
+    bool only = false;
+    std::int64_t source_id = -1;   ///< relation / table row it came from
+};
+
+/// A given signal plan entry: the in-link has green from start_s for duration_s within
+/// its to-node's cycle (SUMO tlLogic, or a plan table). Links without one get a generated plan.
+struct SignalGreen {
+    LinkId in_link;
+    float start_s = 0.0f;
+    float duration_s = 0.0f;
 };
 
 /// A directed road link between two intersections (or dead ends).
@@ -59,9 +94,19 @@ public:
     Range out_links(NodeId n) const;
     Range in_links(NodeId n) const;
 
+    /// Junction data beside the graph (sorted by (from, to) / in_link; ids must be valid).
+    const std::vector<TurnRestriction>& turn_restrictions() const { return restrictions_; }
+    const std::vector<SignalGreen>& signal_greens() const { return greens_; }
+    void set_turn_restrictions(std::vector<TurnRestriction> r);
+    void set_signal_greens(std::vector<SignalGreen> g);
+    /// Whether the data allows the turn from → to (restrictions only; U-turns are the router's rule).
+    bool turn_allowed(LinkId from, LinkId to) const;
+
 private:
     std::vector<Node> nodes_;
     std::vector<Link> links_;
+    std::vector<TurnRestriction> restrictions_;
+    std::vector<SignalGreen> greens_;
     std::vector<std::uint32_t> out_offsets_, in_offsets_;
     std::vector<LinkId> out_ids_, in_ids_;
 };
