@@ -104,7 +104,7 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
     std::vector<Node> nodes;
     auto node_at = [&](const Point& p) {
         auto [it, inserted] = node_of.try_emplace(snap.key(p), NodeId(static_cast<std::uint32_t>(nodes.size())));
-        if (inserted) nodes.push_back({it->second, p});
+        if (inserted) nodes.push_back(Node{.id = it->second, .position = p});
         return it->second;
     };
 
@@ -156,8 +156,12 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
     for (const auto& n : full.nodes()) {
         if (comp[n.id.value] != best) continue;
         new_id[n.id.value] = NodeId(static_cast<std::uint32_t>(kept_nodes.size()));
-        kept_nodes.push_back({new_id[n.id.value], n.position});
+        Node kept = n;  // junction control travels with the node
+        kept.id = new_id[n.id.value];
+        kept_nodes.push_back(kept);
     }
+    for (Node& n : kept_nodes)
+        if (n.controller.valid()) n.controller = new_id[n.controller.value];  // invalid when its head was dropped
     std::vector<Link> kept_links;
     for (const auto& l : full.links()) {
         if (comp[l.from.value] != best || comp[l.to.value] != best) continue;

@@ -251,7 +251,11 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"completed", k.completed},
             {"unroutable", k.unroutable},
             {"stuck", k.stuck},
+            {"abandoned", k.abandoned},
             {"en_route", k.en_route},
+            {"junction_delay_s_per_trip", k.junction_delay_s_per_trip},
+            {"signal_delay_s_per_trip", k.signal_delay_s_per_trip},
+            {"signalised_junctions", k.signalised_junctions},
             {"mean_travel_time_s", k.mean_travel_time_s},
             {"mean_delay_s", k.mean_delay_s},
             {"vehicle_km", k.vehicle_km},
@@ -264,7 +268,9 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"closed_links", k.closed_links},
             {"toll_crossings", k.toll_crossings},
             {"toll_revenue", k.toll_revenue},
-            {"note", "only car trips are loaded on the roads; other modes are counted in other_mode_trips"},
+            {"note", "only car trips are loaded on the roads; other modes are counted in other_mode_trips. "
+                     "stuck: moved on into a full link after stuck_time_s (they complete, their time is in the means); "
+                     "abandoned: taken out before a closed link (their time until then is in the means)"},
         };
     }
     if (!run.edits.empty()) j["edits"] = run.edits;

@@ -223,9 +223,29 @@ geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
     return c;
 }
 
+// mobility.junctions: the junction model's switches and the generated signal plans' rule.
+void read_junctions(const YamlMap& m, sim::JunctionConfig& c) {
+    m.allow_only({"control", "cycle_s", "lost_per_phase_s", "min_green_s", "pedestrian_green_s"});
+    if (auto t = m.text("control")) {
+        if (*t != "on" && *t != "off")
+            throw Error(m.where("control") + "'" + m.path_of("control") + "' must be on or off (got '" + *t + "')");
+        c.enabled = *t == "on";
+    }
+    auto positive = [&](const char* key, double& value, double low, double high) {
+        read_number(m, key, value);
+        if (!(value >= low && value <= high))
+            throw Error(m.where(key) + "'" + m.path_of(key) + "' must be " + std::to_string(low) + "…" + std::to_string(high) + " s");
+    };
+    positive("cycle_s", c.cycle_s, 20.0, 300.0);
+    positive("lost_per_phase_s", c.lost_per_phase_s, 0.0, 20.0);
+    positive("min_green_s", c.min_green_s, 1.0, 120.0);
+    positive("pedestrian_green_s", c.pedestrian_green_s, 0.0, 120.0);
+}
+
 void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "value_of_time_per_hour", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
-                  "trajectory_interval_s", "trajectory_max_vehicles"});
+                  "trajectory_interval_s", "trajectory_max_vehicles", "junctions"});
+    if (auto j = m.map("junctions")) read_junctions(*j, c.loading.junctions);
     if (auto it = m.integer("iterations")) {
         if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
         c.iterations = *it;

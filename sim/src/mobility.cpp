@@ -77,9 +77,12 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
         o.route_links = static_cast<std::uint32_t>(route.size());
         o.freeflow_time_s = route_cost(ff, route, t.departure);
         for (std::size_t j = 1; j < route.size(); ++j) o.distance_m += net.link(geodata::LinkId(route[j])).length_m;
-        if (r.loading.status[i] == TripStatus::Arrived) {
+        const TripStatus status = r.loading.status[i];
+        if (status == TripStatus::Arrived || status == TripStatus::Stuck) {
+            // Congestion is never hidden: a trip given up before a closed road counts
+            // with the time it had spent until then.
             const double tt = r.loading.arrival[i] - t.departure;
-            ++k.completed;
+            ++(status == TripStatus::Arrived ? k.completed : k.abandoned);
             tt_sum += tt;
             delay_sum += tt - o.freeflow_time_s;
             k.vehicle_km += o.distance_m / 1000.0;
@@ -88,10 +91,25 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
     }
     k.stuck = r.loading.stuck;
     k.en_route = r.loading.en_route;
-    if (k.completed) {
-        k.mean_travel_time_s = tt_sum / static_cast<double>(k.completed);
-        k.mean_delay_s = delay_sum / static_cast<double>(k.completed);
+    if (const std::size_t ended = k.completed + k.abandoned) {
+        k.mean_travel_time_s = tt_sum / static_cast<double>(ended);
+        k.mean_delay_s = delay_sum / static_cast<double>(ended);
     }
+    // Delay at stop lines, summed per node in node order (the same bits for any thread count).
+    double junction_delay = 0.0, signal_delay = 0.0;
+    for (std::size_t node = 0; node < r.loading.junction_delay.size(); ++node) {
+        junction_delay += r.loading.junction_delay[node];
+        if (net.node(geodata::NodeId(static_cast<std::uint32_t>(node))).control == geodata::JunctionControl::Signal)
+            signal_delay += r.loading.junction_delay[node];
+    }
+    if (r.loading.departed) {
+        k.junction_delay_s_per_trip = junction_delay / static_cast<double>(r.loading.departed);
+        k.signal_delay_s_per_trip = signal_delay / static_cast<double>(r.loading.departed);
+    }
+    std::vector<std::uint32_t> controllers;
+    for (const auto& p : r.loading.signal_plans) controllers.push_back(p.controller);
+    std::sort(controllers.begin(), controllers.end());
+    k.signalised_junctions = static_cast<std::size_t>(std::unique(controllers.begin(), controllers.end()) - controllers.begin());
     // Peak hour: most link entries; congested: entries above 90 % of capacity in it.
     const std::size_t n = net.link_count();
     std::size_t best_total = 0;
@@ -101,10 +119,11 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
         if (total > best_total) best_total = total, k.peak_hour = static_cast<int>(h);
     }
     std::size_t congested = 0;
+    const std::size_t peak = static_cast<std::size_t>(k.peak_hour) * n;
     for (const auto& l : net.links())
         if (r.loading.entries.size() > 0 &&
-            r.loading.entries[static_cast<std::size_t>(k.peak_hour) * n + l.id.value] >
-                0.9 * l.capacity_vph * capacity_factor)  // the capacity the loading used
+            (r.loading.entries[peak + l.id.value] > 0.9 * l.capacity_vph * capacity_factor ||  // the capacity the loading used
+             r.loading.queue_full[peak + l.id.value]))  // a queue that fills the link (spillback)
             ++congested;
     k.congested_link_share = n ? static_cast<double>(congested) / static_cast<double>(n) : 0.0;
     for (const char open : never_closed(model)) k.closed_links += open ? 0 : 1;
@@ -136,10 +155,12 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
     LoadingHooks hooks{closure_events(model), observer, 0};
     if (progress) progress("routing trips", requests.size(), requests.size());
     const int iterations = std::max(1, config.iterations);
+    LoadingConfig loading = config.loading;
+    loading.seed = seed;
     for (int it = 0; it < iterations; ++it) {
         const std::string stage = "iteration " + std::to_string(it + 1) + "/" + std::to_string(iterations);
         hooks.iteration = it;
-        r.loading = load_network(net, r.routes, departures, config.loading, [&](Seconds now, std::size_t, std::size_t) {
+        r.loading = load_network(net, r.routes, departures, loading, [&](Seconds now, std::size_t, std::size_t) {
             if (progress) progress(stage + " loading (simulated seconds), clock " + format_clock(now), static_cast<std::size_t>(now - config.loading.start),
                                    static_cast<std::size_t>(config.loading.end - config.loading.start));
         }, hooks);

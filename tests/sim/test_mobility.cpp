@@ -108,7 +108,7 @@ TEST(Mobility, KpisAddUp) {
     EXPECT_EQ(k.trips, 600u);
     EXPECT_EQ(k.car_trips, 400u);  // every third trip is not by car
     EXPECT_EQ(k.other_mode_trips, 200u);
-    EXPECT_EQ(k.completed + k.unroutable + k.stuck + k.en_route, k.car_trips);
+    EXPECT_EQ(k.completed + k.unroutable + k.abandoned + k.en_route, k.car_trips);
     EXPECT_EQ(k.unroutable, 0u);  // one strongly connected grid
     EXPECT_EQ(k.completed, d.result.loading.arrived);
     EXPECT_EQ(k.iterations, 2);
@@ -261,7 +261,7 @@ TEST(Mobility, UnroutableTripsAreCountedAndNotLoaded) {
     EXPECT_EQ(r.kpis.unroutable, across);
     EXPECT_EQ(r.kpis.car_trips, 48u);
     EXPECT_EQ(r.kpis.other_mode_trips, 1u);
-    EXPECT_EQ(r.kpis.completed + r.kpis.unroutable + r.kpis.stuck + r.kpis.en_route, 48u);
+    EXPECT_EQ(r.kpis.completed + r.kpis.unroutable + r.kpis.abandoned + r.kpis.en_route, 48u);
     EXPECT_EQ(r.loading.departed, 48u - across);
     for (std::uint32_t i = 0; i < 48; ++i) {
         if (part(i) != part((i * 7 + 3) % 48)) {
@@ -514,7 +514,7 @@ TEST(MonacoScenario, CliRunPrintsKpiJson) {
         EXPECT_TRUE(m.contains(key)) << "mobility." << key << " missing in\n" << r.out;
     EXPECT_GT(m["trips"].get<std::size_t>(), 1000u);  // ~1 900 persons
     EXPECT_LE(m["car_trips"].get<std::size_t>(), m["trips"].get<std::size_t>());
-    EXPECT_EQ(m["completed"].get<std::size_t>() + m["unroutable"].get<std::size_t>() + m["stuck"].get<std::size_t>() +
+    EXPECT_EQ(m["completed"].get<std::size_t>() + m["unroutable"].get<std::size_t>() + m["abandoned"].get<std::size_t>() +
                   m["en_route"].get<std::size_t>(),
               m["car_trips"].get<std::size_t>());
     EXPECT_EQ(m["iterations"], 1);

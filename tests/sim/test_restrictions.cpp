@@ -191,16 +191,17 @@ TEST(LoadingHooks, ClosedLinkRefusesEntryUntilItReopens) {
     EXPECT_EQ(r.entries[1], 3u);
 }
 
-TEST(LoadingHooks, VehicleWaitingLongerThanStuckTimeIsRemoved) {
+TEST(LoadingHooks, VehicleWaitingLongerThanStuckTimeBeforeAClosureGivesUpAndIsCounted) {
     const RoadNetwork net = chain3();
     LoadingHooks hooks;
     hooks.events = {{100, 1, +1}, {200, 1, -1}};
     const LoadingResult r = load_network(net, {Route{0, 1, 2}}, {100}, loading_config(50), {}, hooks);
     EXPECT_EQ(r.status[0], TripStatus::Stuck);
-    EXPECT_EQ(r.stuck, 1u);
+    EXPECT_EQ(r.abandoned, 1u);
+    EXPECT_EQ(r.stuck, 0u);
     EXPECT_EQ(r.arrived, 0u);
     EXPECT_EQ(r.entries[1], 0u);
-    EXPECT_EQ(r.arrival[0], -1);
+    EXPECT_EQ(r.arrival[0], 150);  // when it gave up: its time so far stays in the means
 }
 
 TEST(LoadingHooks, OverlappingClosuresCountUp) {
@@ -412,8 +413,9 @@ TEST(ClosedMobility, VehicleReachingTheClosureWaitsAndIsStuckOrPassesWhenItReope
     const MobilityResult a = run_mobility(w.model, demand, stuck, 1);
     EXPECT_EQ(a.routes[0], (Route{w.p, w.a, w.short_road, w.d}));
     EXPECT_EQ(a.loading.status[0], TripStatus::Stuck);
-    EXPECT_EQ(a.kpis.stuck, 1u);
+    EXPECT_EQ(a.kpis.abandoned, 1u);
     EXPECT_EQ(a.kpis.completed, 0u);
+    EXPECT_EQ(a.kpis.mean_travel_time_s, 300.0 + 10.0);  // its time until it gave up is not hidden
     for (std::size_t hour = 0; hour < a.loading.hours; ++hour) EXPECT_EQ(entries_in(a.loading, n, hour, w.short_road), 0u);
 
     MobilityConfig patient = quiet_config();
@@ -581,7 +583,7 @@ TEST(ObservedMobility, ObserverClosureStopsAllLaterEntries) {
             << "trip " << i;
     }
     EXPECT_GT(needing, 0u);
-    EXPECT_GT(r.kpis.stuck, 0u);
+    EXPECT_GT(r.kpis.abandoned, 0u);
     EXPECT_LT(r.kpis.completed, free.kpis.completed);
     EXPECT_EQ(r.kpis.closed_links, 0u);  // KPIs count the model's closures, not an observer's
 }
@@ -604,9 +606,10 @@ TEST(ObservedMobility, SameResultForOneAndTwoThreads) {
     EXPECT_EQ(one.loading.exits, two.loading.exits);
     EXPECT_EQ(one.relative_gap, two.relative_gap);
     EXPECT_EQ(one.kpis.stuck, two.kpis.stuck);
+    EXPECT_EQ(one.kpis.abandoned, two.kpis.abandoned);
     EXPECT_EQ(one.kpis.completed, two.kpis.completed);
     EXPECT_EQ(one.kpis.mean_travel_time_s, two.kpis.mean_travel_time_s);
-    EXPECT_GT(one.kpis.stuck, 0u);
+    EXPECT_GT(one.kpis.abandoned, 0u);
 }
 
 // ---------------------------------------------------------------- (e) given residents and jobs

@@ -25,10 +25,16 @@ struct MobilityConfig {
 /// The figures of `citytwin run --json` under "mobility.*" (README "KPIs").
 struct MobilityKpis {
     std::size_t trips = 0, car_trips = 0, other_mode_trips = 0;
-    std::size_t completed = 0, unroutable = 0, stuck = 0, en_route = 0;
+    std::size_t completed = 0, unroutable = 0, en_route = 0;
+    std::size_t stuck = 0;       ///< car trips moved on into a full link after stuck_time (they complete)
+    std::size_t abandoned = 0;   ///< car trips taken out before a closed link after stuck_time
+    /// Over completed and abandoned trips (abandoned: their time until taken out).
     double mean_travel_time_s = 0, mean_delay_s = 0;
+    double junction_delay_s_per_trip = 0;   ///< waiting at stop lines (any control), per loaded car trip
+    double signal_delay_s_per_trip = 0;     ///< … of it at traffic signals
+    std::size_t signalised_junctions = 0;   ///< signal controllers in force
     double vehicle_km = 0, vehicle_hours = 0;
-    double congested_link_share = 0;   ///< links with v/c > 0.9 in the peak hour
+    double congested_link_share = 0;   ///< links with v/c > 0.9 or a queue filling their storage in the peak hour
     int peak_hour = 0;
     int iterations = 0;
     double relative_gap = 0;

@@ -16,6 +16,7 @@ enum class Stream : std::uint64_t {
     DepartureTime,
     Duration,
     Replan,
+    JunctionOrder,
 };
 
 /// SplitMix64 finaliser: a strong 64-bit mix (Steele et al., "Fast splittable PRNGs").
