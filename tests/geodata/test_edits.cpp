@@ -64,8 +64,9 @@ AccessPoint make_ap(std::uint32_t id, std::string name, Point p) {
 }
 
 CityModel tiny_city() {
-    std::vector<Node> nodes{{NodeId(0), {0, 0}}, {NodeId(1), {100, 0}}, {NodeId(2), {100, 100}},
-                            {NodeId(3), {0, 100}}, {NodeId(4), {250, 0}}};
+    std::vector<Node> nodes;
+    for (const Point p : {Point{0, 0}, Point{100, 0}, Point{100, 100}, Point{0, 100}, Point{250, 0}})
+        nodes.push_back(Node{.id = NodeId(static_cast<std::uint32_t>(nodes.size())), .position = p});
     std::vector<Link> links{
         make_link(0, 0, 1, {{0, 0}, {100, 0}}, "Main Street"),
         make_link(1, 1, 0, {{100, 0}, {0, 0}}, "Main Street"),

