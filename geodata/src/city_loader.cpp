@@ -57,11 +57,12 @@ CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadRe
 
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<RoadWay> ways;
+    std::optional<RoadLayerConfig> roads_cfg;
     if (config.roads) {
-        const auto roads_cfg = with_defaults(*config.roads);
-        ways = detail::read_road_ways(roads_cfg, working, options, report);
+        roads_cfg = with_defaults(*config.roads);
+        ways = detail::read_road_ways(*roads_cfg, working, options, report);
         if (ways.empty())
-            throw Error(roads_cfg.source + ": layer '" + roads_cfg.layer + "': no drivable roads (" +
+            throw Error(roads_cfg->source + ": layer '" + roads_cfg->layer + "': no drivable roads (" +
                         std::to_string(report.road_features) + " features read, none of a drivable class)");
     }
     if (config.buildings)
@@ -74,7 +75,9 @@ CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadRe
         GraphBuildOptions gopt;
         gopt.snap_tolerance_m = config.roads->snap_tolerance_m;
         for (const auto& [cls, d] : config.road_defaults) gopt.class_table[static_cast<std::size_t>(cls)] = d;
-        model.roads = std::make_shared<const RoadNetwork>(build_road_network(ways, gopt, report.graph));
+        const RoadNetwork graph = build_road_network(ways, gopt, report.graph);
+        model.roads = std::make_shared<const RoadNetwork>(
+            detail::add_junction_data(config, *roads_cfg, working, ways, graph, report));
     }
     report.seconds_graph = seconds_since(t1);
 

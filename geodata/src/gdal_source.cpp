@@ -2,6 +2,7 @@
 
 #include <citytwin/geodata/data_paths.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
@@ -104,6 +105,15 @@ int find_field(OGRLayer& layer, const std::string& path, const std::string& name
 std::string field_string(const OGRFeature& f, int idx) {
     if (idx < 0 || !f.IsFieldSetAndNotNull(idx)) return {};
     return f.GetFieldAsString(idx);
+}
+
+double number_field(const OGRFeature& f, int idx, const std::string& where, const std::string& name) {
+    const std::string text = field_string(f, idx);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == text.c_str() || *end != '\0')
+        throw Error(where + ": field '" + name + "' must be a number, got '" + text + "'");
+    return v;
 }
 
 OGRSpatialReference make_srs(const std::string& definition) {

@@ -59,6 +59,10 @@ int find_field(OGRLayer& layer, const std::string& path, const std::string& name
 /// Field value as string ("" when unset or null; idx -1 gives "").
 std::string field_string(const OGRFeature& f, int idx);
 
+/// Field value as a number; throws Error "<where>: field '<name>' must be a number, got '…'"
+/// when it is empty or not a number.
+double number_field(const OGRFeature& f, int idx, const std::string& where, const std::string& name);
+
 /// Spatial reference in x=east, y=north order from "EPSG:3006", WKT or PROJ text.
 OGRSpatialReference make_srs(const std::string& definition);
 

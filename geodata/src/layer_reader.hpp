@@ -18,6 +18,7 @@ public:
     OGRFeatureUniquePtr next();
 
     int field(const std::string& name) { return find_field(*layer_, source_.source, name); }
+    bool has_field(const std::string& name) const { return layer_->GetLayerDefn()->GetFieldIndex(name.c_str()) >= 0; }
     /// The feature's id: first non-null of the id fields (comma list), else its FID.
     std::int64_t feature_id(const OGRFeature& f) const;
     /// Total features matching the filter (for progress); may be 0 when unknown.

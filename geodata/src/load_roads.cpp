@@ -28,6 +28,22 @@ bool glob_match(std::string_view pattern, std::string_view text) {
     return p == pattern.size();
 }
 
+// Both green fields set: a green for the feature's digitised direction; neither: none.
+std::optional<SignalGreen> read_green(const LayerReader& reader, const OGRFeature& f, const RoadLayerConfig& cfg,
+                                      int f_start, int f_duration) {
+    if (f_start < 0 || f_duration < 0) return std::nullopt;
+    if (!f.IsFieldSetAndNotNull(f_start) && !f.IsFieldSetAndNotNull(f_duration)) return std::nullopt;
+    const std::string where = reader.where(f, "");
+    const std::string at = where.substr(0, where.size() - 2);  // drop the trailing ": "
+    SignalGreen g;
+    g.start_s = static_cast<float>(number_field(f, f_start, at, cfg.signal_green_start_field));
+    g.duration_s = static_cast<float>(number_field(f, f_duration, at, cfg.signal_green_duration_field));
+    if (g.start_s < 0.0f || g.duration_s <= 0.0f)
+        throw Error(reader.where(f, "field '" + cfg.signal_green_duration_field +
+                                        "': a green needs start >= 0 and duration > 0 s"));
+    return g;
+}
+
 bool access_denied(const std::string& v) {
     return v == "no" || v == "private" || v == "agricultural" || v == "forestry" || v == "emergency";
 }
@@ -49,7 +65,9 @@ std::vector<RoadWay> read_road_ways(const RoadLayerConfig& cfg, const OGRSpatial
     LayerReader reader(cfg, working);
     const int f_class = reader.field(cfg.class_field), f_speed = reader.field(cfg.speed_field),
               f_lanes = reader.field(cfg.lanes_field), f_oneway = reader.field(cfg.oneway_field),
-              f_junction = reader.field(cfg.junction_field), f_name = reader.field(cfg.name_field);
+              f_junction = reader.field(cfg.junction_field), f_name = reader.field(cfg.name_field),
+              f_green_start = reader.field(cfg.signal_green_start_field),
+              f_green_duration = reader.field(cfg.signal_green_duration_field);
     std::vector<int> f_access;
     for (const auto& a : cfg.access_fields) f_access.push_back(reader.field(a));
 
@@ -72,9 +90,12 @@ std::vector<RoadWay> read_road_ways(const RoadLayerConfig& cfg, const OGRSpatial
         way.total_lanes = parse_number(field_string(*f, f_lanes));
         // OSM convention: motorways are oneway unless tagged otherwise. Other sources
         // (a class_map) draw what they draw: two-way unless a oneway field says so.
-        way.direction = parse_oneway(field_string(*f, f_oneway), field_string(*f, f_junction),
+        const std::string junction = field_string(*f, f_junction);
+        way.direction = parse_oneway(field_string(*f, f_oneway), junction,
                                      cfg.class_map.empty() && *cls == RoadClass::Motorway);
+        way.roundabout = is_roundabout(junction);
         way.name = field_string(*f, f_name);
+        way.green = read_green(reader, *f, cfg, f_green_start, f_green_duration);
         bool any_part = false;
         for (auto& part : to_polylines(*f->GetGeometryRef())) {
             if (part.size() < 2 || length(part) <= 0.0) continue;

@@ -14,6 +14,12 @@ std::vector<AccessPoint> read_access_points(const AccessPointLayerConfig& cfg, c
                                             const Box& study_area, LoadReport& report);
 std::vector<District> read_districts(const DistrictLayerConfig& cfg, const OGRSpatialReference& working,
                                      LoadReport& report);
+/// The network with junction control, turn restrictions and given signal greens: OSM
+/// signals, signs and restriction relations when the roads are OSM, then the city's
+/// junctions layer and turn restriction table.
+RoadNetwork add_junction_data(const CityConfig& config, const RoadLayerConfig& roads,
+                              const OGRSpatialReference& working, const std::vector<RoadWay>& ways,
+                              const RoadNetwork& net, LoadReport& report);
 Raster read_terrain(const ElevationConfig& cfg, const OGRSpatialReference& working, const Box& area);
 
 /// Road class for a raw class value through the layer's class map; nullopt: not a road.

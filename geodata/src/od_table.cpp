@@ -3,21 +3,11 @@
 #include <citytwin/geodata/od_table.hpp>
 #include <citytwin/geodata/osm_values.hpp>
 
-#include <cstdlib>
 #include <memory>
 
 namespace citytwin::geodata {
 
-namespace {
-double number_field(const OGRFeature& f, int idx, const std::string& where, const std::string& name) {
-    const std::string text = detail::field_string(f, idx);
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || end == text.c_str() || *end != '\0')
-        throw Error(where + ": field '" + name + "' must be a number, got '" + text + "'");
-    return v;
-}
-}  // namespace
+using detail::number_field;
 
 std::vector<OdRecord> read_od_table(const OdTableConfig& cfg, const std::string& working_crs) {
     detail::DatasetPtr ds = detail::open_vector(cfg.source);

@@ -120,13 +120,17 @@ std::optional<double> parse_height_m(std::string_view value) {
     return metres;
 }
 
+bool is_roundabout(std::string_view junction) {
+    const std::string j = lowercase(trim(junction));
+    return j == "roundabout" || j == "circular";
+}
+
 OnewayDirection parse_oneway(std::string_view oneway, std::string_view junction, bool implied_oneway) {
     const std::string o = lowercase(trim(oneway));
     if (o == "yes" || o == "true" || o == "1") return OnewayDirection::Forward;
     if (o == "-1" || o == "reverse") return OnewayDirection::Backward;
     if (o == "no" || o == "false" || o == "0") return OnewayDirection::Both;
-    const std::string j = lowercase(trim(junction));
-    if (j == "roundabout" || j == "circular") return OnewayDirection::Forward;
+    if (is_roundabout(junction)) return OnewayDirection::Forward;
     return implied_oneway ? OnewayDirection::Forward : OnewayDirection::Both;
 }
 

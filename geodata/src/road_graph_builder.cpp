@@ -79,6 +79,7 @@ Link make_link(const RoadWay& way, const RoadClassTable& table, NodeId from, Nod
     l.name = way.name;
     l.source_id = way.source_id;
     l.reversed = reversed;
+    l.roundabout = way.roundabout;
     l.geometry = std::move(geom);
     return l;
 }

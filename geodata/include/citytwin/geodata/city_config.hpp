@@ -32,6 +32,14 @@ struct RoadLayerConfig : LayerSource {
     std::string name_field;
     std::vector<std::string> access_fields;  ///< "no"/"private" on any of them excludes the road
     double snap_tolerance_m = 0.01;          ///< vertices closer than this are one node
+    /// Given signal greens (s within the to-node's cycle) for the feature's digitised direction.
+    std::string signal_green_start_field;
+    std::string signal_green_duration_field;
+    /// OSM: a traffic signal on an approach controls the nearest junction this close, and
+    /// signalised nodes this close form one controller (SUMO's --tls.join-dist).
+    double signal_join_distance_m = 20.0;
+    /// OSM: a stop / give-way sign on an approach belongs to the nearest junction this close.
+    double sign_join_distance_m = 15.0;
 };
 
 struct BuildingLayerConfig : LayerSource {
@@ -61,6 +69,21 @@ struct DistrictLayerConfig : LayerSource {
     std::string population_field;
 };
 
+/// Points that say how junctions are controlled; each goes to the nearest node within join_distance_m.
+struct JunctionLayerConfig : LayerSource {
+    std::string control_field = "control";   ///< signal|priority|stop|yield|roundabout|uncontrolled
+    std::string cycle_field;    ///< s; empty: `cycle_s` when the layer has it
+    std::string offset_field;   ///< s; empty: `offset_s` when the layer has it
+    double join_distance_m = 5.0;
+};
+
+/// A table (any GDAL source, CSV is fine) of turns named by road feature ids (Link::source_id).
+struct TurnRestrictionTableConfig : LayerSource {
+    std::string from_field = "from_id";
+    std::string to_field = "to_id";
+    std::string type_field = "restriction";   ///< no_* (banned) or only_* (imposed)
+};
+
 struct ElevationConfig {
     std::string source;
     double resolution_m = 30.0;
@@ -75,6 +98,8 @@ struct CityConfig {
     std::optional<AccessPointLayerConfig> access_points;
     std::optional<DistrictLayerConfig> districts;
     std::optional<ElevationConfig> elevation;
+    std::optional<JunctionLayerConfig> junctions;
+    std::optional<TurnRestrictionTableConfig> turn_restrictions;
     /// Per-class overrides of the default table (README "Road defaults").
     std::map<RoadClass, RoadClassDefaults> road_defaults;
 };

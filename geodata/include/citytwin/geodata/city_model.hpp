@@ -67,7 +67,7 @@ struct Link {
     std::string name;
     std::int64_t source_id = -1;   ///< feature id in the source (OSM way id for OSM)
     bool reversed = false;         ///< true when the link runs against the digitised direction
-    bool roundabout = false;       ///< part of a roundabout's circulating carriageway
+    bool roundabout = false;       ///< part of a roundabout ring (OSM junction=roundabout|circular)
     Polyline geometry;             ///< from -> to
 };
 

@@ -15,6 +15,9 @@ std::optional<double> parse_height_m(std::string_view value);
 /// "3", "3.5", "2;3" (first) -> number; negative or absurd values are rejected.
 std::optional<double> parse_number(std::string_view value);
 
+/// OSM junction=roundabout|circular (any case): the way is part of a roundabout ring.
+bool is_roundabout(std::string_view junction);
+
 enum class OnewayDirection { Both, Forward, Backward };
 /// oneway + junction + class-implied oneway (motorways) -> direction of travel.
 OnewayDirection parse_oneway(std::string_view oneway, std::string_view junction, bool implied_oneway);

@@ -17,6 +17,9 @@ struct RoadWay {
     std::optional<double> speed_kmh;
     std::optional<double> total_lanes;
     OnewayDirection direction = OnewayDirection::Both;
+    bool roundabout = false;
+    /// A given signal green for the digitised direction (in_link unset until the graph exists).
+    std::optional<SignalGreen> green;
     std::string name;
     Polyline points;
 };
