@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <queue>
 
 namespace citytwin::sim {
 
@@ -30,112 +29,141 @@ double route_cost(const LinkCosts& costs, const Route& route, std::int32_t depar
 
 namespace {
 
-// Per-thread Dijkstra state. Arrays are reset lazily through the touched list, so a
-// small tree costs what it visits, not the size of the city.
-struct Workspace {
-    std::vector<double> dist;
-    std::vector<std::uint32_t> pred_link;
-    std::vector<std::uint32_t> target_mark;
-    std::vector<std::uint32_t> touched;
-    std::uint32_t stamp = 0;
-};
-
 constexpr std::uint32_t no_link = std::numeric_limits<std::uint32_t>::max();
+constexpr double unreached = std::numeric_limits<double>::infinity();
 
-// The graph as the search touches it: out-edges of a node contiguous, with the head node
-// and link id side by side. A relaxation reads 8 bytes here instead of a whole Link
-// (name, geometry …) scattered in memory.
+// The graph as the search touches it: the links that may follow a link, contiguous per
+// link, the turns the data allow first and the U-turns after them. A relaxation reads 4
+// bytes here instead of walking the node's out-links and asking the restriction table.
+// Whether a U-turn is open depends on the hour (a closure can turn a junction into a dead
+// end), so U-turns are kept apart and taken only when no turn before them is open.
 struct SearchGraph {
-    std::vector<std::uint32_t> first;   ///< node -> index of its first out-edge; size nodes + 1
-    std::vector<std::uint32_t> head;    ///< edge -> node it leads to
-    std::vector<std::uint32_t> link;    ///< edge -> link id
-    std::vector<geodata::Point> position;
+    std::vector<std::uint32_t> first;     ///< link -> index of its first successor; size links + 1
+    std::vector<std::uint32_t> u_first;   ///< link -> index of its first U-turn successor
+    std::vector<std::uint32_t> next;      ///< successor link ids
+    std::vector<geodata::Point> end;      ///< link -> position of its to-node (A* estimate)
 
-    explicit SearchGraph(const geodata::RoadNetwork& net) {
-        first.reserve(net.node_count() + 1);
-        for (const auto& node : net.nodes()) {
-            first.push_back(static_cast<std::uint32_t>(head.size()));
-            for (const geodata::LinkId lid : net.out_links(node.id)) {
-                head.push_back(net.link(lid).to.value);
-                link.push_back(lid.value);
+    SearchGraph(const geodata::RoadNetwork& net, const RouterOptions& options) {
+        const std::size_t n = net.link_count();
+        first.reserve(n + 1);
+        u_first.reserve(n);
+        end.reserve(n);
+        std::vector<std::uint32_t> u_turns;
+        for (const auto& a : net.links()) {
+            first.push_back(static_cast<std::uint32_t>(next.size()));
+            u_turns.clear();
+            // Out-links come in id order, so successors do too: ties settle the same way
+            // every time.
+            for (const geodata::LinkId b : net.out_links(a.to)) {
+                if (!net.turn_allowed(a.id, b)) continue;
+                if (!options.allow_u_turns && net.link(b).to == a.from) u_turns.push_back(b.value);
+                else next.push_back(b.value);
             }
-            position.push_back(node.position);
+            u_first.push_back(static_cast<std::uint32_t>(next.size()));
+            next.insert(next.end(), u_turns.begin(), u_turns.end());
+            end.push_back(net.node(a.to).position);
         }
-        first.push_back(static_cast<std::uint32_t>(head.size()));
+        first.push_back(static_cast<std::uint32_t>(next.size()));
     }
 };
 
+// Per-thread search state, indexed by link. Arrays are reset lazily through the touched
+// list, so a small tree costs what it visits, not the size of the city; the heap keeps
+// its capacity from tree to tree.
+struct Workspace {
+    std::vector<double> dist;                 ///< cost from the end of the origin link to a link's end
+    std::vector<std::uint32_t> pred;          ///< the link before, on the best way found
+    std::vector<std::uint32_t> target_mark;
+    std::vector<std::uint32_t> touched;
+    std::vector<std::pair<double, std::uint32_t>> heap;
+    std::uint32_t stamp = 0;
+};
+
 struct Group {
-    std::uint32_t origin_node;
+    std::uint32_t origin_link;
     std::uint32_t hour;
     std::vector<std::uint32_t> requests;  ///< indices into the request list, ascending
 };
 
-void run_group(const geodata::RoadNetwork& net, const SearchGraph& graph, const LinkCosts& costs,
-               const std::vector<RouteRequest>& requests, const Group& g, const std::vector<double>& min_s_per_m,
-               Workspace& ws, std::vector<Route>& routes) {
-    const std::size_t n = net.node_count();
+void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
+               const Group& g, const std::vector<double>& min_s_per_m, Workspace& ws, std::vector<Route>& routes) {
+    const std::size_t n = graph.end.size();
     if (ws.dist.size() != n) {
-        ws.dist.assign(n, std::numeric_limits<double>::infinity());
-        ws.pred_link.assign(n, no_link);
+        ws.dist.assign(n, unreached);
+        ws.pred.assign(n, no_link);
         ws.target_mark.assign(n, 0);
     }
-    for (auto v : ws.touched) {
-        ws.dist[v] = std::numeric_limits<double>::infinity();
-        ws.pred_link[v] = no_link;
+    for (auto l : ws.touched) {
+        ws.dist[l] = unreached;
+        ws.pred[l] = no_link;
     }
     ws.touched.clear();
     ++ws.stamp;
     std::size_t targets_left = 0;
     for (auto r : g.requests) {
-        const std::uint32_t t = net.link(geodata::LinkId(requests[r].to_link)).from.value;
+        const std::uint32_t t = requests[r].to_link;
         if (ws.target_mark[t] != ws.stamp) {
             ws.target_mark[t] = ws.stamp;
             ++targets_left;
         }
     }
 
-    // A group with a single destination runs A* toward it: straight-line distance times
-    // the smallest cost per metre of this hour never overestimates the time left (links
-    // are at least as long as the line between their nodes), so the path is still a
-    // fastest one. A tree for several destinations runs plain Dijkstra.
+    // A tree with a single destination runs A* toward the end of its link: straight-line
+    // distance times the smallest cost per metre of this hour never overestimates the time
+    // left (links are at least as long as the line between their nodes), and it is
+    // consistent, so the first time the destination is settled its cost is the fastest.
+    // A tree for several destinations runs plain Dijkstra.
     const bool single_target = targets_left == 1;
-    const geodata::Point goal =
-        net.node(net.link(geodata::LinkId(requests[g.requests.front()].to_link)).from).position;
-    auto h = [&](std::uint32_t v) {
+    const geodata::Point goal = graph.end[requests[g.requests.front()].to_link];
+    auto h = [&](std::uint32_t l) {
         if (!single_target) return 0.0;
-        const geodata::Point& p = graph.position[v];
+        const geodata::Point& p = graph.end[l];
         return std::hypot(p.x - goal.x, p.y - goal.y) * min_s_per_m[g.hour];
     };
     const float* hour_costs = costs.seconds.data() + (g.hour % hours_per_day) * costs.link_count;
-    // (key, node): ties settle the lower node id first, so trees are reproducible.
-    using Entry = std::pair<double, std::uint32_t>;
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
-    ws.dist[g.origin_node] = 0.0;
-    ws.touched.push_back(g.origin_node);
-    heap.push({h(g.origin_node), g.origin_node});
+    // (key, link), smallest first: ties settle the lower link id first, so trees are
+    // reproducible.
+    auto& heap = ws.heap;
+    heap.clear();
+    auto later = std::greater<>{};
+    auto relax = [&](std::uint32_t b, double nd, std::uint32_t a) {
+        if (nd < ws.dist[b]) {
+            if (ws.dist[b] == unreached) ws.touched.push_back(b);
+            ws.dist[b] = nd;
+            ws.pred[b] = a;
+            heap.emplace_back(nd + h(b), b);
+            std::push_heap(heap.begin(), heap.end(), later);
+        }
+    };
+    // The trip starts at the end of its first link: that link's label is 0 and the first
+    // turn off it obeys the same rules as every other.
+    relax(g.origin_link, 0.0, no_link);
     while (!heap.empty() && targets_left > 0) {
-        const auto [key, v] = heap.top();
-        heap.pop();
-        const double d = ws.dist[v];
-        if (key > d + h(v)) continue;  // stale entry
-        if (ws.target_mark[v] == ws.stamp) {
-            ws.target_mark[v] = 0;
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const auto [key, a] = heap.back();
+        heap.pop_back();
+        const double d = ws.dist[a];
+        if (key > d + h(a)) continue;  // stale entry
+        if (ws.target_mark[a] == ws.stamp) {
+            ws.target_mark[a] = 0;
             --targets_left;
         }
-        for (std::uint32_t e = graph.first[v]; e < graph.first[v + 1]; ++e) {
-            const std::uint32_t w = graph.head[e];
-            const double nd = d + hour_costs[graph.link[e]];
-            if (nd < ws.dist[w]) {
-                if (ws.dist[w] == std::numeric_limits<double>::infinity()) ws.touched.push_back(w);
-                ws.dist[w] = nd;
-                ws.pred_link[w] = graph.link[e];
-                heap.push({nd + h(w), w});
-            }
+        bool open_turn = false;
+        for (std::uint32_t e = graph.first[a]; e < graph.u_first[a]; ++e) {
+            const std::uint32_t b = graph.next[e];
+            const float c = hour_costs[b];
+            open_turn = open_turn || std::isfinite(c);
+            relax(b, d + c, a);
+        }
+        if (open_turn) continue;
+        // A dead end in this hour: turning back is the only way on.
+        for (std::uint32_t e = graph.u_first[a]; e < graph.first[a + 1]; ++e) {
+            const std::uint32_t b = graph.next[e];
+            relax(b, d + hour_costs[b], a);
         }
     }
     // Unsettled targets left marked would confuse the next group using this workspace.
-    for (auto r : g.requests) ws.target_mark[net.link(geodata::LinkId(requests[r].to_link)).from.value] = 0;
+    for (auto r : g.requests) ws.target_mark[requests[r].to_link] = 0;
 
     for (auto r : g.requests) {
         const RouteRequest& q = requests[r];
@@ -145,16 +173,8 @@ void run_group(const geodata::RoadNetwork& net, const SearchGraph& graph, const 
             route.push_back(q.from_link);
             continue;
         }
-        const std::uint32_t target = net.link(geodata::LinkId(q.to_link)).from.value;
-        if (ws.dist[target] == std::numeric_limits<double>::infinity()) continue;  // unroutable
-        if (std::isinf(hour_costs[q.to_link])) continue;   // the destination link itself is closed
-        route.push_back(q.to_link);
-        for (std::uint32_t v = target; v != g.origin_node;) {
-            const std::uint32_t l = ws.pred_link[v];
-            route.push_back(l);
-            v = net.link(geodata::LinkId(l)).from.value;
-        }
-        route.push_back(q.from_link);
+        if (ws.dist[q.to_link] == unreached) continue;  // unroutable (or the destination link is closed)
+        for (std::uint32_t l = q.to_link; l != no_link; l = ws.pred[l]) route.push_back(l);
         std::reverse(route.begin(), route.end());
     }
 }
@@ -162,25 +182,22 @@ void run_group(const geodata::RoadNetwork& net, const SearchGraph& graph, const 
 }  // namespace
 
 void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
-               std::vector<Route>& routes) {
+               std::vector<Route>& routes, const RouterOptions& options) {
     routes.resize(requests.size());
-    // Group by (origin node, hour) in a fixed order: sort request indices by that key.
-    std::vector<std::uint32_t> order;
-    order.reserve(requests.size());
-    for (std::uint32_t i = 0; i < requests.size(); ++i)
-        if (requests[i].active) order.push_back(i);
+    // Group by (origin link, hour) in a fixed order: sort request indices by that key. The
+    // origin is a link, not its to-node: trips arriving at one node by different links
+    // may not take the same first turn (the U-turn, restrictions on the link).
     auto key = [&](std::uint32_t i) {
         const auto& q = requests[i];
-        const std::uint64_t node = net.link(geodata::LinkId(q.from_link)).to.value;
         const std::uint64_t hour =
             costs.time_invariant ? 0 : static_cast<std::uint64_t>(std::max(0, q.departure) / 3600) % hours_per_day;
-        return (node << 8) | hour;
+        return (static_cast<std::uint64_t>(q.from_link) << 8) | hour;
     };
-    // Sort (key, request) pairs: computing keys inside the comparator would look up a
-    // Link per comparison. Pairs are unique, so the order is fixed without stability.
+    // (key, request) pairs are unique, so the order is fixed without stability.
     std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
-    keyed.reserve(order.size());
-    for (const auto i : order) keyed.emplace_back(key(i), i);
+    keyed.reserve(requests.size());
+    for (std::uint32_t i = 0; i < requests.size(); ++i)
+        if (requests[i].active) keyed.emplace_back(key(i), i);
     std::sort(keyed.begin(), keyed.end());
     std::vector<Group> groups;
     for (std::size_t i = 0; i < keyed.size(); ++i) {
@@ -191,18 +208,19 @@ void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const st
     }
     // Per hour, the smallest cost per metre of any link (the A* estimate's rate), shrunk
     // by 1e-6 so float rounding of link costs cannot make the estimate exceed a true cost.
-    std::vector<double> min_s_per_m(hours_per_day, std::numeric_limits<double>::infinity());
+    std::vector<double> min_s_per_m(hours_per_day, unreached);
     for (std::size_t h = 0; h < hours_per_day; ++h) {
         for (const auto& l : net.links())
             if (l.length_m > 0.0)
                 min_s_per_m[h] = std::min(min_s_per_m[h], static_cast<double>(costs.at(h, l.id.value)) / l.length_m);
         min_s_per_m[h] = std::isfinite(min_s_per_m[h]) ? std::max(0.0, min_s_per_m[h] * (1.0 - 1e-6)) : 0.0;
     }
-    const SearchGraph graph(net);
+    const SearchGraph graph(net, options);
     tbb::enumerable_thread_specific<Workspace> workspaces;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, groups.size(), 16), [&](const auto& range) {
         Workspace& ws = workspaces.local();
-        for (std::size_t g = range.begin(); g != range.end(); ++g) run_group(net, graph, costs, requests, groups[g], min_s_per_m, ws, routes);
+        for (std::size_t g = range.begin(); g != range.end(); ++g)
+            run_group(graph, costs, requests, groups[g], min_s_per_m, ws, routes);
     });
 }
 

@@ -2,6 +2,7 @@
 // Small hand-made road networks shared by the sim test suites.
 #include <citytwin/geodata/road_graph_builder.hpp>
 
+#include <cmath>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -42,6 +43,22 @@ inline std::vector<geodata::RoadWay> grid_ways(int n, double x0 = 0.0, std::int6
         ways.push_back(way(id0 + 2 * r + 1, col));
     }
     return ways;
+}
+
+/// The router's turn rule spelled out slowly, as the test oracle: the data must allow
+/// from → to, and a U-turn (to leads back to from's start) is open only when no other
+/// turn the data allow leads to a link open in that hour (finite cost).
+template <class CostOf>
+bool may_follow(const geodata::RoadNetwork& net, std::uint32_t from, std::uint32_t to, CostOf cost_of,
+                bool allow_u_turns = false) {
+    const geodata::Link& a = net.link(geodata::LinkId(from));
+    const geodata::Link& b = net.link(geodata::LinkId(to));
+    if (b.from != a.to || !net.turn_allowed(a.id, b.id)) return false;
+    if (allow_u_turns || b.to != a.from) return true;
+    for (const geodata::LinkId other : net.out_links(a.to))
+        if (net.link(other).to != a.from && net.turn_allowed(a.id, other) && std::isfinite(cost_of(other.value)))
+            return false;
+    return true;
 }
 
 }  // namespace citytwin::sim::test_networks

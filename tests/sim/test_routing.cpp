@@ -1,6 +1,7 @@
 // Fastest paths: every answer of route_all is checked against a brute-force
-// Bellman-Ford on small grids, plus exact routes around a one-way street, unreachable
-// targets, hour-dependent costs, and identical routes for 1 and 2 threads.
+// Bellman-Ford over links and the turns the router may take on small grids, plus exact
+// routes around a one-way street, unreachable targets, hour-dependent costs, and
+// identical routes for 1 and 2 threads. Turn rules in detail: test_routing_turns.cpp.
 #include <citytwin/geodata/road_graph_builder.hpp>
 #include <citytwin/sim/router.hpp>
 
@@ -61,18 +62,25 @@ std::uint32_t link_between(const RoadNetwork& net, Point a, Point b) {
     return UINT32_MAX;
 }
 
-// Node distances from `source` under the costs of one hour: plain Bellman-Ford, the
-// slowest correct answer there is.
-std::vector<double> bellman_ford(const RoadNetwork& net, const LinkCosts& costs, std::size_t hour, std::uint32_t source) {
-    std::vector<double> d(net.node_count(), inf);
-    d[source] = 0.0;
-    for (std::size_t round = 0; round < net.node_count(); ++round) {
+// Costs from the end of link `origin` to the end of every link under the costs of one
+// hour, turning only where the router may (test_networks::may_follow): plain
+// Bellman-Ford over links, the slowest correct answer there is.
+std::vector<double> bellman_ford(const RoadNetwork& net, const LinkCosts& costs, std::size_t hour, std::uint32_t origin,
+                                 bool allow_u_turns = false) {
+    auto cost_of = [&](std::uint32_t l) { return costs.at(hour, l); };
+    std::vector<double> d(net.link_count(), inf);
+    d[origin] = 0.0;
+    for (std::size_t round = 0; round < net.link_count(); ++round) {
         bool changed = false;
-        for (const auto& l : net.links()) {
-            const double nd = d[l.from.value] + costs.at(hour, l.id.value);
-            if (nd < d[l.to.value]) {
-                d[l.to.value] = nd;
-                changed = true;
+        for (const auto& a : net.links()) {
+            if (d[a.id.value] == inf) continue;
+            for (const LinkId b : net.out_links(a.to)) {
+                if (!test_networks::may_follow(net, a.id.value, b.value, cost_of, allow_u_turns)) continue;
+                const double nd = d[a.id.value] + cost_of(b.value);
+                if (nd < d[b.value]) {
+                    d[b.value] = nd;
+                    changed = true;
+                }
             }
         }
         if (!changed) break;
@@ -81,11 +89,8 @@ std::vector<double> bellman_ford(const RoadNetwork& net, const LinkCosts& costs,
 }
 
 // The expected cost of a request: from the end of from_link to the end of to_link.
-double expected_cost(const RoadNetwork& net, const LinkCosts& costs, std::size_t hour, const std::vector<double>& d,
-                     const RouteRequest& q) {
-    if (q.from_link == q.to_link) return 0.0;
-    const double to_start = d[net.link(LinkId(q.to_link)).from.value];
-    return to_start + costs.at(hour, q.to_link);
+double expected_cost(const std::vector<double>& d, const RouteRequest& q) {
+    return q.from_link == q.to_link ? 0.0 : d[q.to_link];
 }
 
 void expect_well_formed(const RoadNetwork& net, const RouteRequest& q, const Route& r, std::size_t i) {
@@ -106,20 +111,24 @@ LinkCosts random_costs(const RoadNetwork& net, unsigned seed, float lo, float hi
     return costs;
 }
 
-// Checks every request's route against Bellman-Ford from its origin node.
+// Checks every request's route against Bellman-Ford from its origin link.
 void expect_fastest(const RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
                     const std::vector<Route>& routes) {
     ASSERT_EQ(routes.size(), requests.size());
-    std::map<std::pair<std::size_t, std::uint32_t>, std::vector<double>> trees;  // (hour, node)
+    std::map<std::pair<std::size_t, std::uint32_t>, std::vector<double>> trees;  // (hour, origin link)
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const RouteRequest& q = requests[i];
         const std::size_t hour = static_cast<std::size_t>(q.departure / 3600) % hours_per_day;
-        const std::uint32_t origin = net.link(LinkId(q.from_link)).to.value;
-        auto it = trees.find({hour, origin});
-        if (it == trees.end()) it = trees.emplace(std::pair{hour, origin}, bellman_ford(net, costs, hour, origin)).first;
-        const double want = expected_cost(net, costs, hour, it->second, q);
+        auto it = trees.find({hour, q.from_link});
+        if (it == trees.end())
+            it = trees.emplace(std::pair{hour, q.from_link}, bellman_ford(net, costs, hour, q.from_link)).first;
+        const double want = expected_cost(it->second, q);
         ASSERT_TRUE(std::isfinite(want));
         expect_well_formed(net, q, routes[i], i);
+        auto cost_of = [&](std::uint32_t l) { return costs.at(hour, l); };
+        for (std::size_t k = 1; k < routes[i].size(); ++k)
+            ASSERT_TRUE(test_networks::may_follow(net, routes[i][k - 1], routes[i][k], cost_of))
+                << "request " << i << " turn " << k;
         ASSERT_NEAR(route_cost(costs, routes[i], q.departure), want, 1e-9 * want + 1e-9)
             << "request " << i << ": " << q.from_link << " -> " << q.to_link << " at " << q.departure;
     }
@@ -168,8 +177,8 @@ TEST(Routing, SingleRequestsMatchBellmanFord) {
         routes[i] = one[0];
     }
     for (std::size_t i = 0; i < requests.size(); i += 7) {
-        const auto d = bellman_ford(net, ff, 0, net.link(LinkId(requests[i].from_link)).to.value);
-        ASSERT_NEAR(route_cost(ff, routes[i], 0), expected_cost(net, ff, 0, d, requests[i]), 1e-6) << "request " << i;
+        const auto d = bellman_ford(net, ff, 0, requests[i].from_link);
+        ASSERT_NEAR(route_cost(ff, routes[i], 0), expected_cost(d, requests[i]), 1e-6) << "request " << i;
     }
 }
 
@@ -223,12 +232,14 @@ TEST(Routing, RouteCostSkipsTheFirstLinkAndUsesTheDepartureHour) {
 
 TEST(Routing, HourOfDepartureChoosesTheCosts) {
     // Two ways from the end of a to the end of d: straight along row 0 (b) or around.
-    const RoadNetwork net = grid(3);
+    // d runs on east from (200,0): coming back down to (200,0) and turning into d is a
+    // left turn, not a U-turn (the router allows no U-turn at a junction).
+    const RoadNetwork net = grid(4);
     LinkCosts c = LinkCosts::free_flow(net);
     c.time_invariant = false;
     const std::uint32_t a = link_between(net, {0, 0}, {100, 0});
     const std::uint32_t b = link_between(net, {100, 0}, {200, 0});
-    const std::uint32_t d = link_between(net, {200, 0}, {200, 100});
+    const std::uint32_t d = link_between(net, {200, 0}, {300, 0});
     c.seconds[8 * net.link_count() + b] = 10000.0f;  // blocked from 08:00 to 09:00 only
     std::vector<RouteRequest> q = {{a, d, 8 * 3600 - 1, true}, {a, d, 8 * 3600, true}, {a, d, 9 * 3600, true}};
     std::vector<Route> routes;
@@ -269,9 +280,14 @@ TEST(Routing, OnewayForcesDetour) {
         const LinkCosts ff = LinkCosts::free_flow(net);
         const std::uint32_t from = link_between(net, A, B), to = link_between(net, C, F);
         std::vector<Route> routes;
+        // C is reached only from F, and C -> F only by turning back there, which C's
+        // other exit (the one-way to B) forbids: C -> F is unroutable, F -> C is the way.
         route_all(net, ff, {{from, to, 0, true}}, routes);
-        EXPECT_EQ(routes[0], (Route{from, link_between(net, B, E), link_between(net, E, F), link_between(net, F, C), to}));
-        EXPECT_NEAR(route_cost(ff, routes[0], 0), 40.0, 1e-5);
+        EXPECT_TRUE(routes[0].empty());
+        const std::uint32_t fc = link_between(net, F, C);
+        route_all(net, ff, {{from, fc, 0, true}}, routes);
+        EXPECT_EQ(routes[0], (Route{from, link_between(net, B, E), link_between(net, E, F), fc}));
+        EXPECT_NEAR(route_cost(ff, routes[0], 0), 30.0, 1e-5);
         // The other way round the one-way street is the shortest path.
         const std::uint32_t back_from = link_between(net, F, C), back_to = link_between(net, B, A);
         route_all(net, ff, {{back_from, back_to, 0, true}}, routes);
@@ -292,14 +308,22 @@ TEST(Routing, SameLinkIsARouteOfOneLink) {
     }
 }
 
-TEST(Routing, ReverseLinkNeedsAUTurnElsewhere) {
-    // From the end of A->B to the end of B->A: the vehicle is at B, so B->A alone is the
-    // way (to_link is driven in full).
+TEST(Routing, ReverseLinkMeansGoingRoundABlock) {
+    // From the end of A->B to the end of B->A: the vehicle is at B, which is no dead end,
+    // so it may not turn back there; it goes round a block to come back to B. (Until the
+    // router honoured turns this route was {ab, ba}: a U-turn in the middle of a junction.)
     const RoadNetwork net = grid(3);
     const LinkCosts ff = LinkCosts::free_flow(net);
     const std::uint32_t ab = link_between(net, {0, 0}, {100, 0}), ba = link_between(net, {100, 0}, {0, 0});
     std::vector<Route> routes;
     route_all(net, ff, {{ab, ba, 0, true}}, routes);
+    ASSERT_EQ(routes[0].size(), 6u);
+    expect_fastest(net, ff, {{ab, ba, 0, true}}, routes);
+    // Round the block east of B (both ways round cost the same): 100 m at 52 (column 1),
+    // 27 (row 1), 25 (column 2) and twice 20 km/h (row 0).
+    EXPECT_NEAR(route_cost(ff, routes[0], 0), 3.6 * (100 / 52.0 + 100 / 27.0 + 100 / 25.0 + 2 * 100 / 20.0), 1e-4);
+    // Where U-turns are allowed, turning back at B is the way.
+    route_all(net, ff, {{ab, ba, 0, true}}, routes, RouterOptions{.allow_u_turns = true});
     EXPECT_EQ(routes[0], (Route{ab, ba}));
 }
 

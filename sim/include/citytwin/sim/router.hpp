@@ -1,7 +1,9 @@
 #pragma once
-// Fastest paths on the road graph for many trips at once. Trips that share an origin
-// node and a departure hour share one Dijkstra tree, stopped as soon as all their
-// destinations are settled; trees run in parallel (TBB), each writing only its own
+// Fastest paths on the road graph for many trips at once, honouring turns: the search
+// labels links (the cost to reach a link's end), so a turn from one link to the next can
+// be forbidden (the network's turn restrictions; U-turns except at dead ends). Trips
+// that share an origin link and a departure hour share one tree, stopped as soon as all
+// their destinations are settled; trees run in parallel (TBB), each writing only its own
 // trips' routes, so the result is the same for any thread count.
 #include <citytwin/geodata/city_model.hpp>
 
@@ -32,9 +34,17 @@ struct RouteRequest {
 /// A route: from_link, the links between, to_link. Empty: unroutable.
 using Route = std::vector<std::uint32_t>;
 
+/// Which turns a route may take. The network's turn restrictions always hold.
+struct RouterOptions {
+    /// false: a U-turn (onto a link that leads back to where the previous one started)
+    /// only where no other turn is open in that hour: a dead end, or a junction whose
+    /// other exits are closed or banned. The first turn, off from_link, counts too.
+    bool allow_u_turns = false;
+};
+
 /// Routes every active request; `routes` has one slot per request.
 void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
-               std::vector<Route>& routes);
+               std::vector<Route>& routes, const RouterOptions& options = {});
 
 /// Cost (s) of a route under costs, from the end of its first link.
 double route_cost(const LinkCosts& costs, const Route& route, std::int32_t departure);
