@@ -603,17 +603,41 @@ def cmd_trips(a):
             mids[eid] = point_at(lines[eid], 0.5)
         return mids[eid]
 
+    # randomTrips writes <trip from to>; duarouter (and --validate) <vehicle> with a <route>
+    # inside or a route="id" of a <route> defined before. Only the first and the last edge are
+    # used: both simulators route each trip themselves on free-flow times.
     trips = []
-    dropped_same = 0
+    dropped_same = dropped_gone = skipped = 0
+    routes = {}
+    kept = {e.getID() for e in normal_edges(net)}
     for _, t in ET.iterparse(a.input):
-        if t.tag != "trip":
+        if t.tag == "route" and t.get("id"):
+            routes[t.get("id")] = t.get("edges", "").split()
             continue
-        frm, to = t.get("from"), t.get("to")
-        if frm == to:
+        if t.tag not in ("trip", "vehicle", "flow"):
+            continue
+        frm = to = None
+        if t.tag == "trip":
+            frm, to = t.get("from"), t.get("to")
+        elif t.tag == "vehicle":
+            r = t.find("route")
+            edges = r.get("edges", "").split() if r is not None else routes.get(t.get("route"), [])
+            if edges:
+                frm, to = edges[0], edges[-1]
+        try:
+            dep = int(round(float(t.get("depart", ""))))
+        except ValueError:
+            dep = None
+        tid = t.get("id")
+        t.clear()
+        if frm is None or to is None or dep is None:
+            skipped += 1   # flows, junction-to-junction trips, depart="triggered" ...
+        elif frm not in kept or to not in kept:
+            dropped_gone += 1
+        elif frm == to:
             dropped_same += 1
         else:
-            trips.append((int(round(float(t.get("depart")))), t.get("id"), frm, to))
-        t.clear()
+            trips.append((dep, tid, frm, to))
     trips.sort(key=lambda r: (r[0], int(r[1]) if r[1].isdigit() else r[1]))
     # ids are renumbered 0..n-1 in departure order in both files: citytwin numbers the
     # rows of trips.csv the same way, so its per-trip output joins on the id
@@ -636,7 +660,14 @@ def cmd_trips(a):
         for i, (dep, tid, frm, to) in enumerate(trips):
             o, d = mid(frm), mid(to)
             w.writerow([i, dep, "%.3f" % o[0], "%.3f" % o[1], "%.3f" % d[0], "%.3f" % d[1], frm, to])
-    print("trips: %d trips (%d with from = to dropped)" % (len(trips), dropped_same), file=sys.stderr)
+    print("trips: %d trips (%d with from = to dropped, %d whose first or last edge is not in the net, "
+          "%d flows or trips without from/to edges or numeric depart skipped)"
+          % (len(trips), dropped_same, dropped_gone, skipped), file=sys.stderr)
+    if not trips:
+        sys.exit("sumobench: no usable trips in %s" % a.input)
+    # the hour of the first departure: where both simulators begin
+    with open(a.csv + ".begin", "w") as f:
+        f.write("%d\n" % (trips[0][0] // 3600 * 3600))
 
 
 # --------------------------------------------------------------------------- scenario
@@ -808,6 +839,9 @@ def parse_sumo_log(path):
         m = re.search(pat, text)
         if m:
             out[key] = float(m.group(1))
+    m = re.search(r"Teleports:\s*\d+\s*(\([^)]*\))", text)
+    if m:
+        out["teleport_kinds"] = " " + m.group(1)
     out.setdefault("teleports", 0.0)
     return out
 
@@ -816,37 +850,60 @@ def fmt(v, spec="%.1f"):
     return "-" if v is None else spec % v
 
 
+def timed_runs(d, stem):
+    """All /usr/bin/time -v files d/STEM.time.N of one invocation's repetitions ->
+    {wall_s (median), wall_s_min, wall_s_max, wall_s_runs, peak_rss_mib (max), exit (last)}."""
+    runs = []
+    if d and os.path.isdir(d):
+        for name in sorted(os.listdir(d), key=lambda n: (len(n), n)):
+            if re.fullmatch(re.escape(stem) + r"\.time\.\d+", name):
+                runs.append(parse_time_v(os.path.join(d, name)))
+    walls = sorted(w for w, _, _ in runs if w is not None)
+    if not walls:
+        return {"wall_s": None, "peak_rss_mib": None, "exit": None, "runs": 0}
+    n = len(walls)
+    median = walls[n // 2] if n % 2 else (walls[n // 2 - 1] + walls[n // 2]) / 2
+    return {"wall_s": median, "wall_s_min": walls[0], "wall_s_max": walls[-1],
+            "wall_s_runs": [w for w, _, _ in runs], "runs": n,
+            "peak_rss_mib": max((r for _, r, _ in runs if r is not None), default=None), "exit": runs[-1][2]}
+
+
 def cmd_report(a):
     d = a.dir
+    sd = os.path.join(d, a.sumo_dir)
+    cd = os.path.join(d, a.citytwin_dir)
     with open(os.path.join(d, "net-info.json")) as f:
         info = json.load(f)
     net = read_net(os.path.join(d, "net.net.xml"))
     ntrips = sum(1 for _ in open(os.path.join(d, "trips.csv"))) - 1
-    s_wall, s_rss, s_status = parse_time_v(os.path.join(d, "sumo.time"))
-    log = parse_sumo_log(os.path.join(d, "sumo.log"))
-    ti_path = os.path.join(d, "tripinfo.xml")
+    s_runs = timed_runs(sd, "sumo")
+    s_wall, s_rss, s_status = s_runs["wall_s"], s_runs["peak_rss_mib"], s_runs["exit"]
+    log = parse_sumo_log(os.path.join(sd, "sumo.log"))
+    ti_path = os.path.join(sd, "tripinfo.xml")
     st, s_trips = sumo_trip_stats(parse_tripinfo(ti_path) if os.path.exists(ti_path) else {}, net,
                                   os.path.join(d, "trips.rou.xml"))
     c_wall = c_rss = None
+    c_runs = {}
     ct, c_trips = {}, {}
     if a.citytwin_ran:
-        c_wall, c_rss, _ = parse_time_v(os.path.join(d, "citytwin.time"))
+        c_runs = timed_runs(cd, "citytwin")
+        c_wall, c_rss = c_runs["wall_s"], c_runs["peak_rss_mib"]
         try:
-            with open(os.path.join(d, "citytwin.json")) as f:
+            with open(os.path.join(cd, "citytwin.json")) as f:
                 ct = json.load(f).get("mobility", {})
         except (OSError, ValueError) as e:
             print("report: cannot read citytwin.json: %s" % e, file=sys.stderr)
         try:
-            c_trips = citytwin_trips(os.path.join(d, "results.gpkg"))
+            c_trips = citytwin_trips(os.path.join(cd, "results.gpkg"))
         except Exception as e:  # noqa: BLE001 - diagnostics only
             print("report: no per-trip table from results.gpkg: %s" % e, file=sys.stderr)
     s_tt = st.get("mean_tt")
     c_tt = ct.get("mean_travel_time_s")
     ratio = s_wall / c_wall if s_wall and c_wall else None
     rel = (c_tt - s_tt) / s_tt if s_tt and c_tt is not None else None
-    hdr = ("case", "trips", "SUMO wall s", "citytwin wall s", "speed-up", "SUMO mean tt s", "citytwin mean tt s",
+    hdr = ("case", "SUMO mode", "trips", "SUMO wall s", "citytwin wall s", "speed-up", "SUMO mean tt s", "citytwin mean tt s",
            "rel diff", "SUMO RSS MiB", "citytwin RSS MiB")
-    row = (a.case, str(ntrips), fmt(s_wall, "%.2f"), fmt(c_wall, "%.2f"), fmt(ratio, "%.2fx"), fmt(s_tt), fmt(c_tt),
+    row = (a.case, a.mode, str(ntrips), fmt(s_wall, "%.2f"), fmt(c_wall, "%.2f"), fmt(ratio, "%.2fx"), fmt(s_tt), fmt(c_tt),
            fmt(rel * 100 if rel is not None else None, "%+.1f%%"), fmt(s_rss, "%.0f"), fmt(c_rss, "%.0f"))
     widths = [max(len(h), len(r)) for h, r in zip(hdr, row)]
     print(" | ".join(h.rjust(w) for h, w in zip(hdr, widths)))
@@ -855,12 +912,25 @@ def cmd_report(a):
     print()
     print("network: %d SUMO edges = directed links, %d junctions, %.1f km, EPSG:%d"
           % (info["edges"], info["junctions"], info["km"], info["epsg"]))
+    js = info.get("junction_stats")
+    if js:
+        print("junctions: %s; %d tls programs; %d edges with a signal green; %d turn restrictions%s"
+              % (", ".join("%s %d" % kv for kv in sorted(js["control"].items())), js["tls_programs"],
+                 info["signal_greens"], info["turn_restrictions"],
+                 "" if a.junction_data else " (NOT given to citytwin in this mode)"))
+
+    def spread(r):
+        if not r or not r.get("runs"):
+            return "-"
+        return "median of %d: %.2f s (min %.2f, max %.2f)" % (r["runs"], r["wall_s"], r["wall_s_min"], r["wall_s_max"])
+    print("wall time: SUMO %s; citytwin %s" % (spread(s_runs), spread(c_runs) if a.citytwin_ran else "not run"))
     if not os.path.exists(ti_path):
         print("SUMO: no results in %s (not run)" % d)
     else:
-        print("SUMO: %s of %d trips arrived, %d teleports, %s running / %s waiting at the end (t = %s s); "
+        print("SUMO (%s): %s of %d trips arrived, %d teleports%s, %s running / %s waiting at the end (t = %s s); "
               "%s s of %s s wall in the simulation loop, of which %s s routing; exit %s"
-              % (st.get("arrived"), ntrips, log.get("teleports", 0), fmt(log.get("running"), "%.0f"),
+              % (a.mode, st.get("arrived"), ntrips, log.get("teleports", 0), log.get("teleport_kinds", ""),
+                 fmt(log.get("running"), "%.0f"),
                  fmt(log.get("waiting"), "%.0f"), fmt(log.get("ended_at"), "%.0f"),
                  fmt(log.get("sim_seconds"), "%.2f"), fmt(s_wall, "%.2f"), fmt(log.get("router_seconds"), "%.2f"),
                  s_status))
@@ -870,10 +940,14 @@ def cmd_report(a):
               % (st["mean_duration"], st["mean_depart_delay"], st["mean_first_segment_ff"],
                  s_tt - st["mean_first_segment_ff"]))
     if a.citytwin_ran:
-        print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s); mean free-flow %.1f s "
+        # whatever citytwin counts as stuck / forced through (key names may grow with the junction model)
+        extra = ", ".join("%s %s" % (k, v) for k, v in sorted(ct.items())
+                          if ("stuck" in k or "forced" in k or "gridlock" in k) and k != "stuck")
+        print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s%s); mean free-flow %.1f s "
               "+ mean delay %s s"
               % (ct.get("completed"), ct.get("car_trips"), ct.get("unroutable"), ct.get("stuck"), ct.get("en_route"),
-                 (c_tt or 0) - (ct.get("mean_delay_s") or 0), fmt(ct.get("mean_delay_s"))))
+                 ", " + extra if extra else "", (c_tt or 0) - (ct.get("mean_delay_s") or 0),
+                 fmt(ct.get("mean_delay_s"))))
     else:
         print("citytwin: NOT RUN: %s" % a.citytwin_reason)
     pair = {}
@@ -892,11 +966,14 @@ def cmd_report(a):
                   % (len(both), pair["mean_dtt"], pair["mean_abs_dtt"], pair["p05_dtt"], pair["p95_dtt"],
                      pair["mean_ddist"], 100 * pair["same_length_share"]))
     summary = {"case": a.case, "trips": ntrips, "speedup": ratio, "rel_diff_tt": rel, "network": info,
-               "sumo": dict(wall_s=s_wall, peak_rss_mib=s_rss, **st, **log),
-               "citytwin": dict(wall_s=c_wall, peak_rss_mib=c_rss, **ct) if a.citytwin_ran else None,
+               "sumo_mode": a.mode, "junction_data_given": a.junction_data,
+               "sumo": dict(s_runs, **st, **log) if os.path.exists(ti_path) else None,
+               "citytwin": dict(c_runs, **ct) if a.citytwin_ran else None,
                "per_trip": pair}
-    with open(os.path.join(d, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1, sort_keys=True)
+    for name in ("summary.json", "summary-%s.json" % a.mode_tag):
+        with open(os.path.join(d, name + ".tmp"), "w") as f:
+            json.dump(summary, f, indent=1, sort_keys=True)
+        os.replace(os.path.join(d, name + ".tmp"), os.path.join(d, name))
 
 
 def main():
@@ -936,6 +1013,11 @@ def main():
     s.add_argument("--case", required=True)
     s.add_argument("--citytwin-ran", action="store_true")
     s.add_argument("--citytwin-reason", default="")
+    s.add_argument("--sumo-dir", default=".", help="SUMO's outputs (sumo.time.N, sumo.log, tripinfo.xml), under --dir")
+    s.add_argument("--citytwin-dir", default=".", help="citytwin's outputs (citytwin.time.N, ...), under --dir")
+    s.add_argument("--mode", default="meso+junctions", help="label of the SUMO mode that ran")
+    s.add_argument("--mode-tag", default="junctions", help="summary-TAG.json beside summary.json")
+    s.add_argument("--junction-data", action="store_true", help="citytwin was given SUMO's junctions")
     a = p.parse_args()
     return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
             "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report}[a.cmd](a) or 0
