@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Run SUMO (mesoscopic) and citytwin on the same network and the same trips, timed,
-# and print one comparison table. See bench/sumo/README.md.
+# Run SUMO (mesoscopic, junction control on) and citytwin on the same network, the same
+# intersections and the same trips, each N times, and print one comparison table.
+# See bench/sumo/README.md.
 #
-#   bench/sumo/compare.sh grid-small            # one case
-#   bench/sumo/compare.sh all                   # grid-small grid-large liechtenstein
-#   bench/sumo/compare.sh liechtenstein --rebuild --threads 4
+#   bench/sumo/compare.sh grid-tls                         # one case
+#   bench/sumo/compare.sh grid-small --no-junction-control # SUMO's plain meso, as before issue 13
+#   bench/sumo/compare.sh --net my.net.xml --trips my.trips.xml --name mine
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,18 +26,35 @@ SUMO_ADAPTATION=0
 # SUMO's router for the trips (set per case below: the fastest one measured for static
 # weights); --adaptive-routing uses SUMO's default, dijkstra. $SUMO_ROUTER overrides.
 SUMO_ROUTER_ENV="${SUMO_ROUTER:-}"
+# SUMO meso with its junction model (signals block the queue on red, right of way at
+# priority junctions). 0 = --no-junction-control: plain meso, junctions ignored.
+JUNCTION_CONTROL=1
+REPEAT=3              # each side runs REPEAT times; wall time = median (project rule: >= 3 runs)
+BYO_NET=""            # --net/--trips/--name: any SUMO network and trip file
+BYO_TRIPS=""
+BYO_NAME=""
 REBUILD=0
 RUN_SUMO=1
 RUN_CITYTWIN=1
 CASES=()
+ALL_CASES=(grid-small grid-large liechtenstein grid-tls grid-congested)
 
 usage() {
-    sed -n '2,7p' "$SELF" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$SELF" | sed 's/^# \{0,1\}//'
     cat <<EOF
 
 Usage: $0 CASE... | all  [options]
-Cases: grid-small grid-large liechtenstein
+       $0 --net FILE.net.xml --trips FILE.xml --name NAME [options]
+Cases: ${ALL_CASES[*]}
 Options:
+  --net FILE        bring your own network: any SUMO .net.xml (UTM-projected or without
+                    geo-reference); with --trips and --name, in place of a case
+  --trips FILE      randomTrips (<trip from to>) or duarouter (<vehicle><route>) output; trips
+                    whose first and last edges survive the strongly-connected cut are kept
+  --name NAME       the work dir DIR/NAME and the case label
+  --no-junction-control  SUMO's plain meso (--meso-junction-control false, junctions ignored)
+                    and citytwin without SUMO's junction data; default: junction control on
+  --repeat N        run each side N times (default $REPEAT); wall time = median, min and max shown
   --work DIR        work directory root (default $WORK_ROOT; the case goes to DIR/CASE)
   --rebuild         regenerate network and trips even if the work dir has them
   --threads N       citytwin --threads (default $THREADS)
@@ -61,12 +79,49 @@ while [[ $# -gt 0 ]]; do
         --no-sumo) RUN_SUMO=0; shift ;;
         --no-citytwin) RUN_CITYTWIN=0; shift ;;
         --adaptive-routing) SUMO_ADAPTATION=1; shift ;;
-        all) CASES+=(grid-small grid-large liechtenstein); shift ;;
-        grid-small|grid-large|liechtenstein) CASES+=("$1"); shift ;;
+        --no-junction-control) JUNCTION_CONTROL=0; shift ;;
+        --repeat) REPEAT="$2"; shift 2 ;;
+        --net) BYO_NET="$2"; shift 2 ;;
+        --trips) BYO_TRIPS="$2"; shift 2 ;;
+        --name) BYO_NAME="$2"; shift 2 ;;
+        all) CASES+=("${ALL_CASES[@]}"); shift ;;
+        grid-small|grid-large|liechtenstein|grid-tls|grid-congested) CASES+=("$1"); shift ;;
         *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --repeat wants a positive integer" >&2; exit 2; }
+if [[ -n $BYO_NET || -n $BYO_TRIPS || -n $BYO_NAME ]]; then
+    [[ -n $BYO_NET && -n $BYO_TRIPS && -n $BYO_NAME ]] \
+        || { echo "compare.sh: --net, --trips and --name go together" >&2; exit 2; }
+    [[ $BYO_NAME =~ ^[A-Za-z0-9._-]+$ ]] || { echo "compare.sh: --name: letters, digits, . _ - only" >&2; exit 2; }
+    for c in "${ALL_CASES[@]}"; do
+        [[ $BYO_NAME != "$c" ]] || { echo "compare.sh: --name $c is a built-in case; pick another name" >&2; exit 2; }
+    done
+    for f in "$BYO_NET" "$BYO_TRIPS"; do
+        [[ -f $f ]] || { echo "compare.sh: $f not found" >&2; exit 2; }
+    done
+    BYO_NET="$(cd "$(dirname "$BYO_NET")" && pwd)/$(basename "$BYO_NET")"
+    BYO_TRIPS="$(cd "$(dirname "$BYO_TRIPS")" && pwd)/$(basename "$BYO_TRIPS")"
+    CASES+=("$BYO_NAME")
+fi
 [[ ${#CASES[@]} -gt 0 ]] || { usage >&2; exit 2; }
+if [[ $JUNCTION_CONTROL -eq 1 ]]; then
+    MODE=junctions
+    MODE_LABEL="meso+junctions"
+    # SUMO 1.15's meso junction model: a vehicle leaves its edge's last segment only when its
+    # link is open (traffic light not red, no priority foe approaching), as in the microscopic
+    # model. The three penalties are SUMO's defaults (0): they are the *alternative* to
+    # checking the phases (a delay and a headway factor from the green split, a fixed delay
+    # on minor links), meant for --meso-junction-control false or .limited.
+    SUMO_JUNCTION_OPTS=(--meso-junction-control true --meso-tls-penalty 0
+                        --meso-tls-flow-penalty 0 --meso-minor-penalty 0)
+    SCENARIO=scenario
+else
+    MODE=plain
+    MODE_LABEL="meso plain"
+    SUMO_JUNCTION_OPTS=(--meso-junction-control false)
+    SCENARIO=scenario-plain
+fi
 mkdir -p "$WORK_ROOT"
 WORK_ROOT="$(cd "$WORK_ROOT" && pwd)"
 if [[ $CITYTWIN == */* ]]; then
@@ -90,6 +145,7 @@ PY="python3 $HERE/sumobench.py"
 # --------------------------------------------------------------------------- cases
 # Every case: how to build raw.net.xml, how many trips, randomTrips weighting.
 case_config() {
+    HOUR=""          # one-hour demand: first second of that hour; empty = the weekday profile
     case "$1" in
         # grids: uniform over edges. No --validate: every edge of a grid is in its strongly
         # connected set, so every trip is routable (duarouter would take minutes on 200 000)
@@ -114,6 +170,27 @@ case_config() {
                        --validate --duarouter-routing-algorithm CH -r randomtrips.rou.xml)
             SUMO_ROUTER=CH      # CH: 3 s of routing, A* 28 s, Dijkstra 33 s
             ;;
+        grid-tls)
+            # issue 13's peak: 16 801 trips in the morning peak hour 07:00-08:00. randomTrips
+            # at 16 820 veh/h draws 16 821, of which 20 have from = to: 16 801 kept.
+            HOUR=25200
+            TRIPS=16820
+            TRIP_OPTS=(--fringe-factor 1)
+            SUMO_ROUTER=astar
+            ;;
+        grid-congested)
+            # the same grid and hour with more demand: SUMO's signals queue back over
+            # upstream junctions (see README for how the figure was chosen)
+            HOUR=25200
+            TRIPS=30000
+            TRIP_OPTS=(--fringe-factor 1)
+            SUMO_ROUTER=astar
+            ;;
+        *)  # --net/--trips/--name: nothing generated; CH is the fastest router on real nets
+            TRIPS=0
+            TRIP_OPTS=()
+            SUMO_ROUTER=CH
+            ;;
     esac
     [[ -n $TRIPS_OVERRIDE ]] && TRIPS=$TRIPS_OVERRIDE
     [[ -n $SUMO_ROUTER_ENV ]] && SUMO_ROUTER=$SUMO_ROUTER_ENV
@@ -134,6 +211,15 @@ build_raw_net() {   # $1 case, writes raw.net.xml in cwd
                 --default-junction-type priority --tls.guess false \
                 --seed "$SEED" -o raw.net.xml >netgenerate.log 2>&1 || { cat netgenerate.log >&2; die "netgenerate failed"; }
             ;;
+        grid-tls|grid-congested)
+            # issue 13's grid: 20x20 junctions, 200 m blocks, 2 lanes per direction, 50 km/h,
+            # traffic lights guessed by netgenerate (every junction with 3 or 4 arms: static
+            # program, 90 s cycle = 2 x (42 s green + 3 s yellow), offset 0; the 4 corners stay
+            # priority junctions). U-turns allowed as in grid-small.
+            netgenerate --grid --grid.number=20 --grid.length=200 \
+                --default.lanenumber 2 --default.speed 13.89 --tls.guess true \
+                --seed "$SEED" -o raw.net.xml >netgenerate.log 2>&1 || { cat netgenerate.log >&2; die "netgenerate failed"; }
+            ;;
         liechtenstein)
             local pbf="$DATA_DIR/liechtenstein/liechtenstein-2013-08-03.osm.pbf"
             [[ -f $pbf ]] || die "$pbf not found (set CITYTWIN_DATA_DIR, or scripts/fetch-data.sh liechtenstein)"
@@ -150,12 +236,14 @@ build_raw_net() {   # $1 case, writes raw.net.xml in cwd
                 --proj.utm --output.street-names --seed "$SEED" \
                 -o raw.net.xml >netconvert.log 2>&1 || { tail -20 netconvert.log >&2; die "netconvert failed"; }
             ;;
+        *)  cp "$BYO_NET" raw.net.xml ;;
     esac
 }
 
 prepare_case() {    # $1 case, in cwd = work dir
     local c=$1
-    rm -f tripinfo.xml sumo.log sumo.time citytwin.json citytwin.log citytwin.time results.gpkg summary.json
+    rm -rf tripinfo.xml sumo.log sumo.time citytwin.json citytwin.log citytwin.time results.gpkg summary*.json \
+        sumo-junctions sumo-plain citytwin-junctions citytwin-plain
     log "$c: network"
     build_raw_net "$c"
     # Keep the largest set of mutually reachable passenger edges: citytwin keeps the largest
@@ -179,22 +267,35 @@ prepare_case() {    # $1 case, in cwd = work dir
     $PY export --net net.net.xml --dir .
 
     log "$c: trips"
-    local rates
-    read -r -a rates <<<"$($PY rates --trips "$TRIPS")"
-    # hourly insertion rates of a weekday profile (two peaks) summing to $TRIPS
-    python3 "$SUMO_HOME/tools/randomTrips.py" -n net.net.xml --seed "$SEED" -b 0 -e 86400 \
-        --insertion-rate "${rates[@]}" "${TRIP_OPTS[@]}" --vclass passenger \
-        -o randomtrips.xml >randomtrips.log 2>&1 \
-        || { tail -20 randomtrips.log >&2; die "randomTrips.py failed"; }
-    $PY trips --net net.net.xml --input randomtrips.xml --rou trips.rou.xml --csv trips.csv
-    $PY scenario --dir . --case "$c" --end "$END"
+    local input=randomtrips.xml
+    if [[ -n $BYO_NET ]]; then
+        input="$BYO_TRIPS"
+    elif [[ -n $HOUR ]]; then
+        # one hour at a constant rate of $TRIPS veh/h
+        python3 "$SUMO_HOME/tools/randomTrips.py" -n net.net.xml --seed "$SEED" -b "$HOUR" -e "$((HOUR + 3600))" \
+            --insertion-rate "$TRIPS" "${TRIP_OPTS[@]}" --vclass passenger \
+            -o randomtrips.xml >randomtrips.log 2>&1 \
+            || { tail -20 randomtrips.log >&2; die "randomTrips.py failed"; }
+    else
+        local rates
+        read -r -a rates <<<"$($PY rates --trips "$TRIPS")"
+        # hourly insertion rates of a weekday profile (two peaks) summing to $TRIPS
+        python3 "$SUMO_HOME/tools/randomTrips.py" -n net.net.xml --seed "$SEED" -b 0 -e 86400 \
+            --insertion-rate "${rates[@]}" "${TRIP_OPTS[@]}" --vclass passenger \
+            -o randomtrips.xml >randomtrips.log 2>&1 \
+            || { tail -20 randomtrips.log >&2; die "randomTrips.py failed"; }
+    fi
+    $PY trips --net net.net.xml --input "$input" --rou trips.rou.xml --csv trips.csv
+    # both begin at the hour of the first departure (trips.csv.begin)
+    $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END"
+    $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END" --no-junctions --prefix scenario-plain
     stamp_of "$c" >prepared.ok
 }
 
 # prepared inputs are reused while the case, its trip options and the preparation code are unchanged
 stamp_of() {
-    echo "$1 $SEED $TRIPS ${TRIP_OPTS[*]} $( { cat "$HERE/sumobench.py"; declare -f build_raw_net prepare_case; } \
-        | sha256sum | cut -c1-16)"
+    echo "$1 $SEED $TRIPS $HOUR ${TRIP_OPTS[*]} $( { cat "$HERE/sumobench.py"; declare -f build_raw_net prepare_case;
+        [[ -z $BYO_NET ]] || cat "$BYO_NET" "$BYO_TRIPS"; } | sha256sum | cut -c1-16)"
 }
 
 citytwin_has_run() {
@@ -222,49 +323,62 @@ run_case() {
         log "$c: reusing network and trips in $work (--rebuild to regenerate)"
     fi
 
+    local begin sd="sumo-$MODE" cd="citytwin-$MODE"
+    begin="$(cat trips.csv.begin)"
+    mkdir -p "$sd" "$cd"
+
     # network check: citytwin's graph from network.geojson against the SUMO net
     if [[ -x $CITYTWIN ]]; then
-        if "$CITYTWIN" -q info --city scenario_without_demand.yaml --json >citytwin-info.json 2>citytwin-info.log; then
-            $PY check --info citytwin-info.json --netinfo net-info.json || log "$c: WARNING: network counts differ (see above)"
+        if "$CITYTWIN" -q info --city "${SCENARIO}_without_demand.yaml" --json >"$cd/citytwin-info.json" 2>"$cd/citytwin-info.log"; then
+            $PY check --info "$cd/citytwin-info.json" --netinfo net-info.json || log "$c: WARNING: network counts differ (see above)"
         else
-            log "$c: citytwin info failed: $(tail -3 citytwin-info.log)"
+            log "$c: citytwin info failed: $(tail -3 "$cd/citytwin-info.log")"
         fi
     fi
 
     if [[ $RUN_SUMO -eq 1 ]]; then
-        log "$c: sumo --mesosim ($(grep -c '<trip ' trips.rou.xml) trips)"
-        rm -f tripinfo.xml
-        local rc=0
-        # no --end: SUMO would step an empty network up to it; it stops when the last
-        # vehicle has arrived (teleporting after 300 s ends any gridlock)
-        /usr/bin/time -v -o sumo.time sumo -n net.net.xml -r trips.rou.xml \
-            --mesosim true --meso-junction-control false --meso-overtaking false \
-            --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true \
-            --routing-algorithm "$SUMO_ROUTER" \
-            --device.rerouting.adaptation-interval "$SUMO_ADAPTATION" \
-            --begin 0 --time-to-teleport 300 --seed "$SEED" \
-            --no-step-log true --duration-log.statistics true \
-            --tripinfo-output tripinfo.xml >sumo.log 2>&1 || rc=$?
-        [[ $rc -eq 0 ]] || { tail -20 sumo.log >&2; die "sumo failed (exit $rc), see $work/sumo.log"; }
+        rm -f "$sd"/sumo.time.* "$sd/tripinfo.xml" "$sd/sumo.log"
+        local i rc
+        for ((i = 1; i <= REPEAT; i++)); do
+            log "$c: sumo --mesosim, $MODE_LABEL ($(grep -c '<trip ' trips.rou.xml) trips), run $i of $REPEAT"
+            rc=0
+            # no --end: SUMO would step an empty network up to it; it stops when the last
+            # vehicle has arrived (teleporting after 300 s ends any gridlock)
+            /usr/bin/time -v -o "$sd/sumo.time.$i" sumo -n net.net.xml -r trips.rou.xml \
+                --mesosim true "${SUMO_JUNCTION_OPTS[@]}" --meso-overtaking false \
+                --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true \
+                --routing-algorithm "$SUMO_ROUTER" \
+                --device.rerouting.adaptation-interval "$SUMO_ADAPTATION" \
+                --begin "$begin" --time-to-teleport 300 --seed "$SEED" \
+                --no-step-log true --duration-log.statistics true \
+                --tripinfo-output "$sd/tripinfo.xml" >"$sd/sumo.log" 2>&1 || rc=$?
+            [[ $rc -eq 0 ]] || { tail -20 "$sd/sumo.log" >&2; die "sumo failed (exit $rc), see $work/$sd/sumo.log"; }
+        done
     fi
 
     local ct_flag=() CT_REASON="--no-citytwin"
     if [[ $RUN_CITYTWIN -eq 1 ]] && citytwin_has_run; then
-        log "$c: citytwin run --threads $THREADS"
-        local rc=0
-        rm -f results.gpkg
-        /usr/bin/time -v -o citytwin.time "$CITYTWIN" run scenario.yaml --out results.gpkg --json --threads "$THREADS" \
-            >citytwin.json 2>citytwin.log || rc=$?
+        rm -f "$cd"/citytwin.time.*
+        local i rc=0
+        for ((i = 1; i <= REPEAT && rc == 0; i++)); do
+            log "$c: citytwin run --threads $THREADS ($SCENARIO.yaml), run $i of $REPEAT"
+            rm -f "$cd/results.gpkg"
+            /usr/bin/time -v -o "$cd/citytwin.time.$i" "$CITYTWIN" run "$SCENARIO.yaml" --out "$cd/results.gpkg" \
+                --json --threads "$THREADS" >"$cd/citytwin.json" 2>"$cd/citytwin.log" || rc=$?
+        done
         if [[ $rc -eq 0 ]]; then
             ct_flag=(--citytwin-ran)
         else
-            CT_REASON="citytwin run failed (exit $rc): $(tail -2 citytwin.log | tr '\n' ' ')"
+            CT_REASON="citytwin run failed (exit $rc): $(tail -2 "$cd/citytwin.log" | tr '\n' ' ')"
         fi
     fi
     [[ ${#ct_flag[@]} -eq 0 && $RUN_CITYTWIN -eq 1 ]] && echo "citytwin: NOT RUN: $CT_REASON" >&2
-    # with --no-sumo the previous SUMO run of the same inputs (if any) is reported
-    [[ $RUN_SUMO -eq 1 || -f tripinfo.xml ]] || log "$c: no SUMO results in $work"
-    $PY report --dir . --case "$c" "${ct_flag[@]}" --citytwin-reason="$CT_REASON"
+    # with --no-sumo the previous SUMO run of the same inputs and mode (if any) is reported
+    [[ $RUN_SUMO -eq 1 || -f $sd/tripinfo.xml ]] || log "$c: no SUMO results in $work/$sd"
+    local jd=()
+    [[ $JUNCTION_CONTROL -eq 1 ]] && jd=(--junction-data)
+    $PY report --dir . --case "$c" --sumo-dir "$sd" --citytwin-dir "$cd" --mode "$MODE_LABEL" --mode-tag "$MODE" \
+        "${jd[@]}" "${ct_flag[@]}" --citytwin-reason="$CT_REASON"
     echo
 }
 

@@ -272,6 +272,169 @@ def cmd_lengths(a):
     return 0 if worst > 0.02 else 3
 
 
+# --------------------------------------------------------------------------- junctions
+
+# SUMO junction type -> citytwin `control` (city.junctions layer). Types not listed
+# (dead_end, rail_signal, rail_crossing, district, ...) get no point: citytwin's own default.
+JUNCTION_CONTROL = {
+    "traffic_light": "signal",
+    "traffic_light_unregulated": "signal",     # a signal without conflict checks in SUMO
+    "traffic_light_right_on_red": "signal",
+    "priority": "priority",
+    "priority_stop": "priority",               # minor roads stop first; citytwin: priority
+    "right_before_left": "uncontrolled",
+    "left_before_right": "uncontrolled",
+    "allway_stop": "stop",
+    "zipper": "uncontrolled",
+    "unregulated": "uncontrolled",
+}
+# tlLogic link states a vehicle may pass on: everything but red ('r') and red-yellow ('u').
+# G/g green (major/minor), y/Y yellow (SUMO lets a vehicle pass that cannot stop; counted as
+# green whole, a simplification), o/O signal off, s green right-turn arrow (stop, then go).
+PASSABLE_STATES = set("GgyYoOs")
+
+
+def read_tl_logics(net_path):
+    """tlLogic id -> (cycle s, offset s, [(duration s, state)]) of program '0' (else the first)."""
+    logics = {}
+    for _, el in ET.iterparse(net_path):
+        if el.tag == "tlLogic":
+            tid = el.get("id")
+            phases = [(float(p.get("duration")), p.get("state")) for p in el.findall("phase")]
+            if tid not in logics or el.get("programID") == "0":
+                cycle = sum(d for d, _ in phases)
+                logics[tid] = (cycle, float(el.get("offset", "0")), phases)
+            el.clear()
+        elif el.tag in ("edge", "junction", "connection"):
+            el.clear()
+    return logics
+
+
+def green_window(phases, links):
+    """(start s, duration s, windows) of the green of a set of link indices within the cycle
+    (0 = start of phase 0). A phase is green when any link's state is passable. Runs of green
+    phases are merged across the cycle end; with several disjoint runs the longest is taken
+    (windows > 1 tells the caller). (None, None, 0) when never green."""
+    green = [any(i < len(s) and s[i] in PASSABLE_STATES for i in links) for _, s in phases]
+    cycle = sum(d for d, _ in phases)
+    if all(green):
+        return 0.0, cycle, 1
+    if not any(green):
+        return None, None, 0
+    starts = [0.0]
+    for d, _ in phases[:-1]:
+        starts.append(starts[-1] + d)
+    n = len(phases)
+    first_red = green.index(False)
+    runs = []   # walk once around the cycle, starting at a red phase
+    cur = None
+    for k in range(first_red, first_red + n + 1):
+        i = k % n
+        if green[i] and k < first_red + n:
+            if cur is None:
+                cur = [starts[i], 0.0]
+            cur[1] += phases[i][0]
+        elif cur is not None:
+            runs.append(cur)
+            cur = None
+    best = max(runs, key=lambda r: r[1])   # max keeps the first of equal ones
+    return best[0], best[1], len(runs)
+
+
+def turn_kind(e, f):
+    """OSM-style restriction value for a turn e -> f that SUMO has no connection for."""
+    if f.getToNode() == e.getFromNode():
+        return "no_u_turn"
+    a = e.getShape()
+    b = f.getShape()
+    h1 = math.atan2(a[-1][1] - a[-2][1], a[-1][0] - a[-2][0])
+    h2 = math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0])
+    turn = math.degrees((h2 - h1 + math.pi) % (2 * math.pi) - math.pi)   # > 0: left
+    if abs(turn) < 30:
+        return "no_straight_on"
+    return "no_left_turn" if turn > 0 else "no_right_turn"
+
+
+def junction_data(net, net_path, edges, edge_fid, to_world):
+    """What citytwin needs of SUMO's junctions, for the edges it gets:
+    points (one per junction, exact coordinates), per in-edge signal greens, and the turns
+    SUMO has no connection for. Returns (point features, {edge id: (start, duration)},
+    restriction rows, stats)."""
+    logics = read_tl_logics(net_path)
+    kept = {e.getID() for e in edges}
+    roundabout_nodes = set()
+    for r in net.getRoundabouts():
+        roundabout_nodes.update(r.getNodes())
+    nodes = {}
+    for e in edges:
+        for n in (e.getFromNode(), e.getToNode()):
+            nodes[n.getID()] = n
+    stats = {"control": {}, "skipped_types": {}, "signal_in_edges": 0, "signal_in_edges_never_green": 0,
+             "signal_in_edges_two_windows": 0, "signal_in_edges_uncontrolled": 0, "tls_programs": 0,
+             "restrictions": {}}
+    points = []
+    tls_used = set()
+    for nid in sorted(nodes):
+        n = nodes[nid]
+        t = n.getType()
+        control = "roundabout" if nid in roundabout_nodes else JUNCTION_CONTROL.get(t)
+        if control is None:
+            stats["skipped_types"][t] = stats["skipped_types"].get(t, 0) + 1
+            continue
+        props = {"control": control, "cycle_s": None, "offset_s": None, "sumo_id": nid, "sumo_type": t, "tls": None}
+        if control == "signal":
+            tls = sorted({c.getTLSID() for e in n.getIncoming() if e.getID() in kept
+                          for conns in e.getOutgoing().values() for c in conns if c.getTLSID()})
+            if tls and tls[0] in logics:
+                cycle, offset, _ = logics[tls[0]]
+                props.update(cycle_s=cycle, offset_s=offset % cycle if cycle > 0 else 0.0, tls=tls[0])
+                tls_used.add(tls[0])
+        stats["control"][control] = stats["control"].get(control, 0) + 1
+        x, y = to_world(*n.getCoord())
+        points.append({"type": "Feature", "id": len(points), "properties": props,
+                       "geometry": {"type": "Point", "coordinates": [round(x, 3), round(y, 3)]}})
+    stats["tls_programs"] = len(tls_used)
+
+    greens = {}
+    for e in edges:
+        links_by_tls = {}
+        for conns in e.getOutgoing().values():
+            for c in conns:
+                if c.getTLSID():
+                    links_by_tls.setdefault(c.getTLSID(), set()).add(c.getTLLinkIndex())
+        to_type = e.getToNode().getType()
+        if not to_type.startswith("traffic_light") or e.getToNode().getID() in roundabout_nodes:
+            continue
+        stats["signal_in_edges"] += 1
+        if not links_by_tls:
+            stats["signal_in_edges_uncontrolled"] += 1
+            continue
+        tls = sorted(links_by_tls)[0]
+        if tls not in logics:
+            continue
+        start, dur, windows = green_window(logics[tls][2], links_by_tls[tls])
+        if start is None:
+            stats["signal_in_edges_never_green"] += 1
+            continue
+        if windows > 1:
+            stats["signal_in_edges_two_windows"] += 1
+        greens[e.getID()] = (start, dur)
+
+    rows = []
+    for nid in sorted(nodes):
+        n = nodes[nid]
+        ins = sorted((e for e in n.getIncoming() if e.getID() in kept), key=lambda e: e.getID())
+        outs = sorted((f for f in n.getOutgoing() if f.getID() in kept), key=lambda f: f.getID())
+        for e in ins:
+            allowed = {f.getID() for f in e.getAllowedOutgoing("passenger")}
+            for f in outs:
+                if f.getID() not in allowed:
+                    kind = turn_kind(e, f)
+                    stats["restrictions"][kind] = stats["restrictions"].get(kind, 0) + 1
+                    rows.append((edge_fid[e.getID()], edge_fid[f.getID()], kind, nid, e.getID(), f.getID()))
+    return points, greens, rows, stats
+
+
 # --------------------------------------------------------------------------- export
 
 def meso_lanes(edge):
@@ -290,6 +453,18 @@ def road_class(edge_type):
     return None
 
 
+def write_geojson(path, name, epsg, features):
+    geo = {
+        "type": "FeatureCollection",
+        "name": name,
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::%d" % epsg}},
+        "features": features,
+    }
+    with open(path + ".tmp", "w") as f:
+        json.dump(geo, f, separators=(",", ":"))
+    os.replace(path + ".tmp", path)
+
+
 def cmd_export(a):
     net = read_net(a.net)
     epsg, to_world, synthetic = world_transform(net)
@@ -299,6 +474,10 @@ def cmd_export(a):
     cap_sum, cap_len, cap_rng = {}, {}, {}
     worst_len = 0.0
     nodes = set()
+    # every feature's GeoJSON `id` is an integer (GDAL's FID): the road feature id that
+    # restrictions.csv refers to; 0.. in edge-id order, as GDAL would number them anyway
+    edge_fid = {e.getID(): i for i, e in enumerate(edges)}
+    points, greens, restrictions, jstats = junction_data(net, a.net, edges, edge_fid, to_world)
     for e in edges:
         pts = polylines[e.getID()]
         cls = road_class(e.getType()) or a.default_class
@@ -312,26 +491,31 @@ def cmd_export(a):
         cap_sum[cls] = cap_sum.get(cls, 0.0) + cap * L * lanes
         cap_len[cls] = cap_len.get(cls, 0.0) + L * lanes
         cap_rng[cls] = (min(cap, cap_rng.get(cls, (cap, cap))[0]), max(cap, cap_rng.get(cls, (cap, cap))[1]))
+        green = greens.get(e.getID())
         features.append({
             "type": "Feature",
+            "id": edge_fid[e.getID()],
             "properties": {
                 "name": e.getID(),
                 "highway": cls,
                 "maxspeed": "%.3f" % (speed * 3.6),
                 "lanes": str(lanes),
                 "oneway": "yes",
+                # signal green of this edge at its to-junction: s within that junction's
+                # cycle (0 = start of SUMO's phase 0); null where the to-junction has no signal
+                "green_start_s": green[0] if green else None,
+                "green_duration_s": green[1] if green else None,
             },
             "geometry": {"type": "LineString", "coordinates": [list(p) for p in pts]},
         })
-    geo = {
-        "type": "FeatureCollection",
-        "name": "sumo_edges",
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::%d" % epsg}},
-        "features": features,
-    }
-    out = os.path.join(a.dir, "network.geojson")
-    with open(out + ".tmp", "w") as f:
-        json.dump(geo, f, separators=(",", ":"))
+    write_geojson(os.path.join(a.dir, "network.geojson"), "sumo_edges", epsg, features)
+
+    write_geojson(os.path.join(a.dir, "junctions.geojson"), "sumo_junctions", epsg, points)
+    out = os.path.join(a.dir, "restrictions.csv")
+    with open(out + ".tmp", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["from_id", "to_id", "restriction", "sumo_junction", "sumo_from", "sumo_to"])
+        w.writerows(restrictions)
     os.replace(out + ".tmp", out)
 
     # Self-checks of the properties citytwin's graph building relies on.
@@ -375,6 +559,10 @@ def cmd_export(a):
         "ambiguous_examples": ambiguous[:10],
         # citytwin has one capacity per lane and class; SUMO's depends on each edge's speed:
         # the class gets the lane-km weighted mean, min/max show what that averages over
+        "junction_points": len(points),
+        "signal_greens": len(greens),
+        "turn_restrictions": len(restrictions),
+        "junction_stats": jstats,
         "classes": {c: {"lane_km": cap_len[c] / 1000.0, "capacity_per_lane": round(cap_sum[c] / cap_len[c]),
                         "sumo_capacity_min": round(cap_rng[c][0]), "sumo_capacity_max": round(cap_rng[c][1])}
                     for c in sorted(cap_len)},
@@ -386,6 +574,15 @@ def cmd_export(a):
           "junctions within 1 cm %d; ambiguous midpoints %d"
           % (info["edges"], info["junctions"], info["km"], epsg, " (made up)" if synthetic else "",
              worst_len, dropped_vertices, shared_interior, merged_junctions, len(ambiguous)), file=sys.stderr)
+    js = jstats
+    print("export: junctions.geojson %d points (%s; skipped %s), %d tls programs; %d edges into signals, "
+          "%d with a green window (%d with two windows: longer taken, %d never green, %d uncontrolled); "
+          "restrictions.csv %d turns without a SUMO connection (%s)"
+          % (len(points), ", ".join("%s %d" % kv for kv in sorted(js["control"].items())),
+             ", ".join("%s %d" % kv for kv in sorted(js["skipped_types"].items())) or "none", js["tls_programs"],
+             js["signal_in_edges"], len(greens), js["signal_in_edges_two_windows"], js["signal_in_edges_never_green"],
+             js["signal_in_edges_uncontrolled"], len(restrictions),
+             ", ".join("%s %d" % kv for kv in sorted(js["restrictions"].items())) or "none"), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- trips
@@ -406,17 +603,41 @@ def cmd_trips(a):
             mids[eid] = point_at(lines[eid], 0.5)
         return mids[eid]
 
+    # randomTrips writes <trip from to>; duarouter (and --validate) <vehicle> with a <route>
+    # inside or a route="id" of a <route> defined before. Only the first and the last edge are
+    # used: both simulators route each trip themselves on free-flow times.
     trips = []
-    dropped_same = 0
+    dropped_same = dropped_gone = skipped = 0
+    routes = {}
+    kept = {e.getID() for e in normal_edges(net)}
     for _, t in ET.iterparse(a.input):
-        if t.tag != "trip":
+        if t.tag == "route" and t.get("id"):
+            routes[t.get("id")] = t.get("edges", "").split()
             continue
-        frm, to = t.get("from"), t.get("to")
-        if frm == to:
+        if t.tag not in ("trip", "vehicle", "flow"):
+            continue
+        frm = to = None
+        if t.tag == "trip":
+            frm, to = t.get("from"), t.get("to")
+        elif t.tag == "vehicle":
+            r = t.find("route")
+            edges = r.get("edges", "").split() if r is not None else routes.get(t.get("route"), [])
+            if edges:
+                frm, to = edges[0], edges[-1]
+        try:
+            dep = int(round(float(t.get("depart", ""))))
+        except ValueError:
+            dep = None
+        tid = t.get("id")
+        t.clear()
+        if frm is None or to is None or dep is None:
+            skipped += 1   # flows, junction-to-junction trips, depart="triggered" ...
+        elif frm not in kept or to not in kept:
+            dropped_gone += 1
+        elif frm == to:
             dropped_same += 1
         else:
-            trips.append((int(round(float(t.get("depart")))), t.get("id"), frm, to))
-        t.clear()
+            trips.append((dep, tid, frm, to))
     trips.sort(key=lambda r: (r[0], int(r[1]) if r[1].isdigit() else r[1]))
     # ids are renumbered 0..n-1 in departure order in both files: citytwin numbers the
     # rows of trips.csv the same way, so its per-trip output joins on the id
@@ -439,7 +660,14 @@ def cmd_trips(a):
         for i, (dep, tid, frm, to) in enumerate(trips):
             o, d = mid(frm), mid(to)
             w.writerow([i, dep, "%.3f" % o[0], "%.3f" % o[1], "%.3f" % d[0], "%.3f" % d[1], frm, to])
-    print("trips: %d trips (%d with from = to dropped)" % (len(trips), dropped_same), file=sys.stderr)
+    print("trips: %d trips (%d with from = to dropped, %d whose first or last edge is not in the net, "
+          "%d flows or trips without from/to edges or numeric depart skipped)"
+          % (len(trips), dropped_same, dropped_gone, skipped), file=sys.stderr)
+    if not trips:
+        sys.exit("sumobench: no usable trips in %s" % a.input)
+    # the hour of the first departure: where both simulators begin
+    with open(a.csv + ".begin", "w") as f:
+        f.write("%d\n" % (trips[0][0] // 3600 * 3600))
 
 
 # --------------------------------------------------------------------------- scenario
@@ -462,18 +690,38 @@ def cmd_scenario(a):
     lanes_field: lanes
     oneway_field: oneway
     name_field: name
-  road_defaults:          # veh/h per lane = 3600 / (meso tau_ff 1.13 s + 7.5 m / speed), lane-km weighted
+{greens}  road_defaults:          # veh/h per lane = 3600 / (meso tau_ff 1.13 s + 7.5 m / speed), lane-km weighted
 {defaults}
-""".format(case=a.case, crs=crs, d=d, defaults=defaults,
-           note="          # made-up placement of a netgenerate grid" if info["synthetic_crs"] else "")
+{junctions}""".format(case=a.case, crs=crs, d=d, defaults=defaults,
+                      note="          # made-up placement of a netgenerate grid" if info["synthetic_crs"] else "",
+                      greens="" if a.no_junctions else """\
+    # green window of the edge's movements at its to-junction, s within that junction's
+    # cycle (0 = start of SUMO's phase 0), from SUMO's tlLogic; empty where no signal
+    signal_green_start_field: green_start_s
+    signal_green_duration_field: green_duration_s
+""", junctions="" if a.no_junctions else """\
+  junctions:              # one point per SUMO junction; control from its SUMO type
+    source: {d}/junctions.geojson
+    control_field: control
+    cycle_field: cycle_s
+    offset_field: offset_s  # s after midnight (mod cycle) at which SUMO's phase 0 starts
+    join_distance_m: 1
+  turn_restrictions:      # every turn SUMO has no connection for
+    source: {d}/restrictions.csv
+    from_field: from_id
+    to_field: to_id
+    type_field: restriction
+""".format(d=d))
     head = "# Generated by bench/sumo/sumobench.py from %s\nname: sumo-compare-%s\nseed: 42\n" % (info["net"], a.case)
-    with open(os.path.join(d, "scenario_without_demand.yaml"), "w") as f:
+    if a.no_junctions:
+        head = head.replace("\n", " (junction data left out)\n", 1)
+    with open(os.path.join(d, a.prefix + "_without_demand.yaml"), "w") as f:
         f.write(head + city)
-    with open(os.path.join(d, "scenario.yaml"), "w") as f:
+    with open(os.path.join(d, a.prefix + ".yaml"), "w") as f:
         f.write(head + """time:
-  start: 0
+  start: {start}
   end: {end}               # SUMO has no --end: it stops when the last car has arrived
-""".format(end=a.end) + city + """demand:
+""".format(start=a.start, end=a.end) + city + """demand:
   trips:
     source: {d}/trips.csv
     crs: {crs}
@@ -591,6 +839,9 @@ def parse_sumo_log(path):
         m = re.search(pat, text)
         if m:
             out[key] = float(m.group(1))
+    m = re.search(r"Teleports:\s*\d+\s*(\([^)]*\))", text)
+    if m:
+        out["teleport_kinds"] = " " + m.group(1)
     out.setdefault("teleports", 0.0)
     return out
 
@@ -599,37 +850,60 @@ def fmt(v, spec="%.1f"):
     return "-" if v is None else spec % v
 
 
+def timed_runs(d, stem):
+    """All /usr/bin/time -v files d/STEM.time.N of one invocation's repetitions ->
+    {wall_s (median), wall_s_min, wall_s_max, wall_s_runs, peak_rss_mib (max), exit (last)}."""
+    runs = []
+    if d and os.path.isdir(d):
+        for name in sorted(os.listdir(d), key=lambda n: (len(n), n)):
+            if re.fullmatch(re.escape(stem) + r"\.time\.\d+", name):
+                runs.append(parse_time_v(os.path.join(d, name)))
+    walls = sorted(w for w, _, _ in runs if w is not None)
+    if not walls:
+        return {"wall_s": None, "peak_rss_mib": None, "exit": None, "runs": 0}
+    n = len(walls)
+    median = walls[n // 2] if n % 2 else (walls[n // 2 - 1] + walls[n // 2]) / 2
+    return {"wall_s": median, "wall_s_min": walls[0], "wall_s_max": walls[-1],
+            "wall_s_runs": [w for w, _, _ in runs], "runs": n,
+            "peak_rss_mib": max((r for _, r, _ in runs if r is not None), default=None), "exit": runs[-1][2]}
+
+
 def cmd_report(a):
     d = a.dir
+    sd = os.path.join(d, a.sumo_dir)
+    cd = os.path.join(d, a.citytwin_dir)
     with open(os.path.join(d, "net-info.json")) as f:
         info = json.load(f)
     net = read_net(os.path.join(d, "net.net.xml"))
     ntrips = sum(1 for _ in open(os.path.join(d, "trips.csv"))) - 1
-    s_wall, s_rss, s_status = parse_time_v(os.path.join(d, "sumo.time"))
-    log = parse_sumo_log(os.path.join(d, "sumo.log"))
-    ti_path = os.path.join(d, "tripinfo.xml")
+    s_runs = timed_runs(sd, "sumo")
+    s_wall, s_rss, s_status = s_runs["wall_s"], s_runs["peak_rss_mib"], s_runs["exit"]
+    log = parse_sumo_log(os.path.join(sd, "sumo.log"))
+    ti_path = os.path.join(sd, "tripinfo.xml")
     st, s_trips = sumo_trip_stats(parse_tripinfo(ti_path) if os.path.exists(ti_path) else {}, net,
                                   os.path.join(d, "trips.rou.xml"))
     c_wall = c_rss = None
+    c_runs = {}
     ct, c_trips = {}, {}
     if a.citytwin_ran:
-        c_wall, c_rss, _ = parse_time_v(os.path.join(d, "citytwin.time"))
+        c_runs = timed_runs(cd, "citytwin")
+        c_wall, c_rss = c_runs["wall_s"], c_runs["peak_rss_mib"]
         try:
-            with open(os.path.join(d, "citytwin.json")) as f:
+            with open(os.path.join(cd, "citytwin.json")) as f:
                 ct = json.load(f).get("mobility", {})
         except (OSError, ValueError) as e:
             print("report: cannot read citytwin.json: %s" % e, file=sys.stderr)
         try:
-            c_trips = citytwin_trips(os.path.join(d, "results.gpkg"))
+            c_trips = citytwin_trips(os.path.join(cd, "results.gpkg"))
         except Exception as e:  # noqa: BLE001 - diagnostics only
             print("report: no per-trip table from results.gpkg: %s" % e, file=sys.stderr)
     s_tt = st.get("mean_tt")
     c_tt = ct.get("mean_travel_time_s")
     ratio = s_wall / c_wall if s_wall and c_wall else None
     rel = (c_tt - s_tt) / s_tt if s_tt and c_tt is not None else None
-    hdr = ("case", "trips", "SUMO wall s", "citytwin wall s", "speed-up", "SUMO mean tt s", "citytwin mean tt s",
+    hdr = ("case", "SUMO mode", "trips", "SUMO wall s", "citytwin wall s", "speed-up", "SUMO mean tt s", "citytwin mean tt s",
            "rel diff", "SUMO RSS MiB", "citytwin RSS MiB")
-    row = (a.case, str(ntrips), fmt(s_wall, "%.2f"), fmt(c_wall, "%.2f"), fmt(ratio, "%.2fx"), fmt(s_tt), fmt(c_tt),
+    row = (a.case, a.mode, str(ntrips), fmt(s_wall, "%.2f"), fmt(c_wall, "%.2f"), fmt(ratio, "%.2fx"), fmt(s_tt), fmt(c_tt),
            fmt(rel * 100 if rel is not None else None, "%+.1f%%"), fmt(s_rss, "%.0f"), fmt(c_rss, "%.0f"))
     widths = [max(len(h), len(r)) for h, r in zip(hdr, row)]
     print(" | ".join(h.rjust(w) for h, w in zip(hdr, widths)))
@@ -638,12 +912,25 @@ def cmd_report(a):
     print()
     print("network: %d SUMO edges = directed links, %d junctions, %.1f km, EPSG:%d"
           % (info["edges"], info["junctions"], info["km"], info["epsg"]))
+    js = info.get("junction_stats")
+    if js:
+        print("junctions: %s; %d tls programs; %d edges with a signal green; %d turn restrictions%s"
+              % (", ".join("%s %d" % kv for kv in sorted(js["control"].items())), js["tls_programs"],
+                 info["signal_greens"], info["turn_restrictions"],
+                 "" if a.junction_data else " (NOT given to citytwin in this mode)"))
+
+    def spread(r):
+        if not r or not r.get("runs"):
+            return "-"
+        return "median of %d: %.2f s (min %.2f, max %.2f)" % (r["runs"], r["wall_s"], r["wall_s_min"], r["wall_s_max"])
+    print("wall time: SUMO %s; citytwin %s" % (spread(s_runs), spread(c_runs) if a.citytwin_ran else "not run"))
     if not os.path.exists(ti_path):
         print("SUMO: no results in %s (not run)" % d)
     else:
-        print("SUMO: %s of %d trips arrived, %d teleports, %s running / %s waiting at the end (t = %s s); "
+        print("SUMO (%s): %s of %d trips arrived, %d teleports%s, %s running / %s waiting at the end (t = %s s); "
               "%s s of %s s wall in the simulation loop, of which %s s routing; exit %s"
-              % (st.get("arrived"), ntrips, log.get("teleports", 0), fmt(log.get("running"), "%.0f"),
+              % (a.mode, st.get("arrived"), ntrips, log.get("teleports", 0), log.get("teleport_kinds", ""),
+                 fmt(log.get("running"), "%.0f"),
                  fmt(log.get("waiting"), "%.0f"), fmt(log.get("ended_at"), "%.0f"),
                  fmt(log.get("sim_seconds"), "%.2f"), fmt(s_wall, "%.2f"), fmt(log.get("router_seconds"), "%.2f"),
                  s_status))
@@ -653,10 +940,14 @@ def cmd_report(a):
               % (st["mean_duration"], st["mean_depart_delay"], st["mean_first_segment_ff"],
                  s_tt - st["mean_first_segment_ff"]))
     if a.citytwin_ran:
-        print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s); mean free-flow %.1f s "
+        # whatever citytwin counts as stuck / forced through (key names may grow with the junction model)
+        extra = ", ".join("%s %s" % (k, v) for k, v in sorted(ct.items())
+                          if ("stuck" in k or "forced" in k or "gridlock" in k) and k != "stuck")
+        print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s%s); mean free-flow %.1f s "
               "+ mean delay %s s"
               % (ct.get("completed"), ct.get("car_trips"), ct.get("unroutable"), ct.get("stuck"), ct.get("en_route"),
-                 (c_tt or 0) - (ct.get("mean_delay_s") or 0), fmt(ct.get("mean_delay_s"))))
+                 ", " + extra if extra else "", (c_tt or 0) - (ct.get("mean_delay_s") or 0),
+                 fmt(ct.get("mean_delay_s"))))
     else:
         print("citytwin: NOT RUN: %s" % a.citytwin_reason)
     pair = {}
@@ -675,11 +966,14 @@ def cmd_report(a):
                   % (len(both), pair["mean_dtt"], pair["mean_abs_dtt"], pair["p05_dtt"], pair["p95_dtt"],
                      pair["mean_ddist"], 100 * pair["same_length_share"]))
     summary = {"case": a.case, "trips": ntrips, "speedup": ratio, "rel_diff_tt": rel, "network": info,
-               "sumo": dict(wall_s=s_wall, peak_rss_mib=s_rss, **st, **log),
-               "citytwin": dict(wall_s=c_wall, peak_rss_mib=c_rss, **ct) if a.citytwin_ran else None,
+               "sumo_mode": a.mode, "junction_data_given": a.junction_data,
+               "sumo": dict(s_runs, **st, **log) if os.path.exists(ti_path) else None,
+               "citytwin": dict(c_runs, **ct) if a.citytwin_ran else None,
                "per_trip": pair}
-    with open(os.path.join(d, "summary.json"), "w") as f:
-        json.dump(summary, f, indent=1, sort_keys=True)
+    for name in ("summary.json", "summary-%s.json" % a.mode_tag):
+        with open(os.path.join(d, name + ".tmp"), "w") as f:
+            json.dump(summary, f, indent=1, sort_keys=True)
+        os.replace(os.path.join(d, name + ".tmp"), os.path.join(d, name))
 
 
 def main():
@@ -706,7 +1000,11 @@ def main():
     s = sub.add_parser("scenario")
     s.add_argument("--dir", required=True)
     s.add_argument("--case", required=True)
+    s.add_argument("--start", type=int, default=0)
     s.add_argument("--end", type=int, required=True)
+    s.add_argument("--no-junctions", action="store_true",
+                   help="leave SUMO's junctions (signals, controls, restrictions) out of the city")
+    s.add_argument("--prefix", default="scenario", help="file names: PREFIX.yaml, PREFIX_without_demand.yaml")
     s = sub.add_parser("check")
     s.add_argument("--info", required=True)
     s.add_argument("--netinfo", required=True)
@@ -715,6 +1013,11 @@ def main():
     s.add_argument("--case", required=True)
     s.add_argument("--citytwin-ran", action="store_true")
     s.add_argument("--citytwin-reason", default="")
+    s.add_argument("--sumo-dir", default=".", help="SUMO's outputs (sumo.time.N, sumo.log, tripinfo.xml), under --dir")
+    s.add_argument("--citytwin-dir", default=".", help="citytwin's outputs (citytwin.time.N, ...), under --dir")
+    s.add_argument("--mode", default="meso+junctions", help="label of the SUMO mode that ran")
+    s.add_argument("--mode-tag", default="junctions", help="summary-TAG.json beside summary.json")
+    s.add_argument("--junction-data", action="store_true", help="citytwin was given SUMO's junctions")
     a = p.parse_args()
     return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
             "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report}[a.cmd](a) or 0
