@@ -33,7 +33,7 @@ struct Node {
     float offset_s = 0.0f;   ///< signal: start of the cycle's first green, s after midnight mod cycle
     /// Signalised nodes joined into one controller (a junction drawn as several nodes)
     /// share this id: the lowest node id of the group. Invalid when not a signal.
-    NodeId controller;
+    NodeId controller = NodeId();
 };
 
 /// A turn the data forbids (only = false: from → to is banned) or imposes (only = true:
