@@ -1,5 +1,6 @@
 #include "test_helpers.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -72,6 +73,24 @@ CommandResult run_citytwin(const std::vector<std::string>& args) {
     r.out = slurp(out_file);
     r.err = slurp(err_file);
     return r;
+}
+
+std::string collection(const std::string& crs_name, const std::string& features) {
+    return R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":")" + crs_name +
+           R"("}},"features":[)" + features + "]}";
+}
+
+std::string feature(int id, const std::string& properties, const std::string& geometry) {
+    return R"({"type":"Feature","id":)" + std::to_string(id) + R"(,"properties":{)" + properties +
+           R"(},"geometry":)" + geometry + "}";
+}
+
+std::string line(const std::string& coords) { return R"({"type":"LineString","coordinates":[)" + coords + "]}"; }
+std::string polygon(const std::string& rings) { return R"({"type":"Polygon","coordinates":[)" + rings + "]}"; }
+std::string point(double x, double y) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, R"({"type":"Point","coordinates":[%.9f,%.9f]})", x, y);
+    return buf;
 }
 
 }  // namespace citytwin::testing

@@ -27,6 +27,14 @@ private:
 
 void write_file(const std::filesystem::path& path, const std::string& content);
 
+/// GeoJSON text for small layers written inline: a FeatureCollection with a named CRS,
+/// a feature with its id and properties (JSON members), and geometries.
+std::string collection(const std::string& crs_name, const std::string& features);
+std::string feature(int id, const std::string& properties, const std::string& geometry);
+std::string line(const std::string& coords);
+std::string polygon(const std::string& rings);
+std::string point(double x, double y);
+
 struct CommandResult {
     int exit_code = -1;
     std::string out;   ///< stdout

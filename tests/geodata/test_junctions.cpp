@@ -22,6 +22,10 @@ namespace citytwin::geodata {
 namespace {
 
 namespace fs = std::filesystem;
+using citytwin::testing::collection;
+using citytwin::testing::feature;
+using citytwin::testing::line;
+using citytwin::testing::point;
 using citytwin::testing::TempDir;
 using citytwin::testing::write_file;
 
@@ -160,6 +164,175 @@ TEST(OsmJunctions, RoundaboutLinksAreFlagged) {
     EXPECT_EQ(ring, 2u);  // R1 -> R3 and R3 -> R1, one way round
 }
 
+// ---- any other source: a junctions layer, a restriction table, given greens --------
+// SWEREF99 TM metres from (500000, 6600000): A(0,0) B(100,0) C(200,0) D(100,100) E(100,-100).
+//  11 A-B two-way, green 5 s + 25 s for its digitised direction (A -> B)
+//  12 B-C two-way; 13 B-D two-way; 15 E -> B and 16 B -> E one way each (a SUMO-like pair),
+//  15 with green 40 s + 30 s.
+constexpr const char* sweref = "urn:ogc:def:crs:EPSG::3006";
+
+std::string road(int id, const std::string& oneway, const std::string& green, const std::string& coords) {
+    return feature(id, R"("highway":"residential","oneway":)" + oneway + "," + green, line(coords));
+}
+
+struct GivenJunctions {
+    TempDir dir;
+    CityConfig config;
+    GivenJunctions(const std::string& junction_features, const std::string& table_csv) {
+        const std::string no_green = R"("g_start":null,"g_dur":null)";
+        write_file(dir / "roads.geojson",
+                   collection(sweref, road(11, "null", R"("g_start":5,"g_dur":25)", "[500000,6600000],[500100,6600000]") + "," +
+                                          road(12, "null", no_green, "[500100,6600000],[500200,6600000]") + "," +
+                                          road(13, "null", no_green, "[500100,6600000],[500100,6600100]") + "," +
+                                          road(15, R"("yes")", R"("g_start":40,"g_dur":30)", "[500100,6599900],[500100,6600000]") + "," +
+                                          road(16, R"("yes")", no_green, "[500100,6600000],[500100,6599900]")));
+        write_file(dir / "junctions.geojson", collection(sweref, junction_features));
+        write_file(dir / "turns.csv", table_csv);
+        config.name = "given";
+        config.crs = "EPSG:3006";
+        RoadLayerConfig r;
+        r.source = (dir / "roads.geojson").string();
+        r.class_field = "highway";
+        r.oneway_field = "oneway";
+        r.signal_green_start_field = "g_start";
+        r.signal_green_duration_field = "g_dur";
+        config.roads = r;
+        JunctionLayerConfig j;
+        j.source = (dir / "junctions.geojson").string();
+        config.junctions = j;
+        TurnRestrictionTableConfig t;
+        t.source = (dir / "turns.csv").string();
+        config.turn_restrictions = t;
+    }
+};
+
+std::string junction(int id, const std::string& control, double x, double y, const std::string& extra = "") {
+    return feature(id, R"("control":")" + control + "\"" + extra, point(500000 + x, 6600000 + y));
+}
+
+const std::string good_junctions = junction(1, "signal", 101, 2, R"(,"cycle_s":90,"offset_s":10)") + "," +
+                                   junction(2, "stop", 200, -3, R"(,"cycle_s":null,"offset_s":null)") + "," +
+                                   junction(3, "yield", 300, 300, R"(,"cycle_s":null,"offset_s":null)");
+const std::string good_table = "from_id,to_id,restriction\n11,13,no_left_turn\n12,11,only_straight_on\n";
+
+NodeId node_near(const RoadNetwork& net, double x, double y) {
+    for (const auto& n : net.nodes())
+        if (std::hypot(n.position.x - 500000 - x, n.position.y - 6600000 - y) < 0.01) return n.id;
+    ADD_FAILURE() << "no node at " << x << ", " << y;
+    return NodeId();
+}
+
+LinkId link_of(const RoadNetwork& net, std::int64_t road, NodeId from, NodeId to) {
+    for (const auto& l : net.links())
+        if (l.source_id == road && l.from == from && l.to == to) return l.id;
+    ADD_FAILURE() << "no link of road " << road;
+    return LinkId();
+}
+
+TEST(GivenJunctions, LayerPointsGoToTheNearestNode) {
+    GivenJunctions g(good_junctions, good_table);
+    LoadReport report;
+    const auto model = load_city(g.config, {}, report);
+    const auto& net = *model.roads;
+    const Node& b = net.node(node_near(net, 100, 0));
+    EXPECT_EQ(b.control, JunctionControl::Signal);
+    EXPECT_FLOAT_EQ(b.cycle_s, 90.0f);
+    EXPECT_FLOAT_EQ(b.offset_s, 10.0f);
+    EXPECT_EQ(b.controller, b.id);
+    EXPECT_EQ(net.node(node_near(net, 200, 0)).control, JunctionControl::Stop);
+    EXPECT_EQ(net.node(node_near(net, 0, 0)).control, JunctionControl::Priority);
+    EXPECT_EQ(report.junctions.layer.signals, 1u);
+    EXPECT_EQ(report.junctions.layer.signs, 2u);
+    EXPECT_EQ(report.junctions.layer.signs_unmatched, 1u);  // the yield 300 m away
+    ASSERT_FALSE(report.warnings.empty());
+    EXPECT_NE(report.warnings.back().find("1 junction point(s)"), std::string::npos);
+}
+
+TEST(GivenJunctions, TableRestrictionsAreTurnsAtTheSharedNode) {
+    GivenJunctions g(good_junctions, good_table);
+    LoadReport report;
+    const auto net = *load_city(g.config, {}, report).roads;
+    const NodeId A = node_near(net, 0, 0), B = node_near(net, 100, 0), C = node_near(net, 200, 0),
+                 D = node_near(net, 100, 100);
+    const auto& rs = net.turn_restrictions();
+    ASSERT_EQ(rs.size(), 2u);
+    EXPECT_EQ(report.junctions.restriction_rows, 2u);
+    const LinkId ab = link_of(net, 11, A, B), bd = link_of(net, 13, B, D), cb = link_of(net, 12, C, B),
+                 ba = link_of(net, 11, B, A);
+    EXPECT_FALSE(net.turn_allowed(ab, bd));
+    EXPECT_TRUE(net.turn_allowed(ab, link_of(net, 12, B, C)));
+    EXPECT_TRUE(net.turn_allowed(cb, ba));
+    EXPECT_FALSE(net.turn_allowed(cb, bd));
+}
+
+TEST(GivenJunctions, GreensGoToTheDigitisedDirection) {
+    GivenJunctions g(good_junctions, good_table);
+    LoadReport report;
+    const auto net = *load_city(g.config, {}, report).roads;
+    const NodeId A = node_near(net, 0, 0), B = node_near(net, 100, 0), E = node_near(net, 0 + 100, -100);
+    const auto& greens = net.signal_greens();
+    ASSERT_EQ(greens.size(), 2u);
+    EXPECT_EQ(report.junctions.signal_greens, 2u);
+    std::map<std::uint32_t, std::pair<float, float>> by_link;
+    for (const auto& gr : greens) by_link[gr.in_link.value] = {gr.start_s, gr.duration_s};
+    EXPECT_EQ(by_link.at(link_of(net, 11, A, B).value), std::make_pair(5.0f, 25.0f));
+    EXPECT_EQ(by_link.at(link_of(net, 15, E, B).value), std::make_pair(40.0f, 30.0f));
+    EXPECT_EQ(by_link.count(link_of(net, 11, B, A).value), 0u);
+}
+
+std::string load_error(const GivenJunctions& g) {
+    try {
+        LoadReport report;
+        load_city(g.config, {}, report);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected an error";
+    return {};
+}
+
+TEST(GivenJunctions, UnknownControlNamesFileLayerFeatureAndField) {
+    const GivenJunctions g(junction(1, "signal", 101, 2) + "," + junction(7, "flashing", 200, 0), good_table);
+    const std::string e = load_error(g);
+    EXPECT_NE(e.find("junctions.geojson"), std::string::npos) << e;
+    EXPECT_NE(e.find("layer 'junctions'"), std::string::npos) << e;
+    EXPECT_NE(e.find("feature 7"), std::string::npos) << e;
+    EXPECT_NE(e.find("field 'control'"), std::string::npos) << e;
+    EXPECT_NE(e.find("'flashing'"), std::string::npos) << e;
+}
+
+TEST(GivenJunctions, UnknownFieldIsAnError) {
+    GivenJunctions g(good_junctions, good_table);
+    g.config.junctions->control_field = "kontroll";
+    const std::string e = load_error(g);
+    EXPECT_NE(e.find("kontroll"), std::string::npos) << e;
+    EXPECT_NE(e.find("junctions.geojson"), std::string::npos) << e;
+}
+
+TEST(GivenJunctions, UnknownRoadIdNamesTheRowAndField) {
+    const GivenJunctions g(good_junctions, "from_id,to_id,restriction\n11,13,no_left_turn\n12,99,no_right_turn\n");
+    const std::string e = load_error(g);
+    EXPECT_NE(e.find("turns.csv"), std::string::npos) << e;
+    EXPECT_NE(e.find("feature 2"), std::string::npos) << e;
+    EXPECT_NE(e.find("field 'to_id'"), std::string::npos) << e;
+    EXPECT_NE(e.find("road id 99"), std::string::npos) << e;
+}
+
+TEST(GivenJunctions, EmptyJunctionLayerIsAnError) {
+    const GivenJunctions g("", good_table);
+    const std::string e = load_error(g);
+    EXPECT_NE(e.find("junctions.geojson"), std::string::npos) << e;
+    EXPECT_NE(e.find("empty"), std::string::npos) << e;
+}
+
+TEST(GivenJunctions, BadRestrictionTypeNamesTheRow) {
+    const GivenJunctions g(good_junctions, "from_id,to_id,restriction\n11,13,maybe_left\n");
+    const std::string e = load_error(g);
+    EXPECT_NE(e.find("turns.csv"), std::string::npos) << e;
+    EXPECT_NE(e.find("field 'restriction'"), std::string::npos) << e;
+    EXPECT_NE(e.find("maybe_left"), std::string::npos) << e;
+}
+
 // ---- pure functions on tiny cases ------------------------------------------------
 
 TEST(RestrictionType, ParsesNoAndOnly) {
@@ -176,7 +349,12 @@ TEST(RestrictionType, ParsesNoAndOnly) {
 TEST(SignalControllers, JoinTransitivelyAndLeaveOthersAlone) {
     // Signals at x = 0, 15, 30 (chain of 15 m steps) and 100; a stop at 5.
     std::vector<Node> nodes;
-    for (double x : {30.0, 0.0, 15.0, 100.0, 5.0}) nodes.push_back({NodeId(static_cast<std::uint32_t>(nodes.size())), {x, 0}});
+    for (double x : {30.0, 0.0, 15.0, 100.0, 5.0}) {
+        Node n;
+        n.id = NodeId(static_cast<std::uint32_t>(nodes.size()));
+        n.position = {x, 0};
+        nodes.push_back(n);
+    }
     for (int i : {0, 1, 2, 3}) nodes[i].control = JunctionControl::Signal;
     nodes[4].control = JunctionControl::Stop;
     EXPECT_EQ(assign_signal_controllers(nodes, 20.0), 2u);

@@ -25,23 +25,11 @@ using citytwin::testing::write_file;
 constexpr const char* sweref = "urn:ogc:def:crs:EPSG::3006";
 constexpr const char* crs84 = "urn:ogc:def:crs:OGC:1.3:CRS84";
 
-std::string collection(const std::string& crs_name, const std::string& features) {
-    return R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":")" + crs_name +
-           R"("}},"features":[)" + features + "]}";
-}
-
-std::string feature(int id, const std::string& properties, const std::string& geometry) {
-    return R"({"type":"Feature","id":)" + std::to_string(id) + R"(,"properties":{)" + properties +
-           R"(},"geometry":)" + geometry + "}";
-}
-
-std::string line(const std::string& coords) { return R"({"type":"LineString","coordinates":[)" + coords + "]}"; }
-std::string polygon(const std::string& rings) { return R"({"type":"Polygon","coordinates":[)" + rings + "]}"; }
-std::string point(double x, double y) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, R"({"type":"Point","coordinates":[%.9f,%.9f]})", x, y);
-    return buf;
-}
+using citytwin::testing::collection;
+using citytwin::testing::feature;
+using citytwin::testing::line;
+using citytwin::testing::point;
+using citytwin::testing::polygon;
 
 RoadLayerConfig road_layer(const fs::path& path) {
     RoadLayerConfig r;

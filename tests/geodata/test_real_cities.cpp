@@ -312,6 +312,38 @@ std::string expected_gothenburg_class(const std::string& kategori) {
     return "road";
 }
 
+// The April 2021 extract holds 15 traffic_signals, 3 stop and 30 give_way nodes and 45
+// type=restriction relations (ogrinfo on the points / other_relations layers). The
+// exact figures below are what this extract gives through the loader.
+TEST(Monaco, JunctionsAndRestrictionsFromOsm) {
+    const auto& c = city("monaco");
+    const auto& j = c.report.junctions;
+    EXPECT_EQ(j.osm.signals, 15u);
+    EXPECT_EQ(j.osm.signs, 33u);
+    EXPECT_EQ(j.restrictions_read, 45u);
+    std::map<JunctionControl, std::size_t> n;
+    for (const auto& node : c.model.roads->nodes()) ++n[node.control];
+    // 3 signals and 2 signs lie farther than the join distance from any kept junction.
+    EXPECT_EQ(j.osm.signals_unmatched, 3u);
+    EXPECT_EQ(j.osm.signs_unmatched, 2u);
+    EXPECT_EQ(n[JunctionControl::Signal], 10u);
+    EXPECT_EQ(j.controllers, 8u);
+    EXPECT_EQ(n[JunctionControl::Stop], 3u);
+    EXPECT_EQ(n[JunctionControl::Yield], 7u);       // most give-ways sit at roundabout entries
+    EXPECT_EQ(n[JunctionControl::Roundabout], 82u);
+    // 5 skipped: two with a member outside the extract, two where no link pair at the via
+    // follows the ways (one-way directions or links dropped from the graph), one with
+    // several from members.
+    EXPECT_EQ(c.model.roads->turn_restrictions().size(), 40u);
+    EXPECT_EQ(j.restrictions_skipped, 5u);
+    EXPECT_EQ(j.skipped.size(), 5u);
+    EXPECT_GT(n[JunctionControl::Signal], 0u);
+    EXPECT_GT(c.model.roads->turn_restrictions().size(), 0u);
+    // Every restriction is a turn at one node: from ends where to starts.
+    for (const auto& r : c.model.roads->turn_restrictions())
+        EXPECT_EQ(c.model.roads->link(r.from).to, c.model.roads->link(r.to).from) << "relation " << r.source_id;
+}
+
 TEST(Gothenburg, ClassesComeFromKategori) {
     const auto& m = city("gothenburg").model;
     std::set<std::string> classes;

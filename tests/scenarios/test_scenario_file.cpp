@@ -366,6 +366,83 @@ TEST(ScenarioFile, NamesAndFieldsReachTheConfig) {
     EXPECT_DOUBLE_EQ(s.city.access_points->default_power_dbm, 17.0);
 }
 
+TEST(ScenarioFile, JunctionKeysReachTheConfig) {
+    TempDir dir;
+    write_file(dir / "j.geojson", "{}");
+    write_file(dir / "t.csv", "a,b,c\n");
+    const auto s = load_ok(dir,
+                           "name: junctions\n"
+                           "city:\n"
+                           "  roads:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "    signal_green_start_field: green_start\n"
+                           "    signal_green_duration_field: green_duration\n"
+                           "    signal_join_distance_m: 12\n"
+                           "    sign_join_distance_m: 8\n"
+                           "  junctions:\n"
+                           "    source: j.geojson\n"
+                           "    control_field: type\n"
+                           "    cycle_field: cycle\n"
+                           "    offset_field: offset\n"
+                           "    join_distance_m: 3\n"
+                           "  turn_restrictions:\n"
+                           "    source: t.csv\n"
+                           "    from_field: a\n"
+                           "    to_field: b\n"
+                           "    type_field: c\n");
+    ASSERT_TRUE(s.city.roads && s.city.junctions && s.city.turn_restrictions);
+    EXPECT_EQ(s.city.roads->signal_green_start_field, "green_start");
+    EXPECT_EQ(s.city.roads->signal_green_duration_field, "green_duration");
+    EXPECT_DOUBLE_EQ(s.city.roads->signal_join_distance_m, 12.0);
+    EXPECT_DOUBLE_EQ(s.city.roads->sign_join_distance_m, 8.0);
+    EXPECT_EQ(s.city.junctions->control_field, "type");
+    EXPECT_EQ(s.city.junctions->cycle_field, "cycle");
+    EXPECT_EQ(s.city.junctions->offset_field, "offset");
+    EXPECT_DOUBLE_EQ(s.city.junctions->join_distance_m, 3.0);
+    EXPECT_EQ(s.city.turn_restrictions->from_field, "a");
+    EXPECT_EQ(s.city.turn_restrictions->to_field, "b");
+    EXPECT_EQ(s.city.turn_restrictions->type_field, "c");
+    EXPECT_TRUE(contains(s.city.turn_restrictions->source, "t.csv"));
+}
+
+TEST(ScenarioFile, JunctionKeyTyposAndDefaults) {
+    TempDir dir;
+    write_file(dir / "j.geojson", "{}");
+    std::string msg = load_error(dir,
+                                 "name: junctions\n"
+                                 "city:\n"
+                                 "  roads:\n"
+                                 "    source: " + monaco_pbf() + "\n"
+                                 "  junctions:\n"
+                                 "    source: j.geojson\n"
+                                 "    control_feild: type\n");
+    EXPECT_TRUE(contains(msg, "city.junctions.control_feild")) << msg;
+    EXPECT_TRUE(contains(msg, "did you mean 'control_field'")) << msg;
+    msg = load_error(dir,
+                     "name: junctions\n"
+                     "city:\n"
+                     "  roads:\n"
+                     "    source: " + monaco_pbf() + "\n"
+                     "    signal_green_start_field: s\n");
+    EXPECT_TRUE(contains(msg, "signal_green_duration_field")) << msg;
+    const auto s = load_ok(dir,
+                           "name: junctions\n"
+                           "city:\n"
+                           "  roads:\n"
+                           "    source: " + monaco_pbf() + "\n"
+                           "  junctions:\n"
+                           "    source: j.geojson\n"
+                           "  turn_restrictions:\n"
+                           "    source: j.geojson\n");
+    EXPECT_EQ(s.city.junctions->control_field, "control");
+    EXPECT_DOUBLE_EQ(s.city.junctions->join_distance_m, 5.0);
+    EXPECT_DOUBLE_EQ(s.city.roads->signal_join_distance_m, 20.0);
+    EXPECT_DOUBLE_EQ(s.city.roads->sign_join_distance_m, 15.0);
+    EXPECT_EQ(s.city.turn_restrictions->from_field, "from_id");
+    EXPECT_EQ(s.city.turn_restrictions->to_field, "to_id");
+    EXPECT_EQ(s.city.turn_restrictions->type_field, "restriction");
+}
+
 TEST(ScenarioFile, RoadDefaultsOverrideReachesTheConfig) {
     TempDir dir;
     const auto s = load_ok(dir,
