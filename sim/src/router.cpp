@@ -41,12 +41,13 @@ struct SearchGraph {
     std::vector<std::uint32_t> first;     ///< link -> index of its first successor; size links + 1
     std::vector<std::uint32_t> u_first;   ///< link -> index of its first U-turn successor
     std::vector<std::uint32_t> next;      ///< successor link ids
-    std::vector<geodata::Point> end;      ///< link -> position of its to-node (A* estimate)
+    std::vector<geodata::Point> start, end;   ///< link -> position of its from- / to-node (A* estimate)
 
     SearchGraph(const geodata::RoadNetwork& net, const RouterOptions& options) {
         const std::size_t n = net.link_count();
         first.reserve(n + 1);
         u_first.reserve(n);
+        start.reserve(n);
         end.reserve(n);
         std::vector<std::uint32_t> u_turns;
         for (const auto& a : net.links()) {
@@ -61,6 +62,7 @@ struct SearchGraph {
             }
             u_first.push_back(static_cast<std::uint32_t>(next.size()));
             next.insert(next.end(), u_turns.begin(), u_turns.end());
+            start.push_back(net.node(a.from).position);
             end.push_back(net.node(a.to).position);
         }
         first.push_back(static_cast<std::uint32_t>(next.size()));
@@ -108,13 +110,12 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
         }
     }
 
-    // A tree with a single destination runs A* toward the end of its link: straight-line
+    // A tree with a single destination runs A* toward the start of its link: straight-line
     // distance times the smallest cost per metre of this hour never overestimates the time
     // left (links are at least as long as the line between their nodes), and it is
-    // consistent, so the first time the destination is settled its cost is the fastest.
-    // A tree for several destinations runs plain Dijkstra.
+    // consistent. A tree for several destinations runs plain Dijkstra.
     const bool single_target = targets_left == 1;
-    const geodata::Point goal = graph.end[requests[g.requests.front()].to_link];
+    const geodata::Point goal = graph.start[requests[g.requests.front()].to_link];
     auto h = [&](std::uint32_t l) {
         if (!single_target) return 0.0;
         const geodata::Point& p = graph.end[l];
@@ -126,11 +127,20 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
     auto& heap = ws.heap;
     heap.clear();
     auto later = std::greater<>{};
+    // The first label a link gets is its final one: every link into b ends at b's start,
+    // so they all have the same estimate h, leave the heap in the order of their labels,
+    // and all add the same cost (b's; turns cost nothing). So a destination is done when
+    // first reached, not when it leaves the heap a whole link later, and nothing is ever
+    // queued twice.
     auto relax = [&](std::uint32_t b, double nd, std::uint32_t a) {
         if (nd < ws.dist[b]) {
             if (ws.dist[b] == unreached) ws.touched.push_back(b);
             ws.dist[b] = nd;
             ws.pred[b] = a;
+            if (ws.target_mark[b] == ws.stamp) {
+                ws.target_mark[b] = 0;
+                --targets_left;
+            }
             heap.emplace_back(nd + h(b), b);
             std::push_heap(heap.begin(), heap.end(), later);
         }
@@ -143,11 +153,7 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
         const auto [key, a] = heap.back();
         heap.pop_back();
         const double d = ws.dist[a];
-        if (key > d + h(a)) continue;  // stale entry
-        if (ws.target_mark[a] == ws.stamp) {
-            ws.target_mark[a] = 0;
-            --targets_left;
-        }
+        if (key > d + h(a)) continue;  // stale entry (cannot happen, see relax; kept as a guard)
         bool open_turn = false;
         for (std::uint32_t e = graph.first[a]; e < graph.u_first[a]; ++e) {
             const std::uint32_t b = graph.next[e];
