@@ -179,10 +179,12 @@ case_config() {
             SUMO_ROUTER=astar
             ;;
         grid-congested)
-            # the same grid and hour with more demand: SUMO's signals queue back over
-            # upstream junctions (see README for how the figure was chosen)
+            # the same grid and hour with more demand: queues at SUMO's signals spill back
+            # over upstream junctions. SUMO's mean tt (junction control, 07-08 h, veh/h):
+            # 40 000 -> 496 s, 45 000 -> 504 s, no teleports; 48 000 -> 758 s, 442 jam
+            # teleports; 50 000 -> 3 405 s, 10 108 teleports (gridlock). A cliff, not a slope.
             HOUR=25200
-            TRIPS=30000
+            TRIPS=48000
             TRIP_OPTS=(--fringe-factor 1)
             SUMO_ROUTER=astar
             ;;

@@ -941,8 +941,9 @@ def cmd_report(a):
                  s_tt - st["mean_first_segment_ff"]))
     if a.citytwin_ran:
         # whatever citytwin counts as stuck / forced through (key names may grow with the junction model)
-        extra = ", ".join("%s %s" % (k, v) for k, v in sorted(ct.items())
-                          if ("stuck" in k or "forced" in k or "gridlock" in k) and k != "stuck")
+        extra = ", ".join("%s %s" % (k, fmt(v) if isinstance(v, float) else v) for k, v in sorted(ct.items())
+                          if any(w in k for w in ("stuck", "forced", "gridlock", "abandoned", "teleport",
+                                                  "junction", "signal")) and k != "stuck")
         print("citytwin: %s of %s car trips completed (unroutable %s, stuck %s, en route %s%s); mean free-flow %.1f s "
               "+ mean delay %s s"
               % (ct.get("completed"), ct.get("car_trips"), ct.get("unroutable"), ct.get("stuck"), ct.get("en_route"),
