@@ -160,15 +160,19 @@ std::vector<RoadTurnLinks> resolve_road_turns(const RoadNetwork& net, const std:
         out[i].from_known = from != by_road.end();
         out[i].to_known = to != by_road.end();
         if (!out[i].from_known || !out[i].to_known) continue;
+        std::vector<TurnRestriction> u_turns;
         for (LinkId f : from->second)
             for (LinkId t : to->second) {
                 const Link& a = net.link(f);
                 const Link& b = net.link(t);
                 if (a.to != b.from) continue;
-                if (rt.from_id != rt.to_id && b.to == a.from) continue;
                 if (rt.from_id == rt.to_id && b.to != a.from) continue;  // same road: its U-turn
-                out[i].turns.push_back({f, t, rt.only, rt.source_id});
+                // Two roads that are the two directions of one street (a SUMO edge pair):
+                // their turn back is the U-turn, meant only when they meet no other way.
+                if (rt.from_id != rt.to_id && b.to == a.from) u_turns.push_back({f, t, rt.only, rt.source_id});
+                else out[i].turns.push_back({f, t, rt.only, rt.source_id});
             }
+        if (out[i].turns.empty()) out[i].turns = std::move(u_turns);
     }
     return out;
 }
