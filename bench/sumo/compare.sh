@@ -65,7 +65,8 @@ Options:
                     (SUMO's default) instead of free-flow times
 Environment: CITYTWIN (binary, default build/app/citytwin), SUMO_HOME (default /usr/share/sumo),
   CITYTWIN_DATA_DIR (where liechtenstein/*.osm.pbf is), WORK_ROOT, THREADS,
-  TRIPS (number of trips to generate instead of the case's; work dir becomes CASE-TRIPS),
+  TRIPS (number of trips to generate instead of the case's -- veh/h in the one-hour cases
+  grid-tls, grid-congested, helsinki-centre; work dir becomes CASE-TRIPS),
   SUMO_ROUTER (dijkstra, astar, CH, ...: instead of the per-case choice).
 EOF
 }

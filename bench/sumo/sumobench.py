@@ -7,9 +7,11 @@ $SUMO_HOME/tools) are used. Subcommands (see --help of each):
 
   scc       keep list: the largest strongly connected set of passenger edges
   lengths   edge-length patch so SUMO's edge lengths equal the exported polylines
-  export    network.geojson (one LineString per SUMO edge) + net-info.json
+  export    network.geojson (one LineString per SUMO edge, integer ids, signal greens),
+            junctions.geojson (one point per junction), restrictions.csv (turns SUMO has no
+            connection for) + net-info.json
   rates     hourly insertion rates (vehicles/h) for randomTrips.py --insertion-rate
-  trips     randomTrips output -> SUMO trips (integer departures, departPos at the edge end)
+  trips     randomTrips/duarouter output -> SUMO trips (integer departures, departPos at the edge end)
             and trips.csv for citytwin
   scenario  scenario.yaml and scenario_without_demand.yaml
   check     citytwin `info --json` against the SUMO edge/junction counts
