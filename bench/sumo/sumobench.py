@@ -927,7 +927,7 @@ def cmd_report(a):
         return "median of %d: %.2f s (min %.2f, max %.2f)" % (r["runs"], r["wall_s"], r["wall_s_min"], r["wall_s_max"])
     print("wall time: SUMO %s; citytwin %s" % (spread(s_runs), spread(c_runs) if a.citytwin_ran else "not run"))
     if not os.path.exists(ti_path):
-        print("SUMO: no results in %s (not run)" % d)
+        print("SUMO: no results in %s (not run)" % sd)
     else:
         print("SUMO (%s): %s of %d trips arrived, %d teleports%s, %s running / %s waiting at the end (t = %s s); "
               "%s s of %s s wall in the simulation loop, of which %s s routing; exit %s"
