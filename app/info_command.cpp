@@ -58,6 +58,17 @@ json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r) {
           {"dropped_links", s.dropped_links}, {"dropped_nodes", s.dropped_nodes},
           {"features", r.road_features}, {"features_not_drivable", r.road_features_not_drivable},
           {"features_invalid", r.road_features_invalid}}},
+        {"junctions",
+         {{"by_control", s.junctions_by_control}, {"signal_controllers", s.signal_controllers},
+          {"osm_signals", r.junctions.osm.signals}, {"osm_signals_unmatched", r.junctions.osm.signals_unmatched},
+          {"osm_signs", r.junctions.osm.signs}, {"osm_signs_unmatched", r.junctions.osm.signs_unmatched},
+          {"layer_points", r.junctions.layer.signals + r.junctions.layer.signs},
+          {"layer_points_unmatched", r.junctions.layer.signals_unmatched + r.junctions.layer.signs_unmatched},
+          {"signal_greens", s.signal_greens}}},
+        {"turn_restrictions",
+         {{"count", s.turn_restrictions}, {"osm_relations_read", r.junctions.restrictions_read},
+          {"osm_relations_skipped", r.junctions.restrictions_skipped}, {"skipped", r.junctions.skipped},
+          {"table_rows", r.junctions.restriction_rows}}},
         {"buildings",
          {{"count", s.buildings}, {"footprint_m2", s.footprint_area_m2}, {"floor_area_m2", s.floor_area_m2},
           {"mean_height_m", s.mean_height_m}, {"max_height_m", s.max_height_m},
@@ -82,6 +93,15 @@ void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r) {
                s.dropped_links, s.dropped_nodes);
     fmt::print("  road features {} read, {} not drivable, {} invalid geometry\n", r.road_features,
                r.road_features_not_drivable, r.road_features_invalid);
+    fmt::print("  junctions    ");
+    for (const auto& [control, n] : s.junctions_by_control) fmt::print(" {} {}", control, n);
+    fmt::print("\n    signals     {} controller(s); OSM {} signal(s) ({} unmatched), {} sign(s) ({} unmatched); "
+               "{} given green(s)\n",
+               s.signal_controllers, r.junctions.osm.signals, r.junctions.osm.signals_unmatched, r.junctions.osm.signs,
+               r.junctions.osm.signs_unmatched, s.signal_greens);
+    fmt::print("  restrictions  {} turn restriction(s); OSM relations {} read, {} skipped; {} table row(s)\n",
+               s.turn_restrictions, r.junctions.restrictions_read, r.junctions.restrictions_skipped,
+               r.junctions.restriction_rows);
     fmt::print("  buildings     {} (footprint {:.0f} m², floor area {:.0f} m²)\n", s.buildings, s.footprint_area_m2,
                s.floor_area_m2);
     fmt::print("    height      mean {:.1f} m, max {:.1f} m; from", s.mean_height_m, s.max_height_m);

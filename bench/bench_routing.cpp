@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
     const gd::RoadNetwork& net = *model.roads;
     const sim::Demand demand = sim::synthesize_demand(model, s.synthetic.value_or(sim::SyntheticDemandConfig{}), s.seed);
 
-    const gd::LinkIndex index(net);
+    const gd::LinkIndex index(net, sim::enterable_links(net));   // as the mobility run attaches trips
     std::vector<sim::RouteRequest> q;
     for (const auto& t : demand.trips) {
         if (!t.by_car) continue;

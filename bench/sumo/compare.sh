@@ -37,7 +37,7 @@ REBUILD=0
 RUN_SUMO=1
 RUN_CITYTWIN=1
 CASES=()
-ALL_CASES=(grid-small grid-large liechtenstein grid-tls grid-congested)
+ALL_CASES=(grid-small grid-large liechtenstein grid-tls grid-congested helsinki-centre)
 
 usage() {
     sed -n '2,8p' "$SELF" | sed 's/^# \{0,1\}//'
@@ -65,7 +65,8 @@ Options:
                     (SUMO's default) instead of free-flow times
 Environment: CITYTWIN (binary, default build/app/citytwin), SUMO_HOME (default /usr/share/sumo),
   CITYTWIN_DATA_DIR (where liechtenstein/*.osm.pbf is), WORK_ROOT, THREADS,
-  TRIPS (number of trips to generate instead of the case's; work dir becomes CASE-TRIPS),
+  TRIPS (number of trips to generate instead of the case's -- veh/h in the one-hour cases
+  grid-tls, grid-congested, helsinki-centre; work dir becomes CASE-TRIPS),
   SUMO_ROUTER (dijkstra, astar, CH, ...: instead of the per-case choice).
 EOF
 }
@@ -85,7 +86,7 @@ while [[ $# -gt 0 ]]; do
         --trips) BYO_TRIPS="$2"; shift 2 ;;
         --name) BYO_NAME="$2"; shift 2 ;;
         all) CASES+=("${ALL_CASES[@]}"); shift ;;
-        grid-small|grid-large|liechtenstein|grid-tls|grid-congested) CASES+=("$1"); shift ;;
+        grid-small|grid-large|liechtenstein|grid-tls|grid-congested|helsinki-centre) CASES+=("$1"); shift ;;
         *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -188,6 +189,16 @@ case_config() {
             TRIP_OPTS=(--fringe-factor 1)
             SUMO_ROUTER=astar
             ;;
+        helsinki-centre)
+            # OSM's own signals (135 highway=traffic_signals nodes in the extract); the
+            # morning peak hour 07:00-08:00, origins/destinations weighted by edge length, the
+            # cut-off roads at the box border (fringe) 3x: through traffic
+            HOUR=25200
+            TRIPS=4000
+            TRIP_OPTS=(-l --fringe-factor 3
+                       --validate --duarouter-routing-algorithm CH -r randomtrips.rou.xml)
+            SUMO_ROUTER=CH
+            ;;
         *)  # --net/--trips/--name: nothing generated; CH is the fastest router on real nets
             TRIPS=0
             TRIP_OPTS=()
@@ -222,16 +233,19 @@ build_raw_net() {   # $1 case, writes raw.net.xml in cwd
                 --default.lanenumber 2 --default.speed 13.89 --tls.guess true \
                 --seed "$SEED" -o raw.net.xml >netgenerate.log 2>&1 || { cat netgenerate.log >&2; die "netgenerate failed"; }
             ;;
-        liechtenstein)
+        liechtenstein|helsinki-centre)
             local pbf="$DATA_DIR/liechtenstein/liechtenstein-2013-08-03.osm.pbf"
-            [[ -f $pbf ]] || die "$pbf not found (set CITYTWIN_DATA_DIR, or scripts/fetch-data.sh liechtenstein)"
+            [[ $1 == helsinki-centre ]] && pbf="$DATA_DIR/helsinki-centre/helsinki-centre.osm.pbf"
+            [[ -f $pbf ]] || die "$pbf not found (set CITYTWIN_DATA_DIR, or scripts/fetch-data.sh $1)"
             # SUMO 1.15's netconvert reads OSM XML only, not PBF: convert with osmium first.
             need osmium "apt-get install -y osmium-tool (netconvert cannot read .osm.pbf)"
-            osmium cat --overwrite -o liechtenstein.osm "$pbf"
+            osmium cat --overwrite -o city.osm "$pbf"
             # passenger roads only (the standard type map; highway=service/track/... do not
             # allow passenger cars there), geometry nodes removed, ramps guessed, junction
-            # clusters joined, UTM projection
-            netconvert --osm-files liechtenstein.osm \
+            # clusters joined, UTM projection. Signals: netconvert's defaults, i.e. every OSM
+            # highway=traffic_signals node kept as a junction becomes a traffic light with a
+            # generated static program (README: OSM signals)
+            netconvert --osm-files city.osm \
                 --type-files "$SUMO_HOME/data/typemap/osmNetconvert.typ.xml" \
                 --keep-edges.by-vclass passenger --remove-edges.isolated \
                 --geometry.remove --ramps.guess --junctions.join --roundabouts.guess \

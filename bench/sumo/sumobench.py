@@ -7,9 +7,11 @@ $SUMO_HOME/tools) are used. Subcommands (see --help of each):
 
   scc       keep list: the largest strongly connected set of passenger edges
   lengths   edge-length patch so SUMO's edge lengths equal the exported polylines
-  export    network.geojson (one LineString per SUMO edge) + net-info.json
+  export    network.geojson (one LineString per SUMO edge, integer ids, signal greens),
+            junctions.geojson (one point per junction), restrictions.csv (turns SUMO has no
+            connection for) + net-info.json
   rates     hourly insertion rates (vehicles/h) for randomTrips.py --insertion-rate
-  trips     randomTrips output -> SUMO trips (integer departures, departPos at the edge end)
+  trips     randomTrips/duarouter output -> SUMO trips (integer departures, departPos at the edge end)
             and trips.csv for citytwin
   scenario  scenario.yaml and scenario_without_demand.yaml
   check     citytwin `info --json` against the SUMO edge/junction counts
@@ -925,7 +927,7 @@ def cmd_report(a):
         return "median of %d: %.2f s (min %.2f, max %.2f)" % (r["runs"], r["wall_s"], r["wall_s_min"], r["wall_s_max"])
     print("wall time: SUMO %s; citytwin %s" % (spread(s_runs), spread(c_runs) if a.citytwin_ran else "not run"))
     if not os.path.exists(ti_path):
-        print("SUMO: no results in %s (not run)" % d)
+        print("SUMO: no results in %s (not run)" % sd)
     else:
         print("SUMO (%s): %s of %d trips arrived, %d teleports%s, %s running / %s waiting at the end (t = %s s); "
               "%s s of %s s wall in the simulation loop, of which %s s routing; exit %s"

@@ -15,6 +15,14 @@ CitySummary summarize(const CityModel& model, const LoadReport& report) {
         s.road_km += l.length_m / 1000.0;
         s.road_km_by_class[std::string(to_string(l.road_class))] += l.length_m / 1000.0;
     }
+    for (std::size_t c = 0; c < junction_control_count; ++c)
+        s.junctions_by_control[std::string(to_string(static_cast<JunctionControl>(c)))] = 0;
+    for (const auto& n : model.roads->nodes()) {
+        ++s.junctions_by_control[std::string(to_string(n.control))];
+        if (n.control == JunctionControl::Signal && n.controller == n.id) ++s.signal_controllers;
+    }
+    s.turn_restrictions = model.roads->turn_restrictions().size();
+    s.signal_greens = model.roads->signal_greens().size();
     s.dropped_links = report.graph.dropped_links;
     s.dropped_nodes = report.graph.dropped_nodes;
     s.buildings = model.buildings->size();

@@ -3,6 +3,7 @@
 
 #include <citytwin/geodata/city_writer.hpp>
 #include <citytwin/geodata/dataset_writer.hpp>
+#include <citytwin/geodata/junctions.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -54,6 +55,36 @@ void write_features(GDALDataset& ds, OGRLayer& layer, const std::string& path, c
         throw Error(path + ": layer '" + layer.GetName() + "': cannot commit: " + cap.last_error());
 }
 
+// Junctions: nodes where the control matters (three or more neighbours, or a control
+// other than the default priority). Turn restrictions: a plain table keyed by link ids.
+void write_junction_layers(GDALDataset& ds, const std::string& path, const RoadNetwork& net,
+                           const OGRSpatialReference& srs) {
+    std::vector<const Node*> junctions;
+    for (const auto& n : net.nodes())
+        if (n.control != JunctionControl::Priority || node_degree(net, n.id) >= 3) junctions.push_back(&n);
+    OGRLayer& layer = create_layer(ds, path, "junctions", srs, wkbPoint,
+                                   {{"node_id", OFTInteger}, {"control", OFTString}, {"controller", OFTInteger},
+                                    {"cycle_s", OFTReal}, {"offset_s", OFTReal}});
+    write_features(ds, layer, path, junctions, [](OGRFeature& f, const Node* n) {
+        f.SetField("node_id", static_cast<int>(n->id.value));
+        f.SetField("control", std::string(to_string(n->control)).c_str());
+        if (n->controller.valid()) f.SetField("controller", static_cast<int>(n->controller.value));
+        else f.SetFieldNull(f.GetFieldIndex("controller"));
+        f.SetField("cycle_s", n->cycle_s);
+        f.SetField("offset_s", n->offset_s);
+        f.SetGeometryDirectly(new OGRPoint(n->position.x, n->position.y));
+    });
+    OGRLayer& turns = create_layer(ds, path, "turn_restrictions", srs, wkbNone,
+                                   {{"from_link", OFTInteger}, {"to_link", OFTInteger}, {"only", OFTInteger},
+                                    {"source_id", OFTInteger64}});
+    write_features(ds, turns, path, net.turn_restrictions(), [](OGRFeature& f, const TurnRestriction& r) {
+        f.SetField("from_link", static_cast<int>(r.from.value));
+        f.SetField("to_link", static_cast<int>(r.to.value));
+        f.SetField("only", r.only ? 1 : 0);
+        f.SetField("source_id", static_cast<GIntBig>(r.source_id));
+    });
+}
+
 void write_all_layers(GDALDataset& ds, const std::string& path, const CityModel& m, const OGRSpatialReference& srs) {
     OGRLayer& links = create_layer(ds, path, "links", srs, wkbLineString,
                                    {{"link_id", OFTInteger}, {"from_node", OFTInteger}, {"to_node", OFTInteger},
@@ -81,6 +112,8 @@ void write_all_layers(GDALDataset& ds, const std::string& path, const CityModel&
         f.SetField("node_id", static_cast<int>(n.id.value));
         f.SetGeometryDirectly(new OGRPoint(n.position.x, n.position.y));
     });
+
+    write_junction_layers(ds, path, *m.roads, srs);
 
     OGRLayer& buildings = create_layer(
         ds, path, "buildings", srs, wkbMultiPolygon,

@@ -23,13 +23,22 @@ void check_links(const RoadNetwork& net, const std::vector<LinkId>& ids, const c
                         std::to_string(net.link_count()) + " links)");
 }
 
+// Edits change or append links and never renumber them, so the junction data beside the
+// graph (turn restrictions, given greens) stays valid and goes along.
+std::shared_ptr<RoadNetwork> rebuilt(const RoadNetwork& old, std::vector<Node> nodes, std::vector<Link> links) {
+    auto net = std::make_shared<RoadNetwork>(std::move(nodes), std::move(links));
+    net->set_turn_restrictions(old.turn_restrictions());
+    net->set_signal_greens(old.signal_greens());
+    return net;
+}
+
 template <typename Change>
 void edit_links(CityModel& model, const std::vector<LinkId>& ids, Change change) {
     check_links(*model.roads, ids, "edit links");
     std::vector<Node> nodes = model.roads->nodes();
     std::vector<Link> links = model.roads->links();
     for (const LinkId id : ids) change(links.at(id.value));
-    model.roads = std::make_shared<RoadNetwork>(std::move(nodes), std::move(links));
+    model.roads = rebuilt(*model.roads, std::move(nodes), std::move(links));
 }
 
 NodeId nearest_node(const RoadNetwork& net, const Point& p, double max_m, const char* end) {
@@ -198,7 +207,7 @@ std::vector<LinkId> add_road(CityModel& model, const NewRoad& road) {
     append(from, to, geometry, false);
     if (!road.oneway) append(to, from, Polyline(geometry.rbegin(), geometry.rend()), true);
     model.bounds.extend(bounds(geometry));
-    model.roads = std::make_shared<RoadNetwork>(std::move(nodes), std::move(links));
+    model.roads = rebuilt(net, std::move(nodes), std::move(links));
     return added;
 }
 

@@ -14,8 +14,12 @@ namespace {
 std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const Demand& demand,
                                        std::vector<TripOutcome>& outcomes) {
     // Trips start and end on links that are open all day, so that a closure changes
-    // routes, not where people live and work.
-    const geodata::LinkIndex index(*model.roads, never_closed(model));
+    // routes, not where people live and work; and on links a turn leads onto, so that
+    // where one direction of a street can be entered only by a U-turn, the other is taken.
+    std::vector<char> usable = never_closed(model);
+    const std::vector<char> enterable = enterable_links(*model.roads);
+    for (std::size_t l = 0; l < usable.size(); ++l) usable[l] = usable[l] && enterable[l];
+    const geodata::LinkIndex index(*model.roads, usable);
     std::vector<RouteRequest> requests(demand.trips.size());
     outcomes.assign(demand.trips.size(), {});
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.trips.size(), 1024), [&](const auto& range) {

@@ -187,6 +187,18 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
 
 }  // namespace
 
+std::vector<char> enterable_links(const geodata::RoadNetwork& net, const RouterOptions& options) {
+    const SearchGraph graph(net, options);
+    std::vector<char> in(net.link_count(), 0);
+    for (std::uint32_t a = 0; a < net.link_count(); ++a) {
+        // With every link open, U-turns are taken only where no other turn is allowed.
+        const bool dead_end = graph.first[a] == graph.u_first[a];
+        for (std::uint32_t e = graph.first[a]; e < (dead_end ? graph.first[a + 1] : graph.u_first[a]); ++e)
+            in[graph.next[e]] = 1;
+    }
+    return in;
+}
+
 void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
                std::vector<Route>& routes, const RouterOptions& options) {
     routes.resize(requests.size());

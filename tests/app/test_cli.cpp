@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -192,6 +193,69 @@ TEST(CliInfo, MonacoCityJson) {
     EXPECT_GE(buildings, 1087);
     EXPECT_EQ(j.at("districts").at("count"), 6);
     EXPECT_FALSE(j.at("terrain").is_null());
+}
+
+// The hand-made OSM junctions (tests/geodata/junctions.osm): info reports them and the
+// export carries them, as GDAL reads them back.
+std::string junction_scenario(const TempDir& t) {
+    const fs::path yaml = t / "junctions.yaml";
+    write_file(yaml, "name: junctions\ncity:\n  crs: EPSG:32631\n  roads:\n    source: " +
+                         (fs::path(CITYTWIN_SOURCE_DIR) / "tests" / "geodata" / "junctions.osm").string() + "\n");
+    return yaml.string();
+}
+
+TEST(CliInfo, JunctionsAndRestrictionsJsonAndText) {
+    TempDir t;
+    const std::string yaml = junction_scenario(t);
+    auto r = run_citytwin({"-q", "info", "--city", yaml, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json j = parse_json(r.out);
+    const auto& by = j.at("junctions").at("by_control");
+    EXPECT_EQ(by.at("signal"), 2);
+    EXPECT_EQ(by.at("stop"), 1);
+    EXPECT_EQ(by.at("roundabout"), 2);
+    EXPECT_EQ(by.at("priority"), 6);
+    EXPECT_EQ(by.at("yield"), 0);
+    EXPECT_EQ(j.at("junctions").at("signal_controllers"), 1);
+    EXPECT_EQ(j.at("turn_restrictions").at("count"), 2);
+    EXPECT_EQ(j.at("turn_restrictions").at("osm_relations_read"), 3);
+    EXPECT_EQ(j.at("turn_restrictions").at("osm_relations_skipped"), 1);
+    r = run_citytwin({"-q", "info", "--city", yaml});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    EXPECT_TRUE(contains(r.out, "signal 2")) << r.out;
+    EXPECT_TRUE(contains(r.out, "1 controller(s)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "2 turn restriction(s); OSM relations 3 read, 1 skipped")) << r.out;
+}
+
+TEST(CliExport, JunctionLayerAndRestrictionTable) {
+    TempDir t;
+    const fs::path out = t / "j.gpkg";
+    const auto r = run_citytwin({"-q", "export-city", junction_scenario(t), "--out", out.string()});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::FromHandle(
+        GDALOpenEx(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+    ASSERT_NE(ds, nullptr);
+    OGRLayer* junctions = ds->GetLayerByName("junctions");
+    ASSERT_NE(junctions, nullptr);
+    // J, K, S (three or more neighbours) and the two roundabout entries.
+    EXPECT_EQ(junctions->GetFeatureCount(TRUE), 5);
+    std::map<std::string, int> controls;
+    std::set<long long> controllers;
+    for (auto& f : *junctions) {
+        ++controls[f->GetFieldAsString("control")];
+        if (f->IsFieldSetAndNotNull(f->GetFieldIndex("controller")))
+            controllers.insert(f->GetFieldAsInteger64("controller"));
+    }
+    EXPECT_EQ(controls, (std::map<std::string, int>{{"roundabout", 2}, {"signal", 2}, {"stop", 1}}));
+    EXPECT_EQ(controllers.size(), 1u);
+    OGRLayer* turns = ds->GetLayerByName("turn_restrictions");
+    ASSERT_NE(turns, nullptr);
+    EXPECT_EQ(turns->GetGeomType(), wkbNone);
+    EXPECT_EQ(turns->GetFeatureCount(TRUE), 2);
+    int only = 0;
+    for (auto& f : *turns) only += f->GetFieldAsInteger("only");
+    EXPECT_EQ(only, 1);
 }
 
 TEST(CliInfo, MonacoCityText) {
@@ -467,7 +531,7 @@ TEST(CliErrors, ExportOntoAFolder) {
 }
 
 TEST(CliErrors, SingleLayerDriverFailsCleanly) {
-    // GeoJSON holds one layer; the city has five.
+    // GeoJSON holds one layer; the city has seven.
     TempDir t;
     const fs::path out = t / "g.geojson";
     expect_one_error(run_citytwin({"-q", "export-city", "scenarios/gothenburg/baseline.yaml", "--out", out.string(),

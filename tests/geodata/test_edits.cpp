@@ -2,6 +2,7 @@
 // two access points. Every answer is exact, and every edit is checked to leave the
 // baseline model untouched and to share the components it does not change.
 #include <citytwin/geodata/edits.hpp>
+#include <citytwin/geodata/junctions.hpp>
 #include <citytwin/geodata/error.hpp>
 
 #include <gtest/gtest.h>
@@ -331,6 +332,27 @@ TEST(SetLanes, CapacityAndStorageScaleWithLanes) {
 }
 
 // ---------------------------------------------------------------- new roads
+
+TEST(Edits, KeepJunctionDataBesideTheGraph) {
+    // Edits never renumber links, so restrictions, greens and node control go along.
+    CityModel m = tiny_city();
+    auto net = std::make_shared<RoadNetwork>(*m.roads);
+    net->set_turn_restrictions({{LinkId(0), LinkId(2), false, 7}});
+    net->set_signal_greens({{LinkId(0), 5.0f, 25.0f}});
+    std::vector<Node> nodes = net->nodes();
+    nodes[1].control = JunctionControl::Signal;
+    nodes[1].controller = NodeId(1);
+    m.roads = std::make_shared<RoadNetwork>(with_nodes(*net, std::move(nodes)));
+    set_speed(m, ids({0}), 40.0);
+    NewRoad r;
+    r.line = {{3, -4}, {50, -60}, {248, 2}};
+    add_road(m, r);
+    ASSERT_EQ(m.roads->turn_restrictions().size(), 1u);
+    EXPECT_FALSE(m.roads->turn_allowed(LinkId(0), LinkId(2)));
+    ASSERT_EQ(m.roads->signal_greens().size(), 1u);
+    EXPECT_EQ(m.roads->signal_greens()[0].in_link, LinkId(0));
+    EXPECT_EQ(m.roads->node(NodeId(1)).control, JunctionControl::Signal);
+}
 
 TEST(AddRoad, SnapsEndsToTheNearestNodesAndAppendsBothDirections) {
     const CityModel base = tiny_city();

@@ -405,35 +405,22 @@ TEST(ScenarioFile, JunctionKeysReachTheConfig) {
     EXPECT_TRUE(contains(s.city.turn_restrictions->source, "t.csv"));
 }
 
+// A scenario on Monaco's roads with `roads_extra` under roads and `city_extra` under city.
+std::string monaco_roads_yaml(const std::string& roads_extra, const std::string& city_extra) {
+    return "name: junctions\ncity:\n  roads:\n    source: " + monaco_pbf() + "\n" + roads_extra + city_extra;
+}
+
 TEST(ScenarioFile, JunctionKeyTyposAndDefaults) {
     TempDir dir;
     write_file(dir / "j.geojson", "{}");
-    std::string msg = load_error(dir,
-                                 "name: junctions\n"
-                                 "city:\n"
-                                 "  roads:\n"
-                                 "    source: " + monaco_pbf() + "\n"
-                                 "  junctions:\n"
-                                 "    source: j.geojson\n"
-                                 "    control_feild: type\n");
+    std::string msg = load_error(dir, monaco_roads_yaml("", "  junctions:\n    source: j.geojson\n"
+                                                            "    control_feild: type\n"));
     EXPECT_TRUE(contains(msg, "city.junctions.control_feild")) << msg;
     EXPECT_TRUE(contains(msg, "did you mean 'control_field'")) << msg;
-    msg = load_error(dir,
-                     "name: junctions\n"
-                     "city:\n"
-                     "  roads:\n"
-                     "    source: " + monaco_pbf() + "\n"
-                     "    signal_green_start_field: s\n");
+    msg = load_error(dir, monaco_roads_yaml("    signal_green_start_field: s\n", ""));
     EXPECT_TRUE(contains(msg, "signal_green_duration_field")) << msg;
-    const auto s = load_ok(dir,
-                           "name: junctions\n"
-                           "city:\n"
-                           "  roads:\n"
-                           "    source: " + monaco_pbf() + "\n"
-                           "  junctions:\n"
-                           "    source: j.geojson\n"
-                           "  turn_restrictions:\n"
-                           "    source: j.geojson\n");
+    const auto s = load_ok(dir, monaco_roads_yaml("", "  junctions:\n    source: j.geojson\n"
+                                                      "  turn_restrictions:\n    source: j.geojson\n"));
     EXPECT_EQ(s.city.junctions->control_field, "control");
     EXPECT_DOUBLE_EQ(s.city.junctions->join_distance_m, 5.0);
     EXPECT_DOUBLE_EQ(s.city.roads->signal_join_distance_m, 20.0);

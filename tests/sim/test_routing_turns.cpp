@@ -125,6 +125,24 @@ TEST(RoutingTurns, NoUTurnMidStreet) {
     EXPECT_EQ(route_one(net, ff, am, ma, RouterOptions{.allow_u_turns = true}), (Route{am, ma}));
 }
 
+TEST(RoutingTurns, EnterableLinksLeaveOutLinksEnteredOnlyByAUTurn) {
+    // A two-way street A-B, a one-way loop on from B by C back to A. B -> A could be
+    // entered only by turning back at B, which its other exit forbids.
+    const Point A{0, 0}, B{100, 0}, C{50, 100};
+    const RoadNetwork net = build({way(1, {A, B}), way(2, {B, C}, OnewayDirection::Forward),
+                                   way(3, {C, A}, OnewayDirection::Forward)});
+    ASSERT_EQ(net.link_count(), 4u);
+    const std::uint32_t ab = link_between(net, A, B), ba = link_between(net, B, A);
+    const std::uint32_t bc = link_between(net, B, C), ca = link_between(net, C, A);
+    const std::vector<char> in = enterable_links(net);
+    EXPECT_TRUE(in[ab] && in[bc] && in[ca]);
+    EXPECT_FALSE(in[ba]);
+    EXPECT_TRUE(route_one(net, LinkCosts::free_flow(net), ca, ba).empty());
+    // With U-turns allowed, every link is in.
+    const std::vector<char> all = enterable_links(net, RouterOptions{.allow_u_turns = true});
+    EXPECT_EQ(std::count(all.begin(), all.end(), 1), 4);
+}
+
 // n × n grid with random restrictions: at a quarter of the links a ban of one turn, at
 // a tenth an only_ turn; ids valid, sorted by the network.
 RoadNetwork grid_with_restrictions(int n, unsigned seed) {

@@ -14,6 +14,10 @@ struct CitySummary {
     double road_km = 0.0;                          ///< directed link km
     std::map<std::string, double> road_km_by_class;
     std::size_t dropped_links = 0, dropped_nodes = 0;
+    std::map<std::string, std::size_t> junctions_by_control;   ///< nodes per control type
+    std::size_t signal_controllers = 0;
+    std::size_t turn_restrictions = 0;                         ///< on the graph (OSM and table)
+    std::size_t signal_greens = 0;
     std::size_t buildings = 0;
     double footprint_area_m2 = 0.0, floor_area_m2 = 0.0;
     double mean_height_m = 0.0, max_height_m = 0.0;

@@ -1,7 +1,8 @@
 #pragma once
 // Writes a CityModel through OGR (GeoPackage by default): layers links, nodes,
-// buildings, access_points, districts, in the working CRS. The file appears under its
-// final name only when complete (written to a temporary name, then renamed).
+// junctions, turn_restrictions (a table), buildings, access_points, districts, in the
+// working CRS. The file appears under its final name only when complete (written to a
+// temporary name, then renamed).
 #include <citytwin/geodata/city_model.hpp>
 
 #include <string>

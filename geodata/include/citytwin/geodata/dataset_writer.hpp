@@ -41,7 +41,7 @@ public:
     DatasetWriter(const DatasetWriter&) = delete;
     DatasetWriter& operator=(const DatasetWriter&) = delete;
 
-    /// Layers links, nodes, buildings, access_points, districts.
+    /// Layers links, nodes, junctions, turn_restrictions (table), buildings, access_points, districts.
     void add_city(const CityModel& model);
     void add_table(const Table& table);
     void set_metadata(const std::string& key, const std::string& value);

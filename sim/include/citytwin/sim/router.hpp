@@ -42,6 +42,12 @@ struct RouterOptions {
     bool allow_u_turns = false;
 };
 
+/// 1 for the links some turn the rules allow leads onto (every link open): where trips may
+/// end. A link entered only by a U-turn at a junction (one direction of a two-way street
+/// whose far end meets only a one-way street out) ends no route, though the road graph
+/// keeps it (its nodes are strongly connected).
+std::vector<char> enterable_links(const geodata::RoadNetwork& net, const RouterOptions& options = {});
+
 /// Routes every active request; `routes` has one slot per request.
 void route_all(const geodata::RoadNetwork& net, const LinkCosts& costs, const std::vector<RouteRequest>& requests,
                std::vector<Route>& routes, const RouterOptions& options = {});
