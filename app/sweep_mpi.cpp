@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <future>
@@ -157,6 +158,19 @@ void work(const scenarios::SweepPlan& plan, const scenarios::SweepOptions& opts,
     }
 }
 
+// MPI_Finalize waits for every rank, and after a rank died (OpenMPI with --enable-recovery
+// keeps the others going) it may never return. Everything is on disk by then (the table
+// is renamed into place when complete), so finalizing gets a deadline and the process
+// then exits with its own code: a sweep always ends.
+void finalize_within(std::chrono::duration<double> limit, int rc) {
+    std::thread([limit, rc] {
+        std::this_thread::sleep_for(limit);
+        std::fflush(nullptr);
+        std::_Exit(rc);
+    }).detach();
+    MPI_Finalize();
+}
+
 }  // namespace
 
 int run_sweep_mpi(const scenarios::SweepPlan& plan, const std::string& out, scenarios::SweepOptions opts) {
@@ -177,7 +191,7 @@ int run_sweep_mpi(const scenarios::SweepPlan& plan, const std::string& out, scen
     } else {
         work(plan, opts, rank);
     }
-    MPI_Finalize();
+    finalize_within(2 * heartbeat_timeout(), rc);
     return rc;
 }
 
