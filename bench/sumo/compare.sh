@@ -29,6 +29,7 @@ SUMO_ROUTER_ENV="${SUMO_ROUTER:-}"
 # SUMO meso with its junction model (signals block the queue on red, right of way at
 # priority junctions). 0 = --no-junction-control: plain meso, junctions ignored.
 JUNCTION_CONTROL=1
+SAME_ROUTES=0         # 1: SUMO drives citytwin's routes (citytwin runs first)
 REPEAT=3              # each side runs REPEAT times; wall time = median (project rule: >= 3 runs)
 BYO_NET=""            # --net/--trips/--name: any SUMO network and trip file
 BYO_TRIPS=""
@@ -54,6 +55,9 @@ Options:
   --name NAME       the work dir DIR/NAME and the case label
   --no-junction-control  SUMO's plain meso (--meso-junction-control false, junctions ignored)
                     and citytwin without SUMO's junction data; default: junction control on
+  --same-routes     citytwin runs first and SUMO then drives exactly citytwin's routes (its
+                    trips.route column): compares the traffic models on the same paths; without
+                    it each simulator routes the trips itself on free-flow times
   --repeat N        run each side N times (default $REPEAT); wall time = median, min and max shown
   --work DIR        work directory root (default $WORK_ROOT; the case goes to DIR/CASE)
   --rebuild         regenerate network and trips even if the work dir has them
@@ -81,6 +85,7 @@ while [[ $# -gt 0 ]]; do
         --no-citytwin) RUN_CITYTWIN=0; shift ;;
         --adaptive-routing) SUMO_ADAPTATION=1; shift ;;
         --no-junction-control) JUNCTION_CONTROL=0; shift ;;
+        --same-routes) SAME_ROUTES=1; shift ;;
         --repeat) REPEAT="$2"; shift 2 ;;
         --net) BYO_NET="$2"; shift 2 ;;
         --trips) BYO_TRIPS="$2"; shift 2 ;;
@@ -122,6 +127,11 @@ else
     MODE_LABEL="meso plain"
     SUMO_JUNCTION_OPTS=(--meso-junction-control false)
     SCENARIO=scenario-plain
+fi
+if [[ $SAME_ROUTES -eq 1 ]]; then
+    MODE="$MODE-same-routes"
+    MODE_LABEL="$MODE_LABEL, citytwin's routes"
+    [[ $RUN_SUMO -eq 1 && $RUN_CITYTWIN -eq 1 ]] || { echo "compare.sh: --same-routes runs both sides" >&2; exit 2; }
 fi
 mkdir -p "$WORK_ROOT"
 WORK_ROOT="$(cd "$WORK_ROOT" && pwd)"
@@ -352,15 +362,24 @@ run_case() {
         fi
     fi
 
+    local sumo_rou=trips.rou.xml ct_flag=() CT_REASON="--no-citytwin"
+    if [[ $SAME_ROUTES -eq 1 ]]; then
+        # citytwin first; SUMO then drives exactly citytwin's routes (vehicles with <route>)
+        run_citytwin_side
+        [[ ${#ct_flag[@]} -gt 0 ]] || die "--same-routes needs a citytwin run: $CT_REASON"
+        sumo_rou="$sd/replay.rou.xml"
+        $PY replay --net net.net.xml --gpkg "$cd/results.gpkg" --rou "$sumo_rou"
+    fi
+
     if [[ $RUN_SUMO -eq 1 ]]; then
         rm -f "$sd"/sumo.time.* "$sd/tripinfo.xml" "$sd/sumo.log"
         local i rc
         for ((i = 1; i <= REPEAT; i++)); do
-            log "$c: sumo --mesosim, $MODE_LABEL ($(grep -c '<trip ' trips.rou.xml) trips), run $i of $REPEAT"
+            log "$c: sumo --mesosim, $MODE_LABEL ($(grep -c -E '<(trip|vehicle) ' "$sumo_rou") trips), run $i of $REPEAT"
             rc=0
             # no --end: SUMO would step an empty network up to it; it stops when the last
             # vehicle has arrived (teleporting after 300 s ends any gridlock)
-            /usr/bin/time -v -o "$sd/sumo.time.$i" sumo -n net.net.xml -r trips.rou.xml \
+            /usr/bin/time -v -o "$sd/sumo.time.$i" sumo -n net.net.xml -r "$sumo_rou" \
                 --mesosim true "${SUMO_JUNCTION_OPTS[@]}" --meso-overtaking false \
                 --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true \
                 --routing-algorithm "$SUMO_ROUTER" \
@@ -372,7 +391,19 @@ run_case() {
         done
     fi
 
-    local ct_flag=() CT_REASON="--no-citytwin"
+    [[ $SAME_ROUTES -eq 1 ]] || run_citytwin_side
+    [[ ${#ct_flag[@]} -eq 0 && $RUN_CITYTWIN -eq 1 ]] && echo "citytwin: NOT RUN: $CT_REASON" >&2
+    # with --no-sumo the previous SUMO run of the same inputs and mode (if any) is reported
+    [[ $RUN_SUMO -eq 1 || -f $sd/tripinfo.xml ]] || log "$c: no SUMO results in $work/$sd"
+    local jd=()
+    [[ $JUNCTION_CONTROL -eq 1 ]] && jd=(--junction-data)
+    $PY report --dir . --case "$c" --sumo-dir "$sd" --citytwin-dir "$cd" --mode "$MODE_LABEL" --mode-tag "$MODE" \
+        --rou "$sumo_rou" "${jd[@]}" "${ct_flag[@]}" --citytwin-reason="$CT_REASON"
+    echo
+}
+
+# citytwin's runs of the case (sets ct_flag and CT_REASON in run_case's scope)
+run_citytwin_side() {
     if [[ $RUN_CITYTWIN -eq 1 ]] && citytwin_has_run; then
         rm -f "$cd"/citytwin.time.*
         local i rc=0
@@ -388,14 +419,6 @@ run_case() {
             CT_REASON="citytwin run failed (exit $rc): $(tail -2 "$cd/citytwin.log" | tr '\n' ' ')"
         fi
     fi
-    [[ ${#ct_flag[@]} -eq 0 && $RUN_CITYTWIN -eq 1 ]] && echo "citytwin: NOT RUN: $CT_REASON" >&2
-    # with --no-sumo the previous SUMO run of the same inputs and mode (if any) is reported
-    [[ $RUN_SUMO -eq 1 || -f $sd/tripinfo.xml ]] || log "$c: no SUMO results in $work/$sd"
-    local jd=()
-    [[ $JUNCTION_CONTROL -eq 1 ]] && jd=(--junction-data)
-    $PY report --dir . --case "$c" --sumo-dir "$sd" --citytwin-dir "$cd" --mode "$MODE_LABEL" --mode-tag "$MODE" \
-        "${jd[@]}" "${ct_flag[@]}" --citytwin-reason="$CT_REASON"
-    echo
 }
 
 for c in "${CASES[@]}"; do

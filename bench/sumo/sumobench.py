@@ -672,6 +672,36 @@ def cmd_trips(a):
         f.write("%d\n" % (trips[0][0] // 3600 * 3600))
 
 
+def cmd_replay(a):
+    """SUMO vehicles that drive exactly the routes citytwin chose (its trips.route column),
+    so that both simulators load the same paths: a grid has many equally short ones, and
+    which one a router picks decides how many signals a trip turns at."""
+    import sqlite3
+    net = read_net(a.net)
+    con = sqlite3.connect("file:%s?mode=ro" % a.gpkg, uri=True)
+    try:
+        edge_of = dict(con.execute("SELECT link_id, name FROM links").fetchall())
+        rows = con.execute("SELECT trip_id, departure_s, route FROM trips ORDER BY departure_s, trip_id").fetchall()
+    finally:
+        con.close()
+    written = skipped = 0
+    with open(a.rou + ".tmp", "w") as f:
+        f.write("<routes>\n")
+        f.write('    <vType id="car" vClass="passenger" length="5" minGap="2.5" speedDev="%s"/>\n' % a.speed_dev)
+        for tid, dep, route in rows:
+            edges = [edge_of[int(x)] for x in (route or "").split()]
+            if not edges:
+                skipped += 1   # unroutable in citytwin: SUMO gets no route either
+                continue
+            pos = max(0.0, net.getEdge(edges[0]).getLength() - 0.1)
+            f.write('    <vehicle id="%s" type="car" depart="%d" departPos="%.2f"><route edges="%s"/></vehicle>\n'
+                    % (tid, dep, pos, " ".join(edges)))
+            written += 1
+        f.write("</routes>\n")
+    os.replace(a.rou + ".tmp", a.rou)
+    print("replay: %d routes from %s (%d trips without a route left out)" % (written, a.gpkg, skipped), file=sys.stderr)
+
+
 # --------------------------------------------------------------------------- scenario
 
 def cmd_scenario(a):
@@ -797,6 +827,9 @@ def sumo_trip_stats(trips, net, rou_path):
         if el.tag == "trip":
             from_edge[el.get("id")] = el.get("from")
             el.clear()
+        elif el.tag == "vehicle":   # a replayed route (cmd_replay)
+            from_edge[el.get("id")] = el.find("route").get("edges").split()[0]
+            el.clear()
     per_trip = {}
     for tid, (tt, d, dd, pos, rl) in trips.items():
         e = net.getEdge(from_edge[tid])
@@ -883,7 +916,7 @@ def cmd_report(a):
     log = parse_sumo_log(os.path.join(sd, "sumo.log"))
     ti_path = os.path.join(sd, "tripinfo.xml")
     st, s_trips = sumo_trip_stats(parse_tripinfo(ti_path) if os.path.exists(ti_path) else {}, net,
-                                  os.path.join(d, "trips.rou.xml"))
+                                  os.path.join(d, a.rou))
     c_wall = c_rss = None
     c_runs = {}
     ct, c_trips = {}, {}
@@ -1000,6 +1033,11 @@ def main():
     s.add_argument("--rou", required=True)
     s.add_argument("--csv", required=True)
     s.add_argument("--speed-dev", default="0")
+    s = sub.add_parser("replay", help="SUMO routes from citytwin's results (trips.route)")
+    s.add_argument("--net", required=True)
+    s.add_argument("--gpkg", required=True)
+    s.add_argument("--rou", required=True)
+    s.add_argument("--speed-dev", default="0")
     s = sub.add_parser("scenario")
     s.add_argument("--dir", required=True)
     s.add_argument("--case", required=True)
@@ -1021,9 +1059,10 @@ def main():
     s.add_argument("--mode", default="meso+junctions", help="label of the SUMO mode that ran")
     s.add_argument("--mode-tag", default="junctions", help="summary-TAG.json beside summary.json")
     s.add_argument("--junction-data", action="store_true", help="citytwin was given SUMO's junctions")
+    s.add_argument("--rou", default="trips.rou.xml", help="the route file SUMO ran, under --dir")
     a = p.parse_args()
     return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
-            "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report}[a.cmd](a) or 0
+            "replay": cmd_replay, "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":

@@ -408,7 +408,7 @@ geodata::Table trip_table(const RunOutput& run) {
     const std::size_t n = run.demand.trips.size();
     std::vector<std::int64_t> id(n), person(n), dep(n), arr(n), links(n), olink(n), dlink(n), stuck(n);
     std::vector<double> tt(n), fft(n), dist(n);
-    std::vector<std::string> purpose(n), status(n);
+    std::vector<std::string> purpose(n), status(n), route(n);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& t = run.demand.trips[i];
         const auto& o = m.trips[i];
@@ -420,6 +420,12 @@ geodata::Table trip_table(const RunOutput& run) {
         fft[i] = o.freeflow_time_s;
         dist[i] = o.distance_m;
         links[i] = o.route_links;
+        // The links driven, in order (SUMO's vehroute output, MATSim's plans): lets another
+        // tool replay exactly these routes (bench/sumo --same-routes) and QGIS select them.
+        for (const auto l : m.routes[i]) {
+            if (!route[i].empty()) route[i] += ' ';
+            route[i] += std::to_string(l);
+        }
         olink[i] = o.origin_link == UINT32_MAX ? -1 : o.origin_link;
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));
@@ -429,7 +435,7 @@ geodata::Table trip_table(const RunOutput& run) {
     geodata::Table table{"trips", n, {}, {}, {}};
     table.columns = {{"trip_id", id}, {"person", person}, {"purpose", purpose}, {"status", status},
                      {"departure_s", dep}, {"arrival_s", arr}, {"travel_time_s", tt}, {"freeflow_time_s", fft},
-                     {"distance_m", dist}, {"route_links", links}, {"origin_link", olink}, {"destination_link", dlink},
+                     {"distance_m", dist}, {"route_links", links}, {"route", route}, {"origin_link", olink}, {"destination_link", dlink},
                      {"stuck", stuck}};
     return table;
 }
