@@ -155,6 +155,49 @@ std::vector<TurnRestriction> read_restriction_table(const TurnRestrictionTableCo
     return out;
 }
 
+// Movement greens by road ids; each row becomes a green of every link pair where the two
+// roads meet (normally one).
+std::vector<SignalGreen> read_green_table(const SignalGreenTableConfig& cfg, const RoadNetwork& net) {
+    DatasetPtr ds = open_vector(cfg.source);
+    OGRLayer& layer = find_layer(*ds, cfg.source, cfg.layer);
+    if (!cfg.where.empty() && layer.SetAttributeFilter(cfg.where.c_str()) != OGRERR_NONE)
+        throw Error(context_message(cfg.source, layer.GetName(), -1, "invalid filter `" + cfg.where + "`"));
+    const int f_from = find_field(layer, cfg.source, cfg.from_field), f_to = find_field(layer, cfg.source, cfg.to_field),
+              f_start = find_field(layer, cfg.source, cfg.start_field),
+              f_duration = find_field(layer, cfg.source, cfg.duration_field);
+    std::vector<RoadTurn> rows;
+    std::vector<std::pair<float, float>> windows;
+    std::vector<std::string> where;
+    for (OGRFeatureUniquePtr f{layer.GetNextFeature()}; f; f.reset(layer.GetNextFeature())) {
+        std::string at = context_message(cfg.source, layer.GetName(), f->GetFID(), "");
+        at.resize(at.size() - 2);
+        const double start = number_field(*f, f_start, at, cfg.start_field);
+        const double duration = number_field(*f, f_duration, at, cfg.duration_field);
+        if (start < 0.0 || duration <= 0.0)
+            throw Error(at + ": field '" + cfg.duration_field + "': a green needs start >= 0 and duration > 0 s");
+        rows.push_back({static_cast<std::int64_t>(number_field(*f, f_from, at, cfg.from_field)),
+                        static_cast<std::int64_t>(number_field(*f, f_to, at, cfg.to_field)), false, f->GetFID()});
+        windows.emplace_back(static_cast<float>(start), static_cast<float>(duration));
+        where.push_back(std::move(at));
+    }
+    if (rows.empty()) throw Error(context_message(cfg.source, layer.GetName(), -1, "has no signal green rows"));
+    const auto resolved = resolve_road_turns(net, rows);
+    std::vector<SignalGreen> out;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& r = resolved[i];
+        if (!r.from_known || !r.to_known)
+            throw Error(where[i] + ": field '" + (r.from_known ? cfg.to_field : cfg.from_field) + "': road id " +
+                        std::to_string(r.from_known ? rows[i].to_id : rows[i].from_id) +
+                        " is not a road of the graph (unknown, not drivable, or dropped outside the largest "
+                        "strongly connected component)");
+        if (r.turns.empty())
+            throw Error(where[i] + ": roads " + std::to_string(rows[i].from_id) + " and " + std::to_string(rows[i].to_id) +
+                        " do not meet (no link of the first ends where a link of the second starts)");
+        for (const auto& t : r.turns) out.push_back({t.from, windows[i].first, windows[i].second, t.to});
+    }
+    return out;
+}
+
 // A way's given green belongs to its link in the digitised direction that ends where the way ends.
 std::vector<SignalGreen> place_greens(const RoadNetwork& net, const std::vector<RoadWay>& ways) {
     std::unordered_map<std::int64_t, std::vector<LinkId>> forward;
@@ -221,6 +264,10 @@ RoadNetwork add_junction_data(const CityConfig& config, const RoadLayerConfig& r
     }
     out.set_turn_restrictions(std::move(restrictions));
     auto greens = place_greens(out, ways);
+    if (config.signal_greens) {
+        auto table = read_green_table(*config.signal_greens, out);
+        greens.insert(greens.end(), table.begin(), table.end());
+    }
     jr.signal_greens = greens.size();
     out.set_signal_greens(std::move(greens));
     return out;

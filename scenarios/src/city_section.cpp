@@ -110,6 +110,17 @@ geodata::TurnRestrictionTableConfig read_turn_restrictions(const YamlMap& m, con
     return c;
 }
 
+geodata::SignalGreenTableConfig read_signal_greens(const YamlMap& m, const fs::path& base) {
+    m.allow_only({"source", "layer", "where", "crs", "id_field", "from_field", "to_field", "start_field", "duration_field"});
+    geodata::SignalGreenTableConfig c;
+    read_layer(m, base, c);
+    read_text(m, "from_field", c.from_field);
+    read_text(m, "to_field", c.to_field);
+    read_text(m, "start_field", c.start_field);
+    read_text(m, "duration_field", c.duration_field);
+    return c;
+}
+
 geodata::BuildingLayerConfig read_buildings(const YamlMap& m, const fs::path& base) {
     m.allow_only({"source", "layer", "where", "crs", "id_field", "height_field", "levels_field", "use_field",
                   "level_height_m", "default_levels"});
@@ -169,7 +180,7 @@ void read_road_defaults(const YamlMap& m, geodata::CityConfig& city) {
 
 geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     m.allow_only({"name", "crs", "attribution", "roads", "buildings", "access_points", "districts", "elevation",
-                  "road_defaults", "junctions", "turn_restrictions"});
+                  "road_defaults", "junctions", "turn_restrictions", "signal_greens"});
     geodata::CityConfig c;
     read_text(m, "name", c.name);
     read_text(m, "crs", c.crs);
@@ -199,8 +210,9 @@ geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     if (auto rd = m.map("road_defaults")) read_road_defaults(*rd, c);
     if (auto j = m.map("junctions")) c.junctions = read_junctions(*j, base);
     if (auto t = m.map("turn_restrictions")) c.turn_restrictions = read_turn_restrictions(*t, base);
-    if ((c.junctions || c.turn_restrictions) && !c.roads)
-        throw Error(m.where() + "'city' has junctions or turn_restrictions but no roads to put them on");
+    if (auto t = m.map("signal_greens")) c.signal_greens = read_signal_greens(*t, base);
+    if ((c.junctions || c.turn_restrictions || c.signal_greens) && !c.roads)
+        throw Error(m.where() + "'city' has junctions, turn_restrictions or signal_greens but no roads to put them on");
     if (!c.roads && !c.buildings && !c.districts && !c.access_points)
         throw Error(m.where() + "'city' names no layer: give at least one of roads, buildings, access_points, districts");
     return c;

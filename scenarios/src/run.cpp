@@ -370,15 +370,17 @@ geodata::Table junction_delay_table(const RunOutput& run) {
     return t;
 }
 
-// The signal plans in force, one row per signalised in-link (join link_id to links).
+// The signal plans in force, one row per signalised in-link (join link_id to links) and
+// one per movement with its own green (to_link; -1 on the in-link rows).
 geodata::Table signal_plan_table(const RunOutput& run) {
     const auto& plans = run.mobility->loading.signal_plans;
-    std::vector<std::int64_t> node, controller, link, generated;
+    std::vector<std::int64_t> node, controller, link, to_link, generated;
     std::vector<double> cycle, offset, start, green;
     for (const auto& p : plans) {
         node.push_back(p.node);
         controller.push_back(p.controller);
         link.push_back(p.in_link);
+        to_link.push_back(p.to_link == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.to_link));
         cycle.push_back(p.cycle_s);
         offset.push_back(p.offset_s);
         start.push_back(p.green_start_s);
@@ -386,7 +388,7 @@ geodata::Table signal_plan_table(const RunOutput& run) {
         generated.push_back(p.generated ? 1 : 0);
     }
     geodata::Table t{"signal_plans", plans.size(), {}, {}, {}};
-    t.columns = {{"node_id", node},      {"controller", controller}, {"link_id", link},  {"cycle_s", cycle},
+    t.columns = {{"node_id", node},      {"controller", controller}, {"link_id", link},  {"to_link", to_link}, {"cycle_s", cycle},
                  {"offset_s", offset},   {"green_start_s", start},   {"green_s", green}, {"generated", generated}};
     return t;
 }

@@ -280,6 +280,31 @@ TEST(GivenJunctions, GreensGoToTheDigitisedDirection) {
     EXPECT_EQ(by_link.count(link_of(net, 11, B, A).value), 0u);
 }
 
+// A movement green table: 11 (A -> B) turning into 13 (B -> D) has its own green.
+void add_movement_greens(GivenJunctions& g, const std::string& csv) {
+    write_file(g.dir / "greens.csv", csv);
+    SignalGreenTableConfig t;
+    t.source = (g.dir / "greens.csv").string();
+    g.config.signal_greens = t;
+}
+
+TEST(GivenJunctions, MovementGreensGoToTheTurnAtTheSharedNode) {
+    GivenJunctions g(good_junctions, good_table);
+    add_movement_greens(g, "from_id,to_id,green_start_s,green_duration_s\n11,13,50,20\n");
+    LoadReport report;
+    const auto net = *load_city(g.config, {}, report).roads;
+    const NodeId A = node_near(net, 0, 0), B = node_near(net, 100, 0), D = node_near(net, 100, 100);
+    std::vector<SignalGreen> movements;
+    for (const auto& gr : net.signal_greens())
+        if (gr.to_link.valid()) movements.push_back(gr);
+    ASSERT_EQ(movements.size(), 1u);
+    EXPECT_EQ(movements[0].in_link, link_of(net, 11, A, B));
+    EXPECT_EQ(movements[0].to_link, link_of(net, 13, B, D));
+    EXPECT_FLOAT_EQ(movements[0].start_s, 50.0f);
+    EXPECT_FLOAT_EQ(movements[0].duration_s, 20.0f);
+    EXPECT_EQ(net.signal_greens().size(), 3u);  // and the two greens of the roads layer
+}
+
 std::string load_error(const GivenJunctions& g) {
     try {
         LoadReport report;
@@ -316,6 +341,19 @@ TEST(GivenJunctions, UnknownRoadIdNamesTheRowAndField) {
     EXPECT_NE(e.find("feature 2"), std::string::npos) << e;
     EXPECT_NE(e.find("field 'to_id'"), std::string::npos) << e;
     EXPECT_NE(e.find("road id 99"), std::string::npos) << e;
+}
+
+TEST(GivenJunctions, MovementGreenErrorsNameTheRowAndField) {
+    GivenJunctions g(good_junctions, good_table);
+    add_movement_greens(g, "from_id,to_id,green_start_s,green_duration_s\n11,13,50,20\n11,12,0,0\n");
+    std::string e = load_error(g);
+    EXPECT_NE(e.find("greens.csv"), std::string::npos) << e;
+    EXPECT_NE(e.find("feature 2"), std::string::npos) << e;
+    EXPECT_NE(e.find("green_duration_s"), std::string::npos) << e;
+    add_movement_greens(g, "from_id,to_id,green_start_s,green_duration_s\n11,77,50,20\n");
+    e = load_error(g);
+    EXPECT_NE(e.find("field 'to_id'"), std::string::npos) << e;
+    EXPECT_NE(e.find("road id 77"), std::string::npos) << e;
 }
 
 TEST(GivenJunctions, EmptyJunctionLayerIsAnError) {

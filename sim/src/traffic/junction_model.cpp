@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <tuple>
 
 namespace citytwin::sim {
 
@@ -132,6 +133,13 @@ std::uint8_t JunctionModel::group_of(std::uint32_t in_link, std::uint32_t out_li
     return 0;
 }
 
+const SignalTiming* JunctionModel::movement_signal(std::uint32_t in_link, std::uint32_t out_link) const {
+    if (!has_movement_signals(in_link)) return nullptr;
+    for (std::uint32_t i = movement_offset_[in_link]; i < movement_offset_[in_link + 1]; ++i)
+        if (movements_[i].first == out_link) return &movements_[i].second;
+    return nullptr;
+}
+
 void JunctionModel::build_signals(const RoadNetwork& net, const JunctionConfig& config) {
     auto controller_of = [&](NodeId n) {
         const auto& node = net.node(n);
@@ -146,22 +154,35 @@ void JunctionModel::build_signals(const RoadNetwork& net, const JunctionConfig& 
             if (controller_of(net.link(l).from) != c) approaches[c.value].push_back(l.value);
     }
     std::vector<const geodata::SignalGreen*> given(net.link_count(), nullptr);
-    for (const auto& g : net.signal_greens())
-        if (g.in_link.value < given.size()) given[g.in_link.value] = &g;
+    std::vector<std::vector<const geodata::SignalGreen*>> given_movements(net.link_count());
+    for (const auto& g : net.signal_greens()) {
+        if (g.in_link.value >= given.size()) continue;
+        if (g.to_link.valid()) given_movements[g.in_link.value].push_back(&g);
+        else given[g.in_link.value] = &g;
+    }
+    std::vector<std::vector<std::pair<std::uint32_t, SignalTiming>>> movements(net.link_count());
 
     for (auto& [controller, links] : approaches) {
         const auto& head = net.node(NodeId(controller));
         const double cycle = head.cycle_s > 0 ? head.cycle_s : config.cycle_s;
         const double offset = head.offset_s;
-        const bool has_given = std::any_of(links.begin(), links.end(), [&](auto l) { return given[l] != nullptr; });
+        const bool has_given = std::any_of(links.begin(), links.end(),
+                                           [&](auto l) { return given[l] != nullptr || !given_movements[l].empty(); });
         auto set = [&](std::uint32_t l, double start, double green, bool generated) {
             SignalTiming& s = in_[l].signal;
             s = {cycle, offset, start, std::min(green, cycle)};
             plans_.push_back({net.link(LinkId(l)).to.value, controller, l, cycle, offset, start, s.green_s, generated});
         };
         if (has_given) {
-            for (const auto l : links)
+            for (const auto l : links) {
                 if (given[l]) set(l, given[l]->start_s, given[l]->duration_s, false);
+                for (const auto* g : given_movements[l]) {
+                    const SignalTiming t{cycle, offset, g->start_s, std::min<double>(g->duration_s, cycle)};
+                    movements[l].emplace_back(g->to_link.value, t);
+                    plans_.push_back({net.link(LinkId(l)).to.value, controller, l, cycle, offset, t.green_start_s,
+                                      t.green_s, false, g->to_link.value});
+                }
+            }
             continue;
         }
         // Phases by approach axis (bearing mod 180°).
@@ -200,7 +221,13 @@ void JunctionModel::build_signals(const RoadNetwork& net, const JunctionConfig& 
             start += green + config.lost_per_phase_s;
         }
     }
-    std::sort(plans_.begin(), plans_.end(), [](const PlanRow& a, const PlanRow& b) { return a.in_link < b.in_link; });
+    std::sort(plans_.begin(), plans_.end(),
+              [](const PlanRow& a, const PlanRow& b) { return std::tie(a.in_link, a.to_link) < std::tie(b.in_link, b.to_link); });
+    movement_offset_.assign(net.link_count() + 1, 0);
+    for (std::size_t l = 0; l < movements.size(); ++l) {
+        movement_offset_[l + 1] = movement_offset_[l] + static_cast<std::uint32_t>(movements[l].size());
+        movements_.insert(movements_.end(), movements[l].begin(), movements[l].end());
+    }
 }
 
 void JunctionModel::build_priorities(const RoadNetwork& net) {

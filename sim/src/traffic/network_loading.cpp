@@ -342,6 +342,13 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
         abandoned_.fetch_add(1, std::memory_order_relaxed);
         return true;
     }
+    // A movement with its own green (a right turn green all cycle, straight on half of it)
+    // follows that window instead of its in-link's; the node checked only the in-links
+    // without movement greens.
+    if (junctions_.has_movement_signals(from)) {
+        const SignalTiming* own = junctions_.movement_signal(from, to);
+        if (!(own ? *own : junctions_.control(from).signal).is_green(static_cast<double>(now))) return false;
+    }
     tq.flow.catch_up(now, params_[from].flow_per_step / static_cast<double>(s.ends.size()));
     if (tq.flow.value < credit_full) return false;
     const InLinkControl& ctl = junctions_.control(from);
@@ -415,7 +422,7 @@ void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vec
         const std::uint32_t l = c[i].link;
         LinkState& s = links_[l];
         const InLinkControl& ctl = junctions_.control(l);
-        if (!ctl.signal.is_green(static_cast<double>(now))) {
+        if (!junctions_.has_movement_signals(l) && !ctl.signal.is_green(static_cast<double>(now))) {
             s.next_try = static_cast<Seconds>(ctl.signal.next_green(now));  // a red costs nothing until then
             continue;
         }

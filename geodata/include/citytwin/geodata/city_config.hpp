@@ -84,6 +84,16 @@ struct TurnRestrictionTableConfig : LayerSource {
     std::string type_field = "restriction";   ///< no_* (banned) or only_* (imposed)
 };
 
+/// A table of movement greens named by road feature ids: the turn from `from` into `to`
+/// has green from start for duration within its junction's cycle (SUMO's per-connection
+/// tlLogic states; a city's signal timing sheets).
+struct SignalGreenTableConfig : LayerSource {
+    std::string from_field = "from_id";
+    std::string to_field = "to_id";
+    std::string start_field = "green_start_s";
+    std::string duration_field = "green_duration_s";
+};
+
 struct ElevationConfig {
     std::string source;
     double resolution_m = 30.0;
@@ -100,6 +110,7 @@ struct CityConfig {
     std::optional<ElevationConfig> elevation;
     std::optional<JunctionLayerConfig> junctions;
     std::optional<TurnRestrictionTableConfig> turn_restrictions;
+    std::optional<SignalGreenTableConfig> signal_greens;
     /// Per-class overrides of the default table (README "Road defaults").
     std::map<RoadClass, RoadClassDefaults> road_defaults;
 };

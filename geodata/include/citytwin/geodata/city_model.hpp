@@ -47,10 +47,13 @@ struct TurnRestriction {
 
 /// A given signal plan entry: the in-link has green from start_s for duration_s within
 /// its to-node's cycle (SUMO tlLogic, or a plan table). Links without one get a generated plan.
+/// With a valid to_link the green is that movement's only (a right turn green all cycle
+/// beside a straight-on green of half of it); without, every movement's.
 struct SignalGreen {
     LinkId in_link;
     float start_s = 0.0f;
     float duration_s = 0.0f;
+    LinkId to_link;
 };
 
 /// A directed road link between two intersections (or dead ends).

@@ -11,7 +11,8 @@
 //  * its priority rank and, when it yields, the gap-acceptance parameters that turn the
 //    conflicting flow into a capacity (Siegloch 1973).
 //
-// Generated fixed-time plans (when the data gives no greens), one documented rule:
+// Given plans: a green per in-link and/or per movement (in-link → out-link); a movement
+// with its own green follows it, the others their in-link's. Generated fixed-time plans (when the data gives no greens), one documented rule:
 //  approaches of a controller (in-links from outside its joined nodes) are grouped into
 //  phases by the axis they come from (bearing mod 180°, within 45°: opposite approaches
 //  share a phase); a controller with one axis gets a second, pedestrian phase; each
@@ -76,6 +77,11 @@ public:
     const InLinkControl& control(std::uint32_t in_link) const { return in_[in_link]; }
     /// Turning group of the movement in_link → out_link (0 when the model is disabled).
     std::uint8_t group_of(std::uint32_t in_link, std::uint32_t out_link) const;
+    /// The movement's own green when the data gives one (else the in-link's applies).
+    const SignalTiming* movement_signal(std::uint32_t in_link, std::uint32_t out_link) const;
+    bool has_movement_signals(std::uint32_t in_link) const {
+        return !movement_offset_.empty() && movement_offset_[in_link + 1] > movement_offset_[in_link];
+    }
     geodata::JunctionControl node_control(std::uint32_t node) const { return node_control_[node]; }
     bool enabled() const { return enabled_; }
 
@@ -84,6 +90,7 @@ public:
         std::uint32_t node, controller, in_link;
         double cycle_s, offset_s, green_start_s, green_s;
         bool generated;
+        std::uint32_t to_link = UINT32_MAX;   ///< a movement's own green; UINT32_MAX: every movement
     };
     const std::vector<PlanRow>& signal_plans() const { return plans_; }
 
@@ -99,6 +106,9 @@ private:
     std::vector<std::uint32_t> group_offset_;
     std::vector<std::uint8_t> group_by_out_;
     std::vector<PlanRow> plans_;
+    // Movement greens given by the data, per in-link (CSR, by out-link).
+    std::vector<std::uint32_t> movement_offset_;
+    std::vector<std::pair<std::uint32_t, SignalTiming>> movements_;
     const geodata::RoadNetwork* net_ = nullptr;
 };
 
