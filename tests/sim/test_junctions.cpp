@@ -184,15 +184,17 @@ TEST(Junctions, GeneratedPlanGivesEachAxisItsPhaseAndSplitsGreenByCapacity) {
 struct PriorityCase {
     RoadNetwork net;
     std::uint32_t major_in = 0, minor_in = 0, out = 0;
-    explicit PriorityCase(JunctionControl control = JunctionControl::Priority) {
+    /// The minor road comes from (0, minor_y): from the south (−200) it turns right into
+    /// the major road's eastbound exit, from the north (+200) it turns left.
+    explicit PriorityCase(JunctionControl control = JunctionControl::Priority, double minor_y = 200) {
         RoadWay major = way(1, {{-200, 0}, {0, 0}, {200, 0}}, OnewayDirection::Forward);
         major.road_class = RoadClass::Primary;
-        const RoadNetwork built = build({major, way(2, {{0, -200}, {0, 0}}, OnewayDirection::Forward)}, false);
+        const RoadNetwork built = build({major, way(2, {{0, minor_y}, {0, 0}}, OnewayDirection::Forward)}, false);
         std::vector<Link> links = built.links();
         std::vector<Node> nodes = built.nodes();
         const NodeId j = node_at(built, 0, 0);
         major_in = link_between(built, node_at(built, -200, 0), j).value;
-        minor_in = link_between(built, node_at(built, 0, -200), j).value;
+        minor_in = link_between(built, node_at(built, 0, minor_y), j).value;
         out = link_between(built, j, node_at(built, 200, 0)).value;
         for (const auto l : {major_in, minor_in, out}) shape(links, l, 1e6);
         nodes[j.value].control = control;
@@ -230,6 +232,19 @@ TEST(Junctions, MinorCapacityFollowsSieglochAsMajorFlowRises) {
         EXPECT_NEAR(measured, expected, 0.05 * expected) << "major flow " << q << " veh/h";
         EXPECT_LT(measured, previous);
         previous = measured;
+    }
+}
+
+// A right turn merges with the near-side major stream only (HCM 2010 ch. 19): against the
+// same major flow it sees half of it as conflicting, so it gets the capacity of q / 2.
+TEST(Junctions, MinorRightTurnYieldsToHalfTheMajorFlow) {
+    const PriorityCase right(JunctionControl::Priority, -200);
+    const GapAcceptance gap = gap_acceptance_for(JunctionControl::Priority);
+    for (const int headway : {6, 4}) {  // 600, 900 veh/h
+        const double q = 3600.0 / headway;
+        const double expected = siegloch_capacity(q / 2, gap);
+        EXPECT_NEAR(right.minor_capacity(headway), expected, 0.05 * expected) << "major flow " << q << " veh/h";
+        EXPECT_GT(right.minor_capacity(headway), 1.2 * siegloch_capacity(q, gap));
     }
 }
 

@@ -109,7 +109,13 @@ void JunctionModel::build_groups(const RoadNetwork& net) {
     for (const Link& l : net.links())
         group_offset_[l.id.value + 1] = group_offset_[l.id.value] + static_cast<std::uint32_t>(net.out_links(l.to).size());
     group_by_out_.assign(group_offset_.back(), 0);
+    right_turn_.assign(group_offset_.back(), 0);
     if (!enabled_) return;
+    for (const Link& l : net.links()) {
+        const auto out = net.out_links(l.to);
+        for (std::size_t i = 0; i < out.size(); ++i)
+            right_turn_[group_offset_[l.id.value] + i] = turn_angle(l, net.link(out.first[i])) < -30.0 ? 1 : 0;
+    }
     std::vector<std::pair<double, std::size_t>> by_angle;
     for (const Link& l : net.links()) {
         const auto out = net.out_links(l.to);
@@ -131,6 +137,13 @@ std::uint8_t JunctionModel::group_of(std::uint32_t in_link, std::uint32_t out_li
     for (std::size_t i = 0; i < out.size(); ++i)
         if (out.first[i].value == out_link) return group_by_out_[group_offset_[in_link] + i];
     return 0;
+}
+
+double JunctionModel::conflict_share(std::uint32_t in_link, std::uint32_t out_link) const {
+    const auto out = net_->out_links(net_->link(LinkId(in_link)).to);
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (out.first[i].value == out_link) return right_turn_[group_offset_[in_link] + i] ? 0.5 : 1.0;
+    return 1.0;
 }
 
 const SignalTiming* JunctionModel::movement_signal(std::uint32_t in_link, std::uint32_t out_link) const {

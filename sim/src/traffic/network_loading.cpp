@@ -62,6 +62,7 @@ struct Credit {
 struct TurnQueue {
     Fifo vehicles;
     Credit flow;
+    Credit gap;                ///< yielding: capacity the conflicting flow leaves this movement
     Seconds front_since = 0;   ///< when the front vehicle got to the front
 };
 
@@ -74,7 +75,6 @@ struct LinkState {
     long space = 0;                 ///< frozen in phase 1, spent by the from-node in phase 2
     // Written by the to-node only:
     Seconds next_try = 0;           ///< next step worth a visit (the next green)
-    Credit gap;                     ///< yielding: capacity left by the conflicting flow
     double rate = 0.0;              ///< smoothed crossings, veh/s
     Seconds rate_time = 0;
 
@@ -115,7 +115,7 @@ private:
     void link_exits(Seconds now);
     void junction_transfer(Seconds now);
     void transfer_at_node(std::uint32_t node, Seconds now, std::vector<std::uint32_t>& fresh);
-    bool cross(std::uint32_t from, TurnQueue& tq, Seconds now, std::vector<std::uint32_t>& fresh);
+    bool cross(std::uint32_t from, TurnQueue& tq, Seconds now, double conflicting_vph, std::vector<std::uint32_t>& fresh);
     void refresh_active_links();
     void record_hour_end(Seconds now);
     void record_trajectories(Seconds now);
@@ -195,7 +195,7 @@ void QueueSimulation::init_links() {
         s.ends.resize(groups);
         // One step's worth of credit to start with, per group (its share of the lanes).
         for (auto& tq : s.ends) tq.flow = {std::max(1.0, p.flow_per_step / static_cast<double>(groups)), config_.start};
-        s.gap = {1.0, config_.start};
+        for (auto& tq : s.ends) tq.gap = {1.0, config_.start};
         s.space = p.storage;
     }
     listed_.assign(n_links_, 0);
@@ -324,7 +324,8 @@ void QueueSimulation::link_exits(Seconds now) {
 // Moves the front vehicle of a turning queue of `from` across the junction when its
 // group has flow credit and its next link is open and has space (or it has waited
 // stuck_time: then it is moved on regardless of space).
-bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std::vector<std::uint32_t>& fresh) {
+bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, double conflicting_vph,
+                            std::vector<std::uint32_t>& fresh) {
     if (tq.vehicles.empty()) return false;
     LinkState& s = links_[from];
     const std::uint32_t v = tq.vehicles.front();
@@ -352,7 +353,17 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
     tq.flow.catch_up(now, params_[from].flow_per_step / static_cast<double>(s.ends.size()));
     if (tq.flow.value < credit_full) return false;
     const InLinkControl& ctl = junctions_.control(from);
-    if (ctl.yields && s.gap.value < credit_full) return false;
+    if (ctl.yields) {
+        // Siegloch capacity of this movement against the smoothed flow it yields to; a
+        // right turn only merges with the near-side major stream (see conflict_share).
+        const auto& link = net_.link(geodata::LinkId(from));
+        const double groups = static_cast<double>(s.ends.size());
+        const double q = conflicting_vph * junctions_.conflict_share(from, to);
+        const double capacity = std::min(link.capacity_vph * config_.flow_capacity_factor,
+                                         std::max(1, link.lanes) * siegloch_capacity(q, ctl.gap)) / groups;
+        tq.gap.catch_up(now, capacity / 3600.0);
+        if (tq.gap.value < credit_full) return false;
+    }
     if (links_[to].space <= 0) {
         if (!waited_too_long) return false;
         if (!r_.was_stuck[v]) {
@@ -366,7 +377,7 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
     tq.front_since = now;
     --s.at_end;
     tq.flow.value -= 1.0;
-    if (ctl.yields) s.gap.value -= 1.0;
+    if (ctl.yields) tq.gap.value -= 1.0;
     s.rate = decayed_rate(s, now) + 1.0 / rate_tau_s;
     s.rate_time = now;
     --links_[to].space;
@@ -427,22 +438,17 @@ void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vec
             continue;
         }
         s.next_try = 0;
-        if (ctl.yields) {
-            // Siegloch capacity against the smoothed flow of the streams it yields to.
-            double conflicting = 0.0;
+        double conflicting = 0.0;  // veh/h of the streams it yields to
+        if (ctl.yields)
             for (const geodata::LinkId o : in) {
                 const InLinkControl& oc = junctions_.control(o.value);
                 if (o.value != l && (ctl.all_way || oc.rank > ctl.rank)) conflicting += decayed_rate(links_[o.value], now);
             }
-            const auto& link = net_.link(geodata::LinkId(l));
-            const double capacity = std::min(link.capacity_vph * config_.flow_capacity_factor,
-                                             std::max(1, link.lanes) * siegloch_capacity(conflicting * 3600.0, ctl.gap));
-            s.gap.catch_up(now, capacity / 3600.0);
-        }
+        conflicting *= 3600.0;
         // Turning queues take turns, one vehicle at a time, while any can go.
         for (bool moved = true; moved;) {
             moved = false;
-            for (TurnQueue& tq : s.ends) moved = cross(l, tq, now, fresh) || moved;
+            for (TurnQueue& tq : s.ends) moved = cross(l, tq, now, conflicting, fresh) || moved;
         }
     }
 }

@@ -77,6 +77,11 @@ public:
     const InLinkControl& control(std::uint32_t in_link) const { return in_[in_link]; }
     /// Turning group of the movement in_link → out_link (0 when the model is disabled).
     std::uint8_t group_of(std::uint32_t in_link, std::uint32_t out_link) const;
+    /// Share of the conflicting flow a yielding movement sees: 0.5 for a right turn, which
+    /// merges with the near-side major stream only (HCM 2010 ch. 19, two-way stop control:
+    /// a minor right turn conflicts with the major through and right flow of its near side),
+    /// 1 for straight on and left turns, which cross or join both directions.
+    double conflict_share(std::uint32_t in_link, std::uint32_t out_link) const;
     /// The movement's own green when the data gives one (else the in-link's applies).
     const SignalTiming* movement_signal(std::uint32_t in_link, std::uint32_t out_link) const;
     bool has_movement_signals(std::uint32_t in_link) const {
@@ -105,6 +110,7 @@ private:
     // Per in-link, the group of each out-link of its to-node in out_links() order.
     std::vector<std::uint32_t> group_offset_;
     std::vector<std::uint8_t> group_by_out_;
+    std::vector<std::uint8_t> right_turn_;   // same layout: 1 when the movement turns right
     std::vector<PlanRow> plans_;
     // Movement greens given by the data, per in-link (CSR, by out-link).
     std::vector<std::uint32_t> movement_offset_;
