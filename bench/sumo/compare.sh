@@ -130,6 +130,7 @@ else
 fi
 if [[ $SAME_ROUTES -eq 1 ]]; then
     MODE="$MODE-same-routes"
+    SCENARIO="$SCENARIO-routes"
     MODE_LABEL="$MODE_LABEL, citytwin's routes"
     [[ $RUN_SUMO -eq 1 && $RUN_CITYTWIN -eq 1 ]] || { echo "compare.sh: --same-routes runs both sides" >&2; exit 2; }
 fi
@@ -315,6 +316,10 @@ prepare_case() {    # $1 case, in cwd = work dir
     # both begin at the hour of the first departure (trips.csv.begin)
     $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END"
     $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END" --no-junctions --prefix scenario-plain
+    # the same with the routes written, for --same-routes
+    $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END" --prefix scenario-routes --write-routes
+    $PY scenario --dir . --case "$c" --start "$(cat trips.csv.begin)" --end "$END" --no-junctions \
+        --prefix scenario-plain-routes --write-routes
     stamp_of "$c" >prepared.ok
 }
 

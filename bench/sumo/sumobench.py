@@ -788,7 +788,13 @@ def cmd_scenario(a):
 mobility:
   iterations: 1
   stuck_time_s: 300        # = sumo --time-to-teleport (SUMO teleports, citytwin removes)
-""".format(d=d, crs=crs))
+  junctions:
+    # SUMO meso's discharge at a green: at most 46 vehicles in a 45 s green on 2 lanes
+    # (1 840 veh/h per lane; grid-congested, every approach and cycle), against its
+    # 2 156 veh/h per lane of free-flow capacity that capacity_per_lane carries
+    saturation_flow_per_lane: 1800
+""".format(d=d, crs=crs) + ("  write_routes: true       # trips.route: SUMO replays them (--same-routes)\n"
+                            if a.write_routes else ""))
 
 
 # --------------------------------------------------------------------------- check
@@ -1102,6 +1108,7 @@ def main():
     s.add_argument("--no-junctions", action="store_true",
                    help="leave SUMO's junctions (signals, controls, restrictions) out of the city")
     s.add_argument("--prefix", default="scenario", help="file names: PREFIX.yaml, PREFIX_without_demand.yaml")
+    s.add_argument("--write-routes", action="store_true", help="mobility.write_routes: true (for --same-routes)")
     s = sub.add_parser("check")
     s.add_argument("--info", required=True)
     s.add_argument("--netinfo", required=True)

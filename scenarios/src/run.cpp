@@ -422,12 +422,13 @@ geodata::Table trip_table(const RunOutput& run) {
         fft[i] = o.freeflow_time_s;
         dist[i] = o.distance_m;
         links[i] = o.route_links;
-        // The links driven, in order (SUMO's vehroute output, MATSim's plans): lets another
-        // tool replay exactly these routes (bench/sumo --same-routes) and QGIS select them.
-        for (const auto l : m.routes[i]) {
-            if (!route[i].empty()) route[i] += ' ';
-            route[i] += std::to_string(l);
-        }
+        // The links driven, in order (SUMO's vehroute output, MATSim's plans), on request:
+        // lets another tool replay these routes (bench/sumo --same-routes).
+        if (run.scenario.write_routes)
+            for (const auto l : m.routes[i]) {
+                if (!route[i].empty()) route[i] += ' ';
+                route[i] += std::to_string(l);
+            }
         olink[i] = o.origin_link == UINT32_MAX ? -1 : o.origin_link;
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));

@@ -72,7 +72,7 @@ geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
 
 // mobility.junctions: the junction model's switches and the generated signal plans' rule.
 void read_junctions(const YamlMap& m, sim::JunctionConfig& c) {
-    m.allow_only({"control", "cycle_s", "lost_per_phase_s", "min_green_s", "pedestrian_green_s"});
+    m.allow_only({"control", "cycle_s", "lost_per_phase_s", "min_green_s", "pedestrian_green_s", "saturation_flow_per_lane"});
     if (auto t = m.text("control")) {
         if (*t != "on" && *t != "off")
             throw Error(m.where("control") + "'" + m.path_of("control") + "' must be on or off (got '" + *t + "')");
@@ -87,11 +87,15 @@ void read_junctions(const YamlMap& m, sim::JunctionConfig& c) {
     positive("lost_per_phase_s", c.lost_per_phase_s, 0.0, 20.0);
     positive("min_green_s", c.min_green_s, 1.0, 120.0);
     positive("pedestrian_green_s", c.pedestrian_green_s, 0.0, 120.0);
+    read_number(m, "saturation_flow_per_lane", c.saturation_flow_per_lane);
+    if (!(c.saturation_flow_per_lane >= 300.0 && c.saturation_flow_per_lane <= 3600.0))
+        throw Error(m.where("saturation_flow_per_lane") + "'" + m.path_of("saturation_flow_per_lane") +
+                    "' must be 300…3600 veh/h per lane");
 }
 
 void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "value_of_time_per_hour", "stuck_time_s", "flow_capacity_factor", "storage_capacity_factor",
-                  "trajectory_interval_s", "trajectory_max_vehicles", "junctions"});
+                  "trajectory_interval_s", "trajectory_max_vehicles", "junctions", "write_routes"});
     if (auto j = m.map("junctions")) read_junctions(*j, c.loading.junctions);
     if (auto it = m.integer("iterations")) {
         if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
@@ -406,7 +410,14 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
         if (!s.synthetic && !s.trip_table) throw Error(demand->where() + "'demand' needs 'synthetic' or 'trips'");
         if (!s.city.roads) throw Error(demand->where() + "'demand' needs 'city.roads' to drive on");
     }
-    if (auto mob = root.map("mobility")) read_mobility(*mob, s.mobility);
+    if (auto mob = root.map("mobility")) {
+        read_mobility(*mob, s.mobility);
+        if (auto t = mob->text("write_routes")) {
+            if (*t != "true" && *t != "false")
+                throw Error(mob->where("write_routes") + "'mobility.write_routes' must be true or false");
+            s.write_routes = *t == "true";
+        }
+    }
     if (auto wifi = root.map("wifi")) {
         s.wifi = read_wifi(*wifi);
         if (auto t = wifi->text("rasters_in_geopackage")) {

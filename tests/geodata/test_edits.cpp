@@ -338,7 +338,7 @@ TEST(Edits, KeepJunctionDataBesideTheGraph) {
     CityModel m = tiny_city();
     auto net = std::make_shared<RoadNetwork>(*m.roads);
     net->set_turn_restrictions({{LinkId(0), LinkId(2), false, 7}});
-    net->set_signal_greens({{LinkId(0), 5.0f, 25.0f}});
+    net->set_signal_greens({{LinkId(0), 5.0f, 25.0f, LinkId()}});
     std::vector<Node> nodes = net->nodes();
     nodes[1].control = JunctionControl::Signal;
     nodes[1].controller = NodeId(1);

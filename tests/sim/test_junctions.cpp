@@ -85,7 +85,7 @@ struct SignalCase {
         nodes[stop_line.value].control = JunctionControl::Signal;
         nodes[stop_line.value].cycle_s = static_cast<float>(cycle);
         net = RoadNetwork(nodes, std::move(links));
-        net.set_signal_greens({{LinkId(a), 0.0f, static_cast<float>(green)}});
+        net.set_signal_greens({{LinkId(a), 0.0f, static_cast<float>(green), LinkId()}});
     }
     /// `n` vehicles departing every `headway` s from t = 0 at the end of F.
     LoadingResult run(int n, int headway, const LoadingConfig& c = quiet()) const {
@@ -328,7 +328,7 @@ TEST(Junctions, MovementGreenHoldsOnlyItsOwnTurn) {
     nodes[j.value].control = JunctionControl::Signal;
     nodes[j.value].cycle_s = 90.0f;
     RoadNetwork net(nodes, std::move(links));
-    net.set_signal_greens({{LinkId(approach), 0.0f, 80.0f}, {LinkId(approach), 45.0f, 35.0f, LinkId(left)}});
+    net.set_signal_greens({{LinkId(approach), 0.0f, 80.0f, LinkId()}, {LinkId(approach), 45.0f, 35.0f, LinkId(left)}});
     // Both depart at 1 and reach J at 1 s: straight on goes at once, the left turner at 45.
     const LoadingResult r =
         load_network(net, {Route{approach, straight}, Route{approach, left}}, {1, 1}, quiet());
@@ -364,7 +364,7 @@ TEST(Junctions, MovementGreenOutsideItsApproachWindowStillOpens) {
     nodes[j.value].control = JunctionControl::Signal;
     nodes[j.value].cycle_s = 90.0f;
     RoadNetwork net(nodes, std::move(links));
-    net.set_signal_greens({{LinkId(approach), 0.0f, 40.0f}, {LinkId(approach), 60.0f, 20.0f, LinkId(left)}});
+    net.set_signal_greens({{LinkId(approach), 0.0f, 40.0f, LinkId()}, {LinkId(approach), 60.0f, 20.0f, LinkId(left)}});
     const LoadingResult r = load_network(net, {Route{approach, left}}, {1}, quiet());
     EXPECT_EQ(r.arrival[0], 60 + 30);
 }

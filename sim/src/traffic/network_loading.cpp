@@ -188,7 +188,14 @@ void QueueSimulation::init_links() {
         LinkParams& p = params_[l.id.value];
         const std::size_t groups = junctions_.control(l.id.value).groups;
         p.travel_time = l.length_m / l.freeflow_speed_mps;
-        p.flow_per_step = l.capacity_vph * config_.flow_capacity_factor / 3600.0;
+        // At a signal the queue discharges at the saturation flow while green; a link's
+        // capacity (its mid-block or free-flow flow) may be higher.
+        const bool signalised = junctions_.control(l.id.value).signal.cycle_s > 0.0 ||
+                                junctions_.has_movement_signals(l.id.value);
+        const double capacity = signalised ? std::min(l.capacity_vph, std::max(1, l.lanes) *
+                                                                          config_.junctions.saturation_flow_per_lane)
+                                           : l.capacity_vph;
+        p.flow_per_step = capacity * config_.flow_capacity_factor / 3600.0;
         p.storage = std::max(1L, std::lround(l.storage_veh * config_.storage_capacity_factor));
         p.group_storage = std::max(1L, p.storage / static_cast<long>(groups));
         LinkState& s = links_[l.id.value];

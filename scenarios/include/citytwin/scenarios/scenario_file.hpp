@@ -46,6 +46,7 @@ struct Scenario {
     /// Wifi coverage settings; absent: no coverage computed.
     std::optional<sim::wifi::CoverageConfig> wifi;
     bool wifi_rasters_in_geopackage = true;   ///< also write the coverage rasters as GeoPackage tables
+    bool write_routes = false;   ///< mobility.write_routes: the trips table lists each route's links
     std::vector<EditSpec> edits;       ///< base scenario's first (extends), then this file's
     std::vector<PluginSpec> plugins;
     std::vector<std::string> plugin_path;   ///< folders from the files' plugin_path:, resolved

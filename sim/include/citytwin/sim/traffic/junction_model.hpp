@@ -34,6 +34,9 @@ struct JunctionConfig {
     double lost_per_phase_s = 4.0;
     double min_green_s = 5.0;
     double pedestrian_green_s = 15.0;    ///< one-axis signals (a crossing on a straight road)
+    /// veh/h per lane a queue discharges at in the green: a signalised in-link passes at most
+    /// lanes × this (HCM 2010 base saturation flow: 1 900 pc/h/ln), or its capacity if lower.
+    double saturation_flow_per_lane = 1900.0;
 };
 
 /// Gap acceptance of a yielding movement, per lane: critical gap and follow-up time (s).
