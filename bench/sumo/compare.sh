@@ -30,6 +30,7 @@ SUMO_ROUTER_ENV="${SUMO_ROUTER:-}"
 # priority junctions). 0 = --no-junction-control: plain meso, junctions ignored.
 JUNCTION_CONTROL=1
 SAME_ROUTES=0         # 1: SUMO drives citytwin's routes (citytwin runs first)
+MICRO=0               # 1: SUMO's microscopic model instead of meso
 REPEAT=3              # each side runs REPEAT times; wall time = median (project rule: >= 3 runs)
 BYO_NET=""            # --net/--trips/--name: any SUMO network and trip file
 BYO_TRIPS=""
@@ -58,6 +59,8 @@ Options:
   --same-routes     citytwin runs first and SUMO then drives exactly citytwin's routes (its
                     trips.route column): compares the traffic models on the same paths; without
                     it each simulator routes the trips itself on free-flow times
+  --micro           SUMO's microscopic model (junction control is part of it) instead of meso:
+                    much slower; the mode tag is micro (summary-micro*.json)
   --repeat N        run each side N times (default $REPEAT); wall time = median, min and max shown
   --work DIR        work directory root (default $WORK_ROOT; the case goes to DIR/CASE)
   --rebuild         regenerate network and trips even if the work dir has them
@@ -86,6 +89,7 @@ while [[ $# -gt 0 ]]; do
         --adaptive-routing) SUMO_ADAPTATION=1; shift ;;
         --no-junction-control) JUNCTION_CONTROL=0; shift ;;
         --same-routes) SAME_ROUTES=1; shift ;;
+        --micro) MICRO=1; shift ;;
         --repeat) REPEAT="$2"; shift 2 ;;
         --net) BYO_NET="$2"; shift 2 ;;
         --trips) BYO_TRIPS="$2"; shift 2 ;;
@@ -127,6 +131,16 @@ else
     MODE_LABEL="meso plain"
     SUMO_JUNCTION_OPTS=(--meso-junction-control false)
     SCENARIO=scenario-plain
+fi
+SUMO_MODEL_OPTS=(--mesosim true "${SUMO_JUNCTION_OPTS[@]}" --meso-overtaking false
+                 --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true)
+if [[ $MICRO -eq 1 ]]; then
+    # SUMO's microscopic model (Krauss car following, gap acceptance with impatience at
+    # every junction): slower, the reference meso itself approximates
+    [[ $JUNCTION_CONTROL -eq 1 ]] || { echo "compare.sh: --micro always has its junctions" >&2; exit 2; }
+    MODE=micro
+    MODE_LABEL="micro"
+    SUMO_MODEL_OPTS=()
 fi
 if [[ $SAME_ROUTES -eq 1 ]]; then
     MODE="$MODE-same-routes"
@@ -380,13 +394,12 @@ run_case() {
         rm -f "$sd"/sumo.time.* "$sd/tripinfo.xml" "$sd/sumo.log"
         local i rc
         for ((i = 1; i <= REPEAT; i++)); do
-            log "$c: sumo --mesosim, $MODE_LABEL ($(grep -c -E '<(trip|vehicle) ' "$sumo_rou") trips), run $i of $REPEAT"
+            log "$c: sumo, $MODE_LABEL ($(grep -c -E '<(trip|vehicle) ' "$sumo_rou") trips), run $i of $REPEAT"
             rc=0
             # no --end: SUMO would step an empty network up to it; it stops when the last
             # vehicle has arrived (teleporting after 300 s ends any gridlock)
             /usr/bin/time -v -o "$sd/sumo.time.$i" sumo -n net.net.xml -r "$sumo_rou" \
-                --mesosim true "${SUMO_JUNCTION_OPTS[@]}" --meso-overtaking false \
-                --meso-edgelength "$MESO_EDGELENGTH" --meso-multi-queue true \
+                "${SUMO_MODEL_OPTS[@]}" \
                 --routing-algorithm "$SUMO_ROUTER" \
                 --device.rerouting.adaptation-interval "$SUMO_ADAPTATION" \
                 --begin "$begin" --time-to-teleport 300 --seed "$SEED" \

@@ -1048,11 +1048,12 @@ def cmd_report(a):
 
 def cmd_table(a):
     """The markdown table of bench/RESULTS.md and the README from the cases' summaries."""
-    print("| case | routes | trips | SUMO wall s | citytwin wall s | speed-up | SUMO mean tt s | citytwin mean tt s "
+    print("| case | SUMO | routes | trips | SUMO wall s | citytwin wall s | speed-up | SUMO mean tt s | citytwin mean tt s "
           "| diff | per trip: mean, 5–95 % | SUMO teleports | citytwin stuck |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for case in a.cases:
-        for tag, routes in ((a.mode, "own"), (a.mode + "-same-routes", "citytwin's")):
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    label = {"junctions": "meso+junctions", "plain": "meso plain", "micro": "micro"}
+    for case, mode in [(c, m) for c in a.cases for m in a.modes]:
+        for tag, routes in ((mode, "own"), (mode + "-same-routes", "citytwin's")):
             path = os.path.join(a.work, case, "summary-%s.json" % tag)
             if not os.path.exists(path):
                 continue
@@ -1065,13 +1066,13 @@ def cmd_table(a):
             s_tt = su["mean_tt"] - su.get("mean_first_segment_ff", 0.0)
             c_tt = ct["mean_travel_time_s"]
             runs = min(su.get("runs") or 1, ct.get("runs") or 1)
-            print("| %s | %s | %s | %.2f | %.2f | %.1f× | %.1f | %.1f | %+.1f %% | %+.1f s, %+.0f..%+.0f s | %s | %s |"
-                  % (case, routes, "{:,}".format(s["trips"]).replace(",", " "), su["wall_s"], ct["wall_s"],
+            print("| %s | %s | %s | %s | %.2f | %.2f | %.1f× | %.1f | %.1f | %+.1f %% | %+.1f s, %+.0f..%+.0f s | %s | %s |"
+                  % (case, label.get(mode, mode), routes, "{:,}".format(s["trips"]).replace(",", " "), su["wall_s"], ct["wall_s"],
                      su["wall_s"] / ct["wall_s"], s_tt, c_tt, 100.0 * (c_tt - s_tt) / s_tt,
                      pt.get("mean_dtt", float("nan")), pt.get("p05_dtt", float("nan")), pt.get("p95_dtt", float("nan")),
-                     su.get("teleports", 0), ct.get("stuck", 0)))
+                     int(su.get("teleports") or 0), ct.get("stuck", 0)))
             if runs < 3:
-                print("|  | (fewer than 3 runs a side: %d) |  |  |  |  |  |  |  |  |  |  |" % runs)
+                print("|  |  | (fewer than 3 runs a side: %d) |  |  |  |  |  |  |  |  |  |  |" % runs)
 
 
 def main():
@@ -1125,7 +1126,7 @@ def main():
     s.add_argument("--rou", default="trips.rou.xml", help="the route file SUMO ran, under --dir")
     s = sub.add_parser("table", help="markdown table from WORK/CASE/summary-MODE*.json")
     s.add_argument("--work", required=True)
-    s.add_argument("--mode", default="junctions")
+    s.add_argument("--modes", nargs="+", default=["junctions"], help="mode tags: junctions, plain, micro")
     s.add_argument("cases", nargs="+")
     a = p.parse_args()
     return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
