@@ -390,6 +390,7 @@ TEST(Junctions, SignalisedGridIsBitIdenticalForOneAndTwoThreads) {
     LoadingConfig c = quiet();
     c.seed = 11;
     c.stuck_time = 120;
+    c.parallel_grain = 16;  // steps split into many tasks
     auto run = [&](int threads) {
         tbb::global_control gc(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
         return load_network(net, routes, dep, c);

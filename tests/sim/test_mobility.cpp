@@ -68,6 +68,7 @@ MobilityConfig quiet_config(int iterations = 1) {
     MobilityConfig c;
     c.iterations = iterations;
     c.loading.trajectory_interval = 0;
+    c.loading.parallel_grain = 64;  // small networks: steps still split, 1 vs 2 threads compare
     return c;
 }
 

@@ -410,6 +410,7 @@ struct Day {
         config.stuck_time = 120;
         config.trajectory_interval = 60;
         config.trajectory_max_vehicles = 40000;  // everybody: positions show which links hold vehicles
+        config.parallel_grain = 64;              // 1 vs 2 threads: steps really split
     }
 };
 

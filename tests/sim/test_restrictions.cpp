@@ -84,6 +84,7 @@ MobilityConfig quiet_config(int iterations = 1, double reroute_share = 0.2) {
     c.iterations = iterations;
     c.reroute_share = reroute_share;
     c.loading.trajectory_interval = 0;
+    c.loading.parallel_grain = 64;  // small networks: steps still split, 1 vs 2 threads compare
     return c;
 }
 
