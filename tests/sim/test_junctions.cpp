@@ -309,34 +309,44 @@ TEST(Junctions, BlockedLeftTurnDoesNotBlockThroughTraffic) {
 
 // ---------------------------------------------------------------- movement greens
 
-// The approach W → J turns left to N or goes straight to E, two lanes. The signal at J
-// (cycle 90 s) gives the approach green 0–80 s (the union of its movements, as a roads
-// layer carries it) and the left turn its own green 45–80 s (SUMO's per-connection
-// states; a city's timing sheet). Straight-on vehicles follow the approach's window,
-// left turners only their own.
+// The approach W → J turns left to N or goes straight to E, two lanes, 10 m/s; J is a
+// signal with a 90 s cycle. `approach_green` is the approach's window (as a roads layer
+// carries it), `left_green` the left turn's own (SUMO's per-connection states; a city's
+// timing sheet).
+struct MovementGreenCase {
+    RoadNetwork net;
+    std::uint32_t approach = 0, left = 0, straight = 0;
+    MovementGreenCase(std::pair<float, float> approach_green, std::pair<float, float> left_green) {
+        const RoadNetwork built = build({way(1, {{-300, 0}, {0, 0}, {300, 0}}, OnewayDirection::Forward),
+                                         way(2, {{0, 0}, {0, 300}}, OnewayDirection::Forward)},
+                                        false);
+        std::vector<Link> links = built.links();
+        std::vector<Node> nodes = built.nodes();
+        const NodeId j = node_at(built, 0, 0);
+        approach = link_between(built, node_at(built, -300, 0), j).value;
+        left = link_between(built, j, node_at(built, 0, 300)).value;
+        straight = link_between(built, j, node_at(built, 300, 0)).value;
+        for (auto& l : links) shape(links, l.id.value, 1e6, 1e4, 2);
+        nodes[j.value].control = JunctionControl::Signal;
+        nodes[j.value].cycle_s = 90.0f;
+        net = RoadNetwork(nodes, std::move(links));
+        net.set_signal_greens({{LinkId(approach), approach_green.first, approach_green.second, LinkId()},
+                               {LinkId(approach), left_green.first, left_green.second, LinkId(left)}});
+    }
+};
+
+// Approach green 0–80 s, left turn 45–80 s: straight-on vehicles follow the approach's
+// window, left turners only their own.
 TEST(Junctions, MovementGreenHoldsOnlyItsOwnTurn) {
-    const RoadNetwork built = build({way(1, {{-300, 0}, {0, 0}, {300, 0}}, OnewayDirection::Forward),
-                                     way(2, {{0, 0}, {0, 300}}, OnewayDirection::Forward)},
-                                    false);
-    std::vector<Link> links = built.links();
-    std::vector<Node> nodes = built.nodes();
-    const NodeId j = node_at(built, 0, 0);
-    const auto approach = link_between(built, node_at(built, -300, 0), j).value;
-    const auto left = link_between(built, j, node_at(built, 0, 300)).value;
-    const auto straight = link_between(built, j, node_at(built, 300, 0)).value;
-    for (auto& l : links) shape(links, l.id.value, 1e6, 1e4, 2);
-    nodes[j.value].control = JunctionControl::Signal;
-    nodes[j.value].cycle_s = 90.0f;
-    RoadNetwork net(nodes, std::move(links));
-    net.set_signal_greens({{LinkId(approach), 0.0f, 80.0f, LinkId()}, {LinkId(approach), 45.0f, 35.0f, LinkId(left)}});
+    const MovementGreenCase c({0.0f, 80.0f}, {45.0f, 35.0f});
     // Both depart at 1 and reach J at 1 s: straight on goes at once, the left turner at 45.
     const LoadingResult r =
-        load_network(net, {Route{approach, straight}, Route{approach, left}}, {1, 1}, quiet());
+        load_network(c.net, {Route{c.approach, c.straight}, Route{c.approach, c.left}}, {1, 1}, quiet());
     EXPECT_EQ(r.arrival[0], 1 + 30);
     EXPECT_EQ(r.arrival[1], 45 + 30);
     // Reaching J at 81 (red for both): straight on waits for 90, the left turn for 135.
     const LoadingResult late =
-        load_network(net, {Route{approach, straight}, Route{approach, left}}, {81, 81}, quiet());
+        load_network(c.net, {Route{c.approach, c.straight}, Route{c.approach, c.left}}, {81, 81}, quiet());
     EXPECT_EQ(late.arrival[0], 90 + 30);
     EXPECT_EQ(late.arrival[1], 135 + 30);
     // The plans table has the approach's row and the movement's.
@@ -344,7 +354,7 @@ TEST(Junctions, MovementGreenHoldsOnlyItsOwnTurn) {
     const auto movement = std::find_if(r.signal_plans.begin(), r.signal_plans.end(),
                                        [](const auto& p) { return p.to_link != UINT32_MAX; });
     ASSERT_NE(movement, r.signal_plans.end());
-    EXPECT_EQ(movement->to_link, left);
+    EXPECT_EQ(movement->to_link, c.left);
     EXPECT_DOUBLE_EQ(movement->green_start_s, 45.0);
     EXPECT_DOUBLE_EQ(movement->green_s, 35.0);
 }
@@ -352,20 +362,8 @@ TEST(Junctions, MovementGreenHoldsOnlyItsOwnTurn) {
 // A movement green outside its approach's window (SUMO's longer window was taken for the
 // approach) still opens: the movement follows its own window only, so it never deadlocks.
 TEST(Junctions, MovementGreenOutsideItsApproachWindowStillOpens) {
-    const RoadNetwork built = build({way(1, {{-300, 0}, {0, 0}, {300, 0}}, OnewayDirection::Forward),
-                                     way(2, {{0, 0}, {0, 300}}, OnewayDirection::Forward)},
-                                    false);
-    std::vector<Link> links = built.links();
-    std::vector<Node> nodes = built.nodes();
-    const NodeId j = node_at(built, 0, 0);
-    const auto approach = link_between(built, node_at(built, -300, 0), j).value;
-    const auto left = link_between(built, j, node_at(built, 0, 300)).value;
-    for (auto& l : links) shape(links, l.id.value, 1e6, 1e4, 2);
-    nodes[j.value].control = JunctionControl::Signal;
-    nodes[j.value].cycle_s = 90.0f;
-    RoadNetwork net(nodes, std::move(links));
-    net.set_signal_greens({{LinkId(approach), 0.0f, 40.0f, LinkId()}, {LinkId(approach), 60.0f, 20.0f, LinkId(left)}});
-    const LoadingResult r = load_network(net, {Route{approach, left}}, {1}, quiet());
+    const MovementGreenCase c({0.0f, 40.0f}, {60.0f, 20.0f});
+    const LoadingResult r = load_network(c.net, {Route{c.approach, c.left}}, {1}, quiet());
     EXPECT_EQ(r.arrival[0], 60 + 30);
 }
 
