@@ -469,6 +469,15 @@ def road_class(edge_type):
     return None
 
 
+def write_csv(path, header, rows):
+    """A CSV written under a temporary name and renamed when complete."""
+    with open(path + ".tmp", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    os.replace(path + ".tmp", path)
+
+
 def write_geojson(path, name, epsg, features):
     geo = {
         "type": "FeatureCollection",
@@ -527,18 +536,10 @@ def cmd_export(a):
     write_geojson(os.path.join(a.dir, "network.geojson"), "sumo_edges", epsg, features)
 
     write_geojson(os.path.join(a.dir, "junctions.geojson"), "sumo_junctions", epsg, points)
-    out = os.path.join(a.dir, "restrictions.csv")
-    with open(out + ".tmp", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["from_id", "to_id", "restriction", "sumo_junction", "sumo_from", "sumo_to"])
-        w.writerows(restrictions)
-    os.replace(out + ".tmp", out)
-    out = os.path.join(a.dir, "signal_greens.csv")
-    with open(out + ".tmp", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["from_id", "to_id", "green_start_s", "green_duration_s", "sumo_from", "sumo_to"])
-        w.writerows(movement_greens)
-    os.replace(out + ".tmp", out)
+    write_csv(os.path.join(a.dir, "restrictions.csv"),
+              ["from_id", "to_id", "restriction", "sumo_junction", "sumo_from", "sumo_to"], restrictions)
+    write_csv(os.path.join(a.dir, "signal_greens.csv"),
+              ["from_id", "to_id", "green_start_s", "green_duration_s", "sumo_from", "sumo_to"], movement_greens)
 
     # Self-checks of the properties citytwin's graph building relies on.
     # 1. no interior vertex of one edge coincides (1 cm) with any vertex of another edge

@@ -110,34 +110,34 @@ std::vector<JunctionMark> read_junction_layer(const JunctionLayerConfig& cfg, co
     return marks;
 }
 
-// Table rows need no geometry (a CSV), so this reads the layer directly, not via LayerReader.
-std::vector<TurnRestriction> read_restriction_table(const TurnRestrictionTableConfig& cfg, const RoadNetwork& net,
-                                                    JunctionLoadReport& report) {
-    DatasetPtr ds = open_vector(cfg.source);
-    OGRLayer& layer = find_layer(*ds, cfg.source, cfg.layer);
-    if (!cfg.where.empty() && layer.SetAttributeFilter(cfg.where.c_str()) != OGRERR_NONE)
-        throw Error(context_message(cfg.source, layer.GetName(), -1, "invalid filter `" + cfg.where + "`"));
-    const int f_from = find_field(layer, cfg.source, cfg.from_field), f_to = find_field(layer, cfg.source, cfg.to_field),
-              f_type = find_field(layer, cfg.source, cfg.type_field);
-    std::vector<RoadTurn> rows;
-    std::vector<std::string> where;
-    for (OGRFeatureUniquePtr f{layer.GetNextFeature()}; f; f.reset(layer.GetNextFeature())) {
-        std::string at = context_message(cfg.source, layer.GetName(), f->GetFID(), "");
-        at.resize(at.size() - 2);
-        const std::string value = field_string(*f, f_type);
-        const auto type = parse_restriction_type(value);
-        if (!type)
-            throw Error(at + ": field '" + cfg.type_field + "': '" + value +
-                        "' is not a restriction (no_left_turn, only_straight_on … : no_* or only_*)");
-        rows.push_back({static_cast<std::int64_t>(number_field(*f, f_from, at, cfg.from_field)),
-                        static_cast<std::int64_t>(number_field(*f, f_to, at, cfg.to_field)), type->only, f->GetFID()});
-        where.push_back(std::move(at));
+// A table of turns by road ids (restrictions, movement greens). Rows need no geometry (a
+// CSV), so it is read directly, not via LayerReader.
+struct TurnTable {
+    DatasetPtr ds;
+    OGRLayer* layer = nullptr;
+    int f_from = -1, f_to = -1;
+    explicit TurnTable(const LayerSource& cfg, const std::string& from_field, const std::string& to_field)
+        : ds(open_vector(cfg.source)), layer(&find_layer(*ds, cfg.source, cfg.layer)) {
+        if (!cfg.where.empty() && layer->SetAttributeFilter(cfg.where.c_str()) != OGRERR_NONE)
+            throw Error(context_message(cfg.source, layer->GetName(), -1, "invalid filter `" + cfg.where + "`"));
+        f_from = find_field(*layer, cfg.source, from_field);
+        f_to = find_field(*layer, cfg.source, to_field);
     }
-    if (rows.empty()) throw Error(context_message(cfg.source, layer.GetName(), -1, "has no turn restriction rows"));
-    report.restriction_rows = rows.size();
+};
 
-    const auto resolved = resolve_road_turns(net, rows);
-    std::vector<TurnRestriction> out;
+/// "file: layer 'x': feature N" of a row, for its messages.
+std::string row_context(const LayerSource& cfg, OGRLayer& layer, const OGRFeature& f) {
+    std::string at = context_message(cfg.source, layer.GetName(), f.GetFID(), "");
+    at.resize(at.size() - 2);
+    return at;
+}
+
+/// The link pairs of each row; a road id that is not in the graph, or two roads that do
+/// not meet, is an error naming the row and field.
+std::vector<RoadTurnLinks> resolve_rows(const RoadNetwork& net, const std::vector<RoadTurn>& rows,
+                                        const std::vector<std::string>& where, const std::string& from_field,
+                                        const std::string& to_field) {
+    auto resolved = resolve_road_turns(net, rows);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = resolved[i];
         auto unknown = [&](const std::string& field, std::int64_t id) {
@@ -145,56 +145,65 @@ std::vector<TurnRestriction> read_restriction_table(const TurnRestrictionTableCo
                          " is not a road of the graph (unknown, not drivable, or dropped outside the largest "
                          "strongly connected component)");
         };
-        if (!r.from_known) throw unknown(cfg.from_field, rows[i].from_id);
-        if (!r.to_known) throw unknown(cfg.to_field, rows[i].to_id);
+        if (!r.from_known) throw unknown(from_field, rows[i].from_id);
+        if (!r.to_known) throw unknown(to_field, rows[i].to_id);
         if (r.turns.empty())
             throw Error(where[i] + ": roads " + std::to_string(rows[i].from_id) + " and " + std::to_string(rows[i].to_id) +
                         " do not meet (no link of the first ends where a link of the second starts)");
-        out.insert(out.end(), r.turns.begin(), r.turns.end());
     }
+    return resolved;
+}
+
+std::vector<TurnRestriction> read_restriction_table(const TurnRestrictionTableConfig& cfg, const RoadNetwork& net,
+                                                    JunctionLoadReport& report) {
+    TurnTable t(cfg, cfg.from_field, cfg.to_field);
+    const int f_type = find_field(*t.layer, cfg.source, cfg.type_field);
+    std::vector<RoadTurn> rows;
+    std::vector<std::string> where;
+    for (OGRFeatureUniquePtr f{t.layer->GetNextFeature()}; f; f.reset(t.layer->GetNextFeature())) {
+        std::string at = row_context(cfg, *t.layer, *f);
+        const std::string value = field_string(*f, f_type);
+        const auto type = parse_restriction_type(value);
+        if (!type)
+            throw Error(at + ": field '" + cfg.type_field + "': '" + value +
+                        "' is not a restriction (no_left_turn, only_straight_on … : no_* or only_*)");
+        rows.push_back({static_cast<std::int64_t>(number_field(*f, t.f_from, at, cfg.from_field)),
+                        static_cast<std::int64_t>(number_field(*f, t.f_to, at, cfg.to_field)), type->only, f->GetFID()});
+        where.push_back(std::move(at));
+    }
+    if (rows.empty()) throw Error(context_message(cfg.source, t.layer->GetName(), -1, "has no turn restriction rows"));
+    report.restriction_rows = rows.size();
+    std::vector<TurnRestriction> out;
+    for (const auto& r : resolve_rows(net, rows, where, cfg.from_field, cfg.to_field))
+        out.insert(out.end(), r.turns.begin(), r.turns.end());
     return out;
 }
 
 // Movement greens by road ids; each row becomes a green of every link pair where the two
 // roads meet (normally one).
 std::vector<SignalGreen> read_green_table(const SignalGreenTableConfig& cfg, const RoadNetwork& net) {
-    DatasetPtr ds = open_vector(cfg.source);
-    OGRLayer& layer = find_layer(*ds, cfg.source, cfg.layer);
-    if (!cfg.where.empty() && layer.SetAttributeFilter(cfg.where.c_str()) != OGRERR_NONE)
-        throw Error(context_message(cfg.source, layer.GetName(), -1, "invalid filter `" + cfg.where + "`"));
-    const int f_from = find_field(layer, cfg.source, cfg.from_field), f_to = find_field(layer, cfg.source, cfg.to_field),
-              f_start = find_field(layer, cfg.source, cfg.start_field),
-              f_duration = find_field(layer, cfg.source, cfg.duration_field);
+    TurnTable t(cfg, cfg.from_field, cfg.to_field);
+    const int f_start = find_field(*t.layer, cfg.source, cfg.start_field),
+              f_duration = find_field(*t.layer, cfg.source, cfg.duration_field);
     std::vector<RoadTurn> rows;
     std::vector<std::pair<float, float>> windows;
     std::vector<std::string> where;
-    for (OGRFeatureUniquePtr f{layer.GetNextFeature()}; f; f.reset(layer.GetNextFeature())) {
-        std::string at = context_message(cfg.source, layer.GetName(), f->GetFID(), "");
-        at.resize(at.size() - 2);
+    for (OGRFeatureUniquePtr f{t.layer->GetNextFeature()}; f; f.reset(t.layer->GetNextFeature())) {
+        std::string at = row_context(cfg, *t.layer, *f);
         const double start = number_field(*f, f_start, at, cfg.start_field);
         const double duration = number_field(*f, f_duration, at, cfg.duration_field);
         if (start < 0.0 || duration <= 0.0)
             throw Error(at + ": field '" + cfg.duration_field + "': a green needs start >= 0 and duration > 0 s");
-        rows.push_back({static_cast<std::int64_t>(number_field(*f, f_from, at, cfg.from_field)),
-                        static_cast<std::int64_t>(number_field(*f, f_to, at, cfg.to_field)), false, f->GetFID()});
+        rows.push_back({static_cast<std::int64_t>(number_field(*f, t.f_from, at, cfg.from_field)),
+                        static_cast<std::int64_t>(number_field(*f, t.f_to, at, cfg.to_field)), false, f->GetFID()});
         windows.emplace_back(static_cast<float>(start), static_cast<float>(duration));
         where.push_back(std::move(at));
     }
-    if (rows.empty()) throw Error(context_message(cfg.source, layer.GetName(), -1, "has no signal green rows"));
-    const auto resolved = resolve_road_turns(net, rows);
+    if (rows.empty()) throw Error(context_message(cfg.source, t.layer->GetName(), -1, "has no signal green rows"));
+    const auto resolved = resolve_rows(net, rows, where, cfg.from_field, cfg.to_field);
     std::vector<SignalGreen> out;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const auto& r = resolved[i];
-        if (!r.from_known || !r.to_known)
-            throw Error(where[i] + ": field '" + (r.from_known ? cfg.to_field : cfg.from_field) + "': road id " +
-                        std::to_string(r.from_known ? rows[i].to_id : rows[i].from_id) +
-                        " is not a road of the graph (unknown, not drivable, or dropped outside the largest "
-                        "strongly connected component)");
-        if (r.turns.empty())
-            throw Error(where[i] + ": roads " + std::to_string(rows[i].from_id) + " and " + std::to_string(rows[i].to_id) +
-                        " do not meet (no link of the first ends where a link of the second starts)");
-        for (const auto& t : r.turns) out.push_back({t.from, windows[i].first, windows[i].second, t.to});
-    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (const auto& turn : resolved[i].turns) out.push_back({turn.from, windows[i].first, windows[i].second, turn.to});
     return out;
 }
 
