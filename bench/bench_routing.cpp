@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
     const gd::LinkIndex index(net, sim::enterable_links(net));   // as the mobility run attaches trips
     std::vector<sim::RouteRequest> q;
     for (const auto& t : demand.trips) {
-        if (!t.by_car) continue;
+        if (!t.by_car()) continue;
         const auto o = index.nearest(t.origin), d = index.nearest(t.destination);
         if (o && d) q.push_back({o->link.value, d->link.value, t.departure, true});
     }

@@ -51,7 +51,7 @@ public:
         for (const auto& t : results.demand.trips)
             if (ids_.count(t.destination_building)) {
                 arriving += 1;
-                arriving_by_car += t.by_car ? 1 : 0;
+                arriving_by_car += t.by_car() ? 1 : 0;
             }
         out.add_kpi("trips_arriving", arriving);
         out.add_kpi("car_trips_arriving", arriving_by_car);

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 
 namespace citytwin::scenarios {
@@ -173,6 +174,49 @@ void apply_edits(const Scenario& s, geodata::CityModel& model, RunOutput& out, b
     }
 }
 
+bool same_city(const geodata::CityModel& a, const geodata::CityModel& b) {
+    return a.roads == b.roads && a.buildings == b.buildings && a.tolls == b.tolls && a.closures == b.closures &&
+           a.districts == b.districts;
+}
+
+// Targets describe today's city: a variant (edits, tolls from plugins) is calibrated on the
+// city as loaded and keeps those constants, so its own effect on modes shows.
+sim::Demand synthetic_demand(const Scenario& s, const geodata::CityModel& today, const geodata::CityModel& model,
+                             std::uint64_t seed, bool progress) {
+    const auto& cfg = *s.synthetic;
+    const bool targets = cfg.choice.target_shares || cfg.choice.target_mean_km != std::array<double, sim::tour_purpose_count>{};
+    sim::Demand demand;
+    if (targets && !same_city(today, model)) {
+        sim::ChoiceReport report;
+        const sim::SyntheticDemandConfig fixed = sim::calibrated_on(today, cfg, seed, report);
+        demand = sim::synthesize_demand(model, fixed, seed);
+        const auto expected = demand.choice->expected_shares;
+        const auto km = demand.choice->expected_mean_km;
+        demand.choice = report;
+        demand.choice->on_unedited_city = true;
+        demand.choice->expected_shares = expected;   // this variant's, under today's constants
+        demand.choice->expected_mean_km = km;
+    } else {
+        demand = sim::synthesize_demand(model, cfg, seed);
+    }
+    if (demand.choice && demand.choice->targets && !demand.choice->calibrated) {
+        std::string reached;
+        for (std::size_t m = 0; m < sim::mode_count; ++m)
+            reached += std::string(m ? ", " : "") + std::string(sim::to_string(static_cast<sim::Mode>(m))) + " " +
+                       std::to_string(demand.choice->expected_shares[m]).substr(0, 5);
+        std::fprintf(stderr,
+                     "citytwin: warning: demand.targets not reached after %d iterations (reached %s; mean km by "
+                     "purpose %.2f/%.2f/%.2f): a share above what the persons' cars and bikes allow needs a higher "
+                     "demand.synthetic.car_availability or bike_ownership\n",
+                     demand.choice->iterations, reached.c_str(), demand.choice->expected_mean_km[0],
+                     demand.choice->expected_mean_km[1], demand.choice->expected_mean_km[2]);
+    } else if (progress && demand.choice && demand.choice->targets) {
+        std::fprintf(stderr, "demand: choice model calibrated in %d iterations%s\n", demand.choice->iterations,
+                     demand.choice->on_unedited_city ? " on the city before edits and plugins" : "");
+    }
+    return demand;
+}
+
 plugin::ScenarioView scenario_view(const Scenario& s, std::uint64_t seed) {
     plugin::ScenarioView v;
     v.name = s.name;
@@ -197,6 +241,9 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
 
     PluginSet plugins = load_plugins(scenario, options);
     out.model = load_scenario_city(scenario, {options.progress}, out.report);
+    // Today's city, kept for calibration: edits and plugins replace the parts they change
+    // (copy on write), so this shallow copy stays as loaded.
+    const geodata::CityModel today = out.model;
     apply_edits(scenario, out.model, out, options.progress);
     const plugin::ScenarioView view = scenario_view(scenario, out.seed);
     for (auto& p : plugins.loaded) {
@@ -214,7 +261,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
         observer = [&](const sim::StepView& step, std::vector<sim::LinkEvent>& actions) {
             for (LoadedPlugin* p : observers) p->call("on_step", [&](plugin::Plugin& pl) { pl.on_step(step, actions); });
         };
-    if (scenario.synthetic) out.demand = sim::synthesize_demand(out.model, *scenario.synthetic, out.seed);
+    if (scenario.synthetic) out.demand = synthetic_demand(scenario, today, out.model, out.seed, options.progress);
     else if (scenario.trip_table) out.demand = demand_from_table(scenario, out.model);
     if (scenario.synthetic || scenario.trip_table) {
         if (options.progress)
@@ -234,6 +281,45 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return out;
+}
+
+nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) {
+    nlohmann::json shares, km, trips, purposes;
+    for (std::size_t m = 0; m < sim::mode_count; ++m) {
+        const std::string name(sim::to_string(static_cast<sim::Mode>(m)));
+        shares[name] = k.mode_share[m];
+        km[name] = k.mean_trip_km[m];
+        trips[name] = k.trips_by_mode[m];
+    }
+    for (std::size_t p = 0; p < k.trips_by_purpose.size(); ++p)
+        if (k.trips_by_purpose[p]) purposes[std::string(sim::to_string(static_cast<sim::Purpose>(p)))] = k.trips_by_purpose[p];
+    nlohmann::json j = {{"source", demand.source}, {"persons", k.persons}, {"residents", k.residents}, {"trips", k.trips},
+                        {"external_trips", k.external_trips}, {"trips_by_mode", trips},
+                        {"trips_by_purpose", purposes}, {"mode_share", shares}, {"mean_trip_km", km}};
+    if (!demand.boundary.empty() || k.external_trips) {
+        nlohmann::json by_kind;
+        for (std::size_t e = 0; e < k.external_by_kind.size(); ++e)
+            by_kind[std::string(sim::to_string(static_cast<sim::External>(e + 1)))] = k.external_by_kind[e];
+        j["external"] = {{"boundary_points", demand.boundary.size()}, {"trips", by_kind}};
+    }
+    if (demand.choice) {
+        const auto& c = *demand.choice;
+        nlohmann::json constants, decay, expected;
+        for (std::size_t m = 0; m < sim::mode_count; ++m) {
+            constants[std::string(sim::to_string(static_cast<sim::Mode>(m)))] = c.constants[m];
+            expected[std::string(sim::to_string(static_cast<sim::Mode>(m)))] = c.expected_shares[m];
+        }
+        for (std::size_t p = 0; p < sim::tour_purpose_count; ++p)
+            decay[std::string(sim::to_string(static_cast<sim::TourPurpose>(p)))] = c.distance_decay[p];
+        j["zones"] = demand.zones;
+        j["calibration"] = {{"targets", c.targets}, {"calibrated", c.calibrated}, {"on_unedited_city", c.on_unedited_city},
+                            {"iterations", c.iterations}, {"constants", constants},
+                            {"distance_decay", decay}, {"expected_mode_share", expected}};
+        j["note"] = "cars are routed and loaded on the road network; bike, walk and transit are not loaded: their times "
+                    "and distances are the straight line times a detour factor at the mode's speed (transit teleported: "
+                    "no timetable given)";
+    }
+    return j;
 }
 
 nlohmann::json kpis_json(const RunOutput& run) {
@@ -268,11 +354,12 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"closed_links", k.closed_links},
             {"toll_crossings", k.toll_crossings},
             {"toll_revenue", k.toll_revenue},
-            {"note", "only car trips are loaded on the roads; other modes are counted in other_mode_trips. "
+            {"note", "mobility.* is car traffic: only car trips are loaded on the roads (bike, walk and transit trips are in demand.*). "
                      "stuck: moved on into a full link after stuck_time_s (they complete, their time is in the means); "
                      "abandoned: taken out before a closed link (their time until then is in the means)"},
         };
     }
+    if (run.mobility) j["demand"] = demand_json(run.demand, run.mobility->demand);
     if (!run.edits.empty()) j["edits"] = run.edits;
     for (const auto& p : run.plugins) {
         nlohmann::json pj = nlohmann::json::object();
@@ -372,6 +459,33 @@ geodata::Table junction_delay_table(const RunOutput& run) {
 
 // The signal plans in force, one row per signalised in-link (join link_id to links) and
 // one per movement with its own green (to_link; -1 on the in-link rows).
+// Where trips cross the area's edge, with how many enter and leave there (all modes).
+geodata::Table boundary_table(const RunOutput& run) {
+    const auto& points = run.demand.boundary;
+    std::vector<std::int64_t> node, inward, outward, entering(points.size(), 0), leaving(points.size(), 0);
+    std::vector<std::string> name;
+    geodata::Table t{"boundary_points", points.size(), {}, {}, {}};
+    std::map<std::uint32_t, std::size_t> by_link;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const auto& p = points[i];
+        node.push_back(p.node);
+        inward.push_back(p.inward == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.inward));
+        outward.push_back(p.outward == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.outward));
+        name.push_back(p.name);
+        t.points.push_back(p.at);
+        for (auto l : {p.inward, p.outward})
+            if (l != UINT32_MAX) by_link[l] = i;
+    }
+    for (const auto& trip : run.demand.trips) {
+        if (trip.external == sim::External::None) continue;
+        if (auto it = by_link.find(trip.origin_link); it != by_link.end()) ++entering[it->second];
+        if (auto it = by_link.find(trip.destination_link); it != by_link.end()) ++leaving[it->second];
+    }
+    t.columns = {{"node_id", node}, {"name", name}, {"inward_link", inward}, {"outward_link", outward},
+                 {"trips_entering", entering}, {"trips_leaving", leaving}};
+    return t;
+}
+
 geodata::Table signal_plan_table(const RunOutput& run) {
     const auto& plans = run.mobility->loading.signal_plans;
     std::vector<std::int64_t> node, controller, link, to_link, generated;
@@ -394,7 +508,7 @@ geodata::Table signal_plan_table(const RunOutput& run) {
 }
 
 std::string_view status_name(sim::TripStatus s, bool routed, bool car) {
-    if (!car) return "other_mode";
+    if (!car) return "teleported";  // off the road network: door to door in its skimmed time
     if (!routed) return "unroutable";
     switch (s) {
         case sim::TripStatus::Arrived: return "arrived";
@@ -410,17 +524,19 @@ geodata::Table trip_table(const RunOutput& run) {
     const std::size_t n = run.demand.trips.size();
     std::vector<std::int64_t> id(n), person(n), dep(n), arr(n), links(n), olink(n), dlink(n), stuck(n);
     std::vector<double> tt(n), fft(n), dist(n);
-    std::vector<std::string> purpose(n), status(n), route(n);
+    std::vector<std::string> purpose(n), status(n), route(n), mode(n), external(n);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& t = run.demand.trips[i];
         const auto& o = m.trips[i];
         id[i] = t.id;
         person[i] = t.person;
-        dep[i] = t.departure;
-        arr[i] = m.loading.arrival[i];
+        dep[i] = m.departures[i];
+        mode[i] = std::string(sim::to_string(t.mode));
+        external[i] = std::string(sim::to_string(t.external));
+        arr[i] = t.by_car() ? m.loading.arrival[i] : dep[i] + std::lround(t.offroad_time_s);
         tt[i] = arr[i] >= 0 ? static_cast<double>(arr[i] - dep[i]) : -1.0;
-        fft[i] = o.freeflow_time_s;
-        dist[i] = o.distance_m;
+        fft[i] = t.by_car() ? o.freeflow_time_s : t.offroad_time_s;
+        dist[i] = t.by_car() ? o.distance_m : t.offroad_distance_m;
         links[i] = o.route_links;
         // The links driven, in order (SUMO's vehroute output, MATSim's plans), on request:
         // lets another tool replay these routes (bench/sumo --same-routes).
@@ -432,11 +548,11 @@ geodata::Table trip_table(const RunOutput& run) {
         olink[i] = o.origin_link == UINT32_MAX ? -1 : o.origin_link;
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));
-        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car));
+        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car()));
         stuck[i] = m.loading.was_stuck.empty() ? 0 : m.loading.was_stuck[i];
     }
     geodata::Table table{"trips", n, {}, {}, {}};
-    table.columns = {{"trip_id", id}, {"person", person}, {"purpose", purpose}, {"status", status},
+    table.columns = {{"trip_id", id}, {"person", person}, {"purpose", purpose}, {"mode", mode}, {"external", external}, {"status", status},
                      {"departure_s", dep}, {"arrival_s", arr}, {"travel_time_s", tt}, {"freeflow_time_s", fft},
                      {"distance_m", dist}, {"route_links", links}, {"route", route}, {"origin_link", olink}, {"destination_link", dlink},
                      {"stuck", stuck}};
@@ -570,6 +686,7 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
         tables.push_back(position_table(run));
         tables.push_back(junction_delay_table(run));
         tables.push_back(signal_plan_table(run));
+        if (!run.demand.boundary.empty()) tables.push_back(boundary_table(run));
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});

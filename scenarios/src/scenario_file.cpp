@@ -4,6 +4,7 @@
 #include <citytwin/scenarios/yaml_reader.hpp>
 
 #include <citytwin/geodata/data_paths.hpp>
+#include <citytwin/geodata/road_class.hpp>
 #include <citytwin/geodata/text_match.hpp>
 #include <citytwin/plugin_edits.hpp>
 #include <citytwin/scenarios/yaml_parameters.hpp>
@@ -11,6 +12,7 @@
 #include <citytwin/sim/clock.hpp>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,21 +38,145 @@ double read_share(const YamlMap& m, const char* key, double fallback) {
     return v;
 }
 
+// Shares of the non-car modes in Malmö's travel survey (RVU 2018: bike 26, walk 14,
+// transit 25 of 65 %): how a legacy `car_share` splits the rest.
+constexpr std::array<double, sim::mode_count> rvu_2018_shares = {0.34, 0.26, 0.14, 0.25};
+
 sim::SyntheticDemandConfig read_synthetic(const YamlMap& m) {
-    m.allow_only({"population", "floor_area_per_person_m2", "employment_rate", "car_share", "sample",
-                  "work_start", "work_start_sd_min", "work_hours"});
+    m.allow_only({"population", "floor_area_per_person_m2", "employment_rate", "car_share", "sample", "work_start",
+                  "work_start_sd_min", "work_hours", "child_share", "senior_share", "education_share",
+                  "other_tour_rate", "stop_rate", "car_availability", "bike_ownership"});
     sim::SyntheticDemandConfig c;
     read_number(m, "population", c.population);
+    if (c.population < 0) throw Error(m.where("population") + "'" + m.path_of("population") + "' must be ≥ 0 (0: from the buildings)");
     read_number(m, "floor_area_per_person_m2", c.floor_area_per_person_m2);
     if (c.floor_area_per_person_m2 <= 0) throw Error(m.where("floor_area_per_person_m2") + "must be > 0");
     c.employment_rate = read_share(m, "employment_rate", c.employment_rate);
-    c.car_share = read_share(m, "car_share", c.car_share);
+    c.child_share = read_share(m, "child_share", c.child_share);
+    c.senior_share = read_share(m, "senior_share", c.senior_share);
+    if (c.child_share + c.senior_share > 1.0)
+        throw Error(m.where("senior_share") + "'child_share' + 'senior_share' must be ≤ 1");
+    c.education_share = read_share(m, "education_share", c.education_share);
+    c.other_tour_rate = read_share(m, "other_tour_rate", c.other_tour_rate);
+    c.stop_rate = read_share(m, "stop_rate", c.stop_rate);
+    c.car_availability = read_share(m, "car_availability", c.car_availability);
+    c.bike_ownership = read_share(m, "bike_ownership", c.bike_ownership);
+    if (m.number("car_share")) {
+        // Before mode choice this was a coin flip per person; now it is a target share of
+        // car trips, the other modes sharing the rest as in RVU 2018.
+        const double car = read_share(m, "car_share", 0.34);
+        std::array<double, sim::mode_count> t{};
+        t[0] = car;
+        for (std::size_t k = 1; k < sim::mode_count; ++k) t[k] = (1.0 - car) * rvu_2018_shares[k] / (1.0 - rvu_2018_shares[0]);
+        c.choice.target_shares = t;
+    }
     c.sample = read_share(m, "sample", c.sample);
     if (c.sample <= 0) throw Error(m.where("sample") + "'" + m.path_of("sample") + "' must be > 0");
     c.work_start_mean = read_clock(m, "work_start", c.work_start_mean);
     if (auto sd = m.number("work_start_sd_min")) c.work_start_sd = static_cast<sim::Seconds>(*sd * 60);
     if (auto h = m.number("work_hours")) c.work_duration_mean = static_cast<sim::Seconds>(*h * 3600);
     return c;
+}
+
+/// A map keyed by mode or tour purpose name: every key must be one of `names`.
+template <std::size_t N, typename Read>
+void read_named(const YamlMap& m, const std::array<std::string_view, N>& names, Read read) {
+    std::vector<std::string> allowed(names.begin(), names.end());
+    m.allow_only(allowed);
+    for (std::size_t k = 0; k < N; ++k) read(k, std::string(names[k]));
+}
+
+constexpr std::array<std::string_view, sim::mode_count> mode_names = {"car", "bike", "walk", "transit"};
+constexpr std::array<std::string_view, sim::tour_purpose_count> purpose_names = {"work", "education", "other"};
+
+// demand.choice: zones, utilities and the modes' times and costs.
+void read_choice(const YamlMap& m, sim::ChoiceConfig& c) {
+    m.allow_only({"zone_size_m", "utility_per_minute", "distance_decay", "modes", "skim_hour"});
+    read_number(m, "zone_size_m", c.zone_size_m);
+    if (!(c.zone_size_m >= 50.0 && c.zone_size_m <= 20000.0))
+        throw Error(m.where("zone_size_m") + "'" + m.path_of("zone_size_m") + "' must be 50…20000 m");
+    read_number(m, "utility_per_minute", c.utility_per_minute);
+    if (!(c.utility_per_minute < 0.0 && c.utility_per_minute > -5.0))
+        throw Error(m.where("utility_per_minute") + "'" + m.path_of("utility_per_minute") + "' must be negative (−5…0)");
+    if (auto h = m.integer("skim_hour")) {
+        if (*h < 0 || *h > 23) throw Error(m.where("skim_hour") + "'" + m.path_of("skim_hour") + "' must be 0…23");
+        c.skim_hour = *h;
+    }
+    if (auto d = m.map("distance_decay"))
+        read_named(*d, purpose_names, [&](std::size_t k, const std::string& key) {
+            read_number(*d, key.c_str(), c.distance_decay[k]);
+            if (!(c.distance_decay[k] > 0.0 && c.distance_decay[k] <= 50.0))
+                throw Error(d->where(key.c_str()) + "'" + d->path_of(key.c_str()) + "' must be > 0 (≤ 50)");
+        });
+    if (auto modes = m.map("modes"))
+        read_named(*modes, mode_names, [&](std::size_t k, const std::string& key) {
+            const auto one = modes->map(key.c_str());
+            if (!one) return;
+            one->allow_only({"speed_kmh", "detour", "time_weight", "wait_s", "cost_per_km", "fixed_cost", "constant"});
+            sim::ModeParameters& p = c.modes[k];
+            auto in_range = [&](const char* name, double& v, double lo, double hi) {
+                read_number(*one, name, v);
+                if (!(v >= lo && v <= hi))
+                    throw Error(one->where(name) + "'" + one->path_of(name) + "' must be " + std::to_string(lo) + "…" + std::to_string(hi));
+            };
+            if (k != 0) in_range("speed_kmh", p.speed_kmh, 1.0, 200.0);
+            else if (one->number("speed_kmh") || one->number("detour"))
+                throw Error(one->where() + "'" + one->path_of("speed_kmh") + "': cars drive on the road network (speeds are the roads')");
+            if (k != 0) in_range("detour", p.detour, 1.0, 3.0);
+            in_range("time_weight", p.time_weight, 0.1, 10.0);
+            in_range("wait_s", p.wait_s, 0.0, 7200.0);
+            in_range("cost_per_km", p.cost_per_km, 0.0, 1e4);
+            in_range("fixed_cost", p.fixed_cost, 0.0, 1e5);
+            in_range("constant", p.constant, -30.0, 30.0);
+        });
+}
+
+// demand.external: commuters and through traffic crossing the area's edge.
+sim::ExternalDemandConfig read_external(const YamlMap& m) {
+    m.allow_only({"inbound_commuters", "outbound_commuters", "through_vehicles", "modes", "lowest_class"});
+    sim::ExternalDemandConfig c;
+    for (const auto& [key, value] : {std::pair{"inbound_commuters", &c.inbound_commuters},
+                                     std::pair{"outbound_commuters", &c.outbound_commuters},
+                                     std::pair{"through_vehicles", &c.through_vehicles}}) {
+        read_number(m, key, *value);
+        if (!(*value >= 0.0 && *value <= 1e7))
+            throw Error(m.where(key) + "'" + m.path_of(key) + "' must be 0…10 000 000 per day");
+    }
+    if (auto modes = m.map("modes")) {
+        double total = 0.0;
+        read_named(*modes, mode_names, [&](std::size_t k, const std::string& key) {
+            c.commuter_modes[k] = read_share(*modes, key.c_str(), 0.0);
+            total += c.commuter_modes[k];
+        });
+        if (total <= 0.0) throw Error(modes->where() + "'" + m.path_of("modes") + "' needs at least one share > 0");
+    }
+    if (auto t = m.text("lowest_class")) {
+        const auto cls = geodata::road_class_from_osm(*t);
+        if (!cls) throw Error(m.where("lowest_class") + "'" + m.path_of("lowest_class") + "' must be an OSM highway class (motorway … residential), got '" + *t + "'");
+        c.lowest_class = *cls;
+    }
+    return c;
+}
+
+// demand.targets: shares and trip lengths the choice model is calibrated to.
+void read_targets(const YamlMap& m, sim::ChoiceConfig& c) {
+    m.allow_only({"mode_shares", "mean_trip_km"});
+    if (auto shares = m.map("mode_shares")) {
+        std::array<double, sim::mode_count> t{};
+        double total = 0.0;
+        read_named(*shares, mode_names, [&](std::size_t k, const std::string& key) {
+            t[k] = read_share(*shares, key.c_str(), 0.0);
+            total += t[k];
+        });
+        if (total <= 0.0) throw Error(shares->where() + "'" + m.path_of("mode_shares") + "' needs at least one share > 0");
+        c.target_shares = t;
+    }
+    if (auto km = m.map("mean_trip_km"))
+        read_named(*km, purpose_names, [&](std::size_t k, const std::string& key) {
+            read_number(*km, key.c_str(), c.target_mean_km[k]);
+            if (!(c.target_mean_km[k] >= 0.0 && c.target_mean_km[k] <= 200.0))
+                throw Error(km->where(key.c_str()) + "'" + km->path_of(key.c_str()) + "' must be 0…200 km");
+        });
 }
 
 geodata::OdTableConfig read_trip_table(const YamlMap& m, const fs::path& base) {
@@ -402,8 +528,15 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
             throw Error(time->where("end") + "'time.end' must be after 'time.start'");
     }
     if (auto demand = root.map("demand")) {
-        demand->allow_only({"synthetic", "trips"});
-        if (auto syn = demand->map("synthetic")) s.synthetic = read_synthetic(*syn);
+        demand->allow_only({"synthetic", "trips", "choice", "targets", "external"});
+        if (auto syn = demand->map("synthetic")) {
+            s.synthetic = read_synthetic(*syn);
+            if (auto choice = demand->map("choice")) read_choice(*choice, s.synthetic->choice);
+            if (auto targets = demand->map("targets")) read_targets(*targets, s.synthetic->choice);
+            if (auto external = demand->map("external")) s.synthetic->external = read_external(*external);
+        } else if (demand->map("choice") || demand->map("targets") || demand->map("external")) {
+            throw Error(demand->where() + "'demand.choice', 'demand.targets' and 'demand.external' act on synthetic demand ('demand.synthetic'); a trip table's trips are cars");
+        }
         if (auto trips = demand->map("trips")) s.trip_table = read_trip_table(*trips, base);
         if (s.synthetic && s.trip_table)
             throw Error(demand->where() + "'demand' takes either 'synthetic' or 'trips', not both");
@@ -412,6 +545,7 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
     }
     if (auto mob = root.map("mobility")) {
         read_mobility(*mob, s.mobility);
+        if (s.synthetic) s.synthetic->choice.value_of_time_per_hour = s.mobility.value_of_time_per_hour;
         if (auto t = mob->text("write_routes")) {
             if (*t != "true" && *t != "false")
                 throw Error(mob->where("write_routes") + "'mobility.write_routes' must be true or false");

@@ -43,4 +43,21 @@ std::vector<char> never_closed(const geodata::CityModel& model) {
     return open;
 }
 
+std::vector<char> trip_end_links(const geodata::CityModel& model) {
+    const auto& net = *model.roads;
+    std::vector<char> usable = never_closed(model);
+    const std::vector<char> enterable = enterable_links(net);
+    for (std::size_t l = 0; l < usable.size(); ++l) usable[l] = usable[l] && enterable[l];
+    std::vector<char> local = usable;
+    bool any_local = false;
+    for (const auto& l : net.links()) {
+        using geodata::RoadClass;
+        const bool fast = l.road_class == RoadClass::Motorway || l.road_class == RoadClass::MotorwayLink ||
+                          l.road_class == RoadClass::Trunk || l.road_class == RoadClass::TrunkLink;
+        if (fast) local[l.id.value] = 0;
+        any_local = any_local || local[l.id.value];
+    }
+    return any_local ? local : usable;
+}
+
 }  // namespace citytwin::sim

@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace citytwin::sim {
 
@@ -14,12 +15,10 @@ namespace {
 std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const Demand& demand,
                                        std::vector<TripOutcome>& outcomes) {
     // Trips start and end on links that are open all day, so that a closure changes
-    // routes, not where people live and work; and on links a turn leads onto, so that
-    // where one direction of a street can be entered only by a U-turn, the other is taken.
-    std::vector<char> usable = never_closed(model);
-    const std::vector<char> enterable = enterable_links(*model.roads);
-    for (std::size_t l = 0; l < usable.size(); ++l) usable[l] = usable[l] && enterable[l];
-    const geodata::LinkIndex index(*model.roads, usable);
+    // routes, not where people live and work; on links a turn leads onto, so that where
+    // one direction of a street can be entered only by a U-turn, the other is taken; and
+    // not on a motorway (trip_end_links).
+    const geodata::LinkIndex index(*model.roads, trip_end_links(model));
     std::vector<RouteRequest> requests(demand.trips.size());
     outcomes.assign(demand.trips.size(), {});
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.trips.size(), 1024), [&](const auto& range) {
@@ -28,23 +27,38 @@ std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const De
             RouteRequest& q = requests[i];
             q.departure = t.departure;
             q.active = false;
-            if (!t.by_car) continue;
-            if (t.origin_link != UINT32_MAX) {
-                q.from_link = t.origin_link;
-                q.to_link = t.destination_link;
-            } else {
-                const auto o = index.nearest(t.origin);
-                const auto d = index.nearest(t.destination);
-                if (!o || !d) continue;
-                q.from_link = o->link.value;
-                q.to_link = d->link.value;
-            }
+            if (!t.by_car()) continue;
+            // Each end: the link given (a trip table's, the area's edge), else the nearest.
+            if (t.origin_link != UINT32_MAX) q.from_link = t.origin_link;
+            else if (const auto o = index.nearest(t.origin)) q.from_link = o->link.value;
+            else continue;
+            if (t.destination_link != UINT32_MAX) q.to_link = t.destination_link;
+            else if (const auto d = index.nearest(t.destination)) q.to_link = d->link.value;
+            else continue;
             q.active = true;
             outcomes[i].origin_link = q.from_link;
             outcomes[i].destination_link = q.to_link;
         }
     });
     return requests;
+}
+
+// A tour's next trip leaves when the previous one arrived plus the activity between them,
+// the arrival as experienced in the last loading (MATSim's plans with activity durations,
+// re-timed between iterations). In trip order: a trip's previous is always re-timed first.
+void retime_tours(const Demand& demand, const LoadingResult& last, std::vector<Seconds>& departures,
+                  std::vector<RouteRequest>& requests) {
+    for (std::size_t i = 0; i < demand.trips.size(); ++i) {
+        const Trip& t = demand.trips[i];
+        if (t.previous == UINT32_MAX) continue;
+        const Trip& before = demand.trips[t.previous];
+        Seconds arrived = -1;
+        if (before.by_car()) arrived = last.arrival[t.previous];
+        else arrived = departures[t.previous] + static_cast<Seconds>(std::lround(before.offroad_time_s));
+        if (arrived < 0) continue;  // still on the road at the day's end: keep the plan
+        departures[i] = arrived + t.activity_s;
+        requests[i].departure = departures[i];
+    }
 }
 
 double relative_gap(const LinkCosts& costs, const std::vector<Route>& current, const std::vector<Route>& best,
@@ -67,7 +81,7 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
     double tt_sum = 0.0, delay_sum = 0.0;
     for (std::size_t i = 0; i < demand.trips.size(); ++i) {
         const Trip& t = demand.trips[i];
-        if (!t.by_car) {
+        if (!t.by_car()) {
             ++k.other_mode_trips;
             continue;
         }
@@ -79,13 +93,13 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
             continue;
         }
         o.route_links = static_cast<std::uint32_t>(route.size());
-        o.freeflow_time_s = route_cost(ff, route, t.departure);
+        o.freeflow_time_s = route_cost(ff, route, r.departures[i]);
         for (std::size_t j = 1; j < route.size(); ++j) o.distance_m += net.link(geodata::LinkId(route[j])).length_m;
         const TripStatus status = r.loading.status[i];
         if (status == TripStatus::Arrived || status == TripStatus::Stuck) {
             // Congestion is never hidden: a trip given up before a closed road counts
             // with the time it had spent until then.
-            const double tt = r.loading.arrival[i] - t.departure;
+            const double tt = r.loading.arrival[i] - r.departures[i];
             ++(status == TripStatus::Arrived ? k.completed : k.abandoned);
             tt_sum += tt;
             delay_sum += tt - o.freeflow_time_s;
@@ -142,14 +156,39 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
     k.relative_gap = r.relative_gap.empty() ? 0.0 : r.relative_gap.back();
 }
 
+DemandKpis demand_kpis(const Demand& demand, const std::vector<TripOutcome>& outcomes) {
+    DemandKpis k;
+    k.persons = demand.persons;
+    k.residents = demand.people.empty() ? demand.persons : demand.residents;
+    k.trips = demand.trips.size();
+    std::array<double, mode_count> km{};
+    for (std::size_t i = 0; i < demand.trips.size(); ++i) {
+        const Trip& t = demand.trips[i];
+        const auto m = static_cast<std::size_t>(t.mode);
+        ++k.trips_by_mode[m];
+        ++k.trips_by_purpose[static_cast<std::size_t>(t.purpose)];
+        if (t.external != External::None) {
+            ++k.external_trips;
+            ++k.external_by_kind[static_cast<std::size_t>(t.external) - 1];
+        }
+        km[m] += (t.by_car() ? outcomes[i].distance_m : t.offroad_distance_m) / 1000.0;
+    }
+    for (std::size_t m = 0; m < mode_count; ++m) {
+        if (k.trips) k.mode_share[m] = static_cast<double>(k.trips_by_mode[m]) / static_cast<double>(k.trips);
+        if (k.trips_by_mode[m]) k.mean_trip_km[m] = km[m] / static_cast<double>(k.trips_by_mode[m]);
+    }
+    return k;
+}
+
 }  // namespace
 
 MobilityResult run_mobility(const geodata::CityModel& model, const Demand& demand, const MobilityConfig& config,
                             std::uint64_t seed, const MobilityProgress& progress, const StepObserver& observer) {
     const auto& net = *model.roads;
     MobilityResult r;
-    const auto requests = attach_trips(model, demand, r.trips);
-    std::vector<Seconds> departures(demand.trips.size());
+    auto requests = attach_trips(model, demand, r.trips);
+    std::vector<Seconds>& departures = r.departures;
+    departures.resize(demand.trips.size());
     for (std::size_t i = 0; i < demand.trips.size(); ++i) departures[i] = demand.trips[i].departure;
 
     if (progress) progress("routing trips", 0, requests.size());
@@ -164,6 +203,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
     for (int it = 0; it < iterations; ++it) {
         const std::string stage = "iteration " + std::to_string(it + 1) + "/" + std::to_string(iterations);
         hooks.iteration = it;
+        if (it > 0) retime_tours(demand, r.loading, departures, requests);
         r.loading = load_network(net, r.routes, departures, loading, [&](Seconds now, std::size_t, std::size_t) {
             if (progress) progress(stage + " loading (simulated seconds), clock " + format_clock(now), static_cast<std::size_t>(now - config.loading.start),
                                    static_cast<std::size_t>(config.loading.end - config.loading.start));
@@ -199,6 +239,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
             if (reroute[i]) r.routes[i] = std::move(best[i]);
     }
     compute_kpis(model, demand, config.loading.flow_capacity_factor, r);
+    r.demand = demand_kpis(demand, r.trips);
     return r;
 }
 

@@ -12,23 +12,36 @@ std::vector<double> people_present(const std::vector<std::uint32_t>& residents, 
     std::vector<double> present(hours_per_day * nb, 0.0);
     std::size_t persons = 0;
     for (auto r : residents) persons += r;
-    const bool moves = demand && demand->persons == persons;
-    std::size_t t = 0;  // next trip; trips are grouped by person, in time order
+    const bool moves = demand && demand->residents == persons && demand->persons >= persons;
+    // Each person's trips in time order (a person's trips are in trip order, though the
+    // trips of commuters who cross the area's edge come after the residents').
+    const std::size_t everyone = moves ? demand->persons : persons;
+    std::vector<std::uint32_t> offset(everyone + 1, 0), order;
+    if (moves) {
+        for (const auto& t : demand->trips) ++offset[t.person + 1];
+        for (std::size_t p = 0; p < everyone; ++p) offset[p + 1] += offset[p];
+        order.resize(demand->trips.size());
+        std::vector<std::uint32_t> next(offset.begin(), offset.end() - 1);
+        for (std::size_t i = 0; i < demand->trips.size(); ++i) order[next[demand->trips[i].person]++] = static_cast<std::uint32_t>(i);
+    }
+    constexpr std::size_t outside = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> home_of(everyone, outside);
     std::uint32_t person = 0;
     for (std::size_t home = 0; home < nb; ++home)
-        for (std::uint32_t r = 0; r < residents[home]; ++r, ++person) {
-            std::size_t first = t;
-            if (moves)
-                while (t < demand->trips.size() && demand->trips[t].person == person) ++t;
-            std::size_t k = first;
-            std::size_t where = home;
-            for (int h = 0; h < hours_per_day; ++h) {
-                const Seconds mid = h * 3600 + 1800;
-                for (; k < t && demand->trips[k].departure < mid; ++k)
-                    if (demand->trips[k].destination_building < nb) where = demand->trips[k].destination_building;
-                present[static_cast<std::size_t>(h) * nb + where] += weight;
+        for (std::uint32_t r = 0; r < residents[home]; ++r) home_of[person++] = home;
+    for (std::size_t p = 0; p < everyone; ++p) {
+        std::size_t where = home_of[p];   // outside: a commuter before coming in
+        std::size_t k = moves ? offset[p] : 0;
+        const std::size_t end = moves ? offset[p + 1] : 0;
+        for (int h = 0; h < hours_per_day; ++h) {
+            const Seconds mid = h * 3600 + 1800;
+            for (; k < end && demand->trips[order[k]].departure < mid; ++k) {
+                const Trip& t = demand->trips[order[k]];
+                where = t.destination_building < nb ? t.destination_building : t.external != External::None ? outside : where;
             }
+            if (where != outside) present[static_cast<std::size_t>(h) * nb + where] += weight;
         }
+    }
     return present;
 }
 
@@ -51,7 +64,7 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
         double en_route = 0.0;
         for (std::size_t i = 0; i < demand.trips.size() && i < loading.arrival.size(); ++i) {
             const Trip& trip = demand.trips[i];
-            if (!trip.by_car || trip.departure > t || loading.arrival[i] <= t) continue;  // not driving at t
+            if (!trip.by_car() || trip.departure > t || loading.arrival[i] <= t) continue;  // not driving at t
             en_route += weight;
             if (trip.destination_building < buildings) {
                 double& p = present[static_cast<std::size_t>(h) * buildings + trip.destination_building];

@@ -58,7 +58,7 @@ Trip link_trip(std::uint32_t id, std::uint32_t from, std::uint32_t to, Seconds d
     t.id = id;
     t.person = id;
     t.departure = dep;
-    t.by_car = car;
+    t.mode = car ? Mode::Car : Mode::Walk;
     t.origin_link = from;
     t.destination_link = to;
     return t;
@@ -129,7 +129,7 @@ TEST(Mobility, KpisAddUp) {
         const Trip& t = d.demand.trips[i];
         const TripOutcome& o = d.result.trips[i];
         const Route& route = d.result.routes[i];
-        if (!t.by_car) {
+        if (!t.by_car()) {
             EXPECT_TRUE(route.empty()) << "trip " << i;
             EXPECT_EQ(d.result.loading.status[i], TripStatus::NotLoaded) << "trip " << i;
             EXPECT_EQ(o.origin_link, UINT32_MAX) << "trip " << i;
@@ -181,7 +181,7 @@ TEST(Mobility, TripsByCoordinatesUseTheNearestLink) {
     const RoadNetwork& net = *d.model.roads;
     for (std::size_t i = 0; i < d.demand.trips.size(); ++i) {
         const Trip& t = d.demand.trips[i];
-        if (!t.by_car || t.origin_link != UINT32_MAX) continue;
+        if (!t.by_car() || t.origin_link != UINT32_MAX) continue;
         // The grid's links are straight 100 m segments on x = 100·k or y = 100·k.
         auto gap = [&](std::uint32_t l, Point p) {
             const Link& k = net.link(LinkId(l));
@@ -525,6 +525,41 @@ TEST(MonacoScenario, CliRunPrintsKpiJson) {
                 m["completed"].get<double>() * m["mean_travel_time_s"].get<double>() / 3600.0, 1e-6);
     EXPECT_EQ(j["run"]["seed"], 7);
     EXPECT_EQ(j["run"]["threads"], 2);
+}
+
+// Four modes on the real city: RVU 2018's shares reached within a point; a toll on entering
+// Monte-Carlo, calibrated on today's city, moves people out of their cars.
+TEST(MonacoScenario, TargetSharesAreReachedAndATollShiftsModes) {
+    testing::TempDir tmp;
+    const std::string demand = "    population: 38000\n    sample: 0.3\n"
+                               "  targets:\n    mode_shares: {car: 0.34, bike: 0.26, transit: 0.25, walk: 0.14}\n";
+    const fs::path base = tmp / "base.yaml", toll = tmp / "toll.yaml";
+    testing::write_file(base, monaco_yaml(demand));
+    testing::write_file(toll, monaco_yaml(demand) + "edits:\n  - toll: {area: Monte-Carlo, amount: 60, from: \"06:00\", to: \"20:00\"}\n");
+    const auto a = testing::run_citytwin({"-q", "run", base.string(), "--json"});
+    const auto b = testing::run_citytwin({"-q", "run", toll.string(), "--json"});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    const json ja = json::parse(a.out), jb = json::parse(b.out);
+    const auto& d = ja["demand"];
+    EXPECT_TRUE(d["calibration"]["calibrated"].get<bool>()) << d.dump(1);
+    const std::map<std::string, double> goal = {{"car", 0.34 / 0.99}, {"bike", 0.26 / 0.99}, {"transit", 0.25 / 0.99}, {"walk", 0.14 / 0.99}};
+    double sum = 0.0;
+    for (const auto& [mode, share] : goal) {
+        EXPECT_NEAR(d["mode_share"][mode].get<double>(), share, 0.01) << mode;
+        EXPECT_GT(d["mean_trip_km"][mode].get<double>(), 0.0) << mode;
+        sum += d["mode_share"][mode].get<double>();
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+    EXPECT_GT(d["persons"].get<std::size_t>(), 10000u);
+    EXPECT_EQ(ja["mobility"]["car_trips"], d["trips_by_mode"]["car"]);
+    EXPECT_LT(d["mean_trip_km"]["walk"].get<double>(), d["mean_trip_km"]["car"].get<double>());
+    // The variant keeps today's constants and shows its own effect.
+    const auto& v = jb["demand"];
+    EXPECT_TRUE(v["calibration"]["on_unedited_city"].get<bool>());
+    EXPECT_EQ(v["calibration"]["constants"], d["calibration"]["constants"]);
+    EXPECT_LT(v["mode_share"]["car"].get<double>(), d["mode_share"]["car"].get<double>() - 0.01)
+        << "car share " << d["mode_share"]["car"] << " → " << v["mode_share"]["car"];
 }
 
 TEST(MonacoScenario, CliReportsDemandTypoWithFileAndLine) {

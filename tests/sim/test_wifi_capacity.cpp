@@ -63,6 +63,7 @@ TEST(WifiCapacity, WorkTripMovesThePersonForTheHoursAfterIt) {
     // Person 1 lives in building 2 and stays home.
     Demand d;
     d.persons = 2;
+    d.residents = 2;
     Trip work;
     work.id = 0;
     work.person = 0;
@@ -88,8 +89,28 @@ TEST(WifiCapacity, WorkTripMovesThePersonForTheHoursAfterIt) {
         EXPECT_EQ(at(h, 2), 1.0) << h;
         EXPECT_EQ(at(h, 0) + at(h, 1) + at(h, 2), 2.0) << h;
     }
-    // A demand whose persons do not match the residents is ignored: all at home.
+    // A commuter from outside (person 2) is counted at work from 09:30 to 16:30 only; the
+    // resident who works outside (person 1 now) is not counted while out.
+    Demand c = d;
+    c.persons = 3;
+    Trip in = work;
+    in.id = 2, in.person = 2, in.departure = 9 * 3600, in.external = External::Inbound;
+    Trip out = in;
+    out.id = 3, out.departure = 17 * 3600, out.destination_building = UINT32_MAX;
+    Trip away = out;
+    away.id = 4, away.person = 1, away.departure = 7 * 3600, away.external = External::Outbound;
+    c.trips = {work, back, in, out, away};
+    const auto q = people_present(residents, &c, 1.0);
+    auto in_c = [&](int h, int b) { return q[static_cast<std::size_t>(h) * 3 + b]; };
+    EXPECT_EQ(in_c(8, 1), 1.0);    // the resident only
+    EXPECT_EQ(in_c(9, 1), 2.0);    // + the commuter
+    EXPECT_EQ(in_c(16, 1), 2.0);   // 16:30: both still at work
+    EXPECT_EQ(in_c(17, 1), 0.0);   // 17:30: one home, one gone out of the area
+    EXPECT_EQ(in_c(6, 2), 1.0);
+    EXPECT_EQ(in_c(7, 2), 0.0);    // 07:30: person 1 is out of the area
+    // A demand whose residents do not match is ignored: all at home.
     d.persons = 5;
+    d.residents = 5;
     const auto home = people_present(residents, &d, 1.0);
     EXPECT_EQ(home[10 * 3 + 0], 1.0);
     EXPECT_EQ(home[10 * 3 + 1], 0.0);
@@ -163,7 +184,7 @@ TEST(WifiCapacity, CarTravellersAreOnTheRoadNotAtTheirDestination) {
     trip.id = 0;
     trip.person = 0;
     trip.departure = 8 * 3600;
-    trip.by_car = true;
+    trip.mode = Mode::Car;
     trip.destination_building = 1;
     demand.trips.push_back(trip);
     demand.persons = 1;

@@ -6,6 +6,7 @@
 #include <citytwin/sim/demand.hpp>
 #include <citytwin/sim/network_loading.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -43,6 +44,17 @@ struct MobilityKpis {
     double toll_revenue = 0;           ///< their amounts summed (simulated vehicles)
 };
 
+/// The figures of `citytwin run --json` under "demand.*": all modes, all trips.
+struct DemandKpis {
+    std::size_t persons = 0, residents = 0, trips = 0;
+    std::array<std::size_t, mode_count> trips_by_mode{};
+    std::array<double, mode_count> mode_share{};    ///< of all trips; sums to 1
+    std::array<double, mode_count> mean_trip_km{};  ///< car: routed; others: skimmed distance
+    std::array<std::size_t, purpose_count> trips_by_purpose{};
+    std::size_t external_trips = 0;                 ///< crossing the area's edge
+    std::array<std::size_t, 3> external_by_kind{};  ///< inbound, outbound, through
+};
+
 struct TripOutcome {
     std::uint32_t origin_link = UINT32_MAX, destination_link = UINT32_MAX;
     double freeflow_time_s = 0, distance_m = 0;
@@ -51,8 +63,10 @@ struct TripOutcome {
 
 struct MobilityResult {
     MobilityKpis kpis;
+    DemandKpis demand;
     std::vector<double> relative_gap;          ///< per iteration
     std::vector<TripOutcome> trips;            ///< per demand trip
+    std::vector<Seconds> departures;           ///< per demand trip, as loaded (tours re-timed after iteration 1)
     std::vector<Route> routes;                 ///< final routes (empty: not loaded)
     LoadingResult loading;                     ///< of the last iteration
 };

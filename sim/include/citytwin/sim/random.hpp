@@ -17,6 +17,9 @@ enum class Stream : std::uint64_t {
     Duration,
     Replan,
     JunctionOrder,
+    Person,
+    StopPlace,
+    External,
 };
 
 /// SplitMix64 finaliser: a strong 64-bit mix (Steele et al., "Fast splittable PRNGs").

@@ -17,8 +17,10 @@ inline constexpr int hours_per_day = 24;
 /// Person p lives in the building where the persons are numbered in building order from
 /// `residents` (as synthetic demand numbers them). At the middle of hour h (h:30) a person
 /// is at the destination building of their latest trip departed before then, else at home.
-/// Each person counts `weight` (1 / sample for a sampled demand). Without `demand`, or
-/// when its persons do not match `residents`, everybody is at home all day.
+/// Commuters from outside count where their trips take them; residents who work outside
+/// are not counted while they are out. Each person counts `weight` (1 / sample for a
+/// sampled demand). Without `demand`, or when its residents do not match `residents`,
+/// everybody is at home all day.
 std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight);
 
 /// PHY rate (Mbit/s) of 802.11n, 20 MHz, one spatial stream, 800 ns guard interval, for
