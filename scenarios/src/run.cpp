@@ -1,5 +1,7 @@
 #include <citytwin/scenarios/run.hpp>
 
+#include "demand_results.hpp"
+
 #include <citytwin/geodata/dataset_writer.hpp>
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/progress.hpp>
@@ -283,45 +285,6 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     return out;
 }
 
-nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) {
-    nlohmann::json shares, km, trips, purposes;
-    for (std::size_t m = 0; m < sim::mode_count; ++m) {
-        const std::string name(sim::to_string(static_cast<sim::Mode>(m)));
-        shares[name] = k.mode_share[m];
-        km[name] = k.mean_trip_km[m];
-        trips[name] = k.trips_by_mode[m];
-    }
-    for (std::size_t p = 0; p < k.trips_by_purpose.size(); ++p)
-        if (k.trips_by_purpose[p]) purposes[std::string(sim::to_string(static_cast<sim::Purpose>(p)))] = k.trips_by_purpose[p];
-    nlohmann::json j = {{"source", demand.source}, {"persons", k.persons}, {"residents", k.residents}, {"trips", k.trips},
-                        {"external_trips", k.external_trips}, {"trips_by_mode", trips},
-                        {"trips_by_purpose", purposes}, {"mode_share", shares}, {"mean_trip_km", km}};
-    if (!demand.boundary.empty() || k.external_trips) {
-        nlohmann::json by_kind;
-        for (std::size_t e = 0; e < k.external_by_kind.size(); ++e)
-            by_kind[std::string(sim::to_string(static_cast<sim::External>(e + 1)))] = k.external_by_kind[e];
-        j["external"] = {{"boundary_points", demand.boundary.size()}, {"trips", by_kind}};
-    }
-    if (demand.choice) {
-        const auto& c = *demand.choice;
-        nlohmann::json constants, decay, expected;
-        for (std::size_t m = 0; m < sim::mode_count; ++m) {
-            constants[std::string(sim::to_string(static_cast<sim::Mode>(m)))] = c.constants[m];
-            expected[std::string(sim::to_string(static_cast<sim::Mode>(m)))] = c.expected_shares[m];
-        }
-        for (std::size_t p = 0; p < sim::tour_purpose_count; ++p)
-            decay[std::string(sim::to_string(static_cast<sim::TourPurpose>(p)))] = c.distance_decay[p];
-        j["zones"] = demand.zones;
-        j["calibration"] = {{"targets", c.targets}, {"calibrated", c.calibrated}, {"on_unedited_city", c.on_unedited_city},
-                            {"iterations", c.iterations}, {"constants", constants},
-                            {"distance_decay", decay}, {"expected_mode_share", expected}};
-        j["note"] = "cars are routed and loaded on the road network; bike, walk and transit are not loaded: their times "
-                    "and distances are the straight line times a detour factor at the mode's speed (transit teleported: "
-                    "no timetable given)";
-    }
-    return j;
-}
-
 nlohmann::json kpis_json(const RunOutput& run) {
     nlohmann::json j;
     j["scenario"] = run.scenario.name;
@@ -459,33 +422,6 @@ geodata::Table junction_delay_table(const RunOutput& run) {
 
 // The signal plans in force, one row per signalised in-link (join link_id to links) and
 // one per movement with its own green (to_link; -1 on the in-link rows).
-// Where trips cross the area's edge, with how many enter and leave there (all modes).
-geodata::Table boundary_table(const RunOutput& run) {
-    const auto& points = run.demand.boundary;
-    std::vector<std::int64_t> node, inward, outward, entering(points.size(), 0), leaving(points.size(), 0);
-    std::vector<std::string> name;
-    geodata::Table t{"boundary_points", points.size(), {}, {}, {}};
-    std::map<std::uint32_t, std::size_t> by_link;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const auto& p = points[i];
-        node.push_back(p.node);
-        inward.push_back(p.inward == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.inward));
-        outward.push_back(p.outward == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.outward));
-        name.push_back(p.name);
-        t.points.push_back(p.at);
-        for (auto l : {p.inward, p.outward})
-            if (l != UINT32_MAX) by_link[l] = i;
-    }
-    for (const auto& trip : run.demand.trips) {
-        if (trip.external == sim::External::None) continue;
-        if (auto it = by_link.find(trip.origin_link); it != by_link.end()) ++entering[it->second];
-        if (auto it = by_link.find(trip.destination_link); it != by_link.end()) ++leaving[it->second];
-    }
-    t.columns = {{"node_id", node}, {"name", name}, {"inward_link", inward}, {"outward_link", outward},
-                 {"trips_entering", entering}, {"trips_leaving", leaving}};
-    return t;
-}
-
 geodata::Table signal_plan_table(const RunOutput& run) {
     const auto& plans = run.mobility->loading.signal_plans;
     std::vector<std::int64_t> node, controller, link, to_link, generated;
@@ -687,6 +623,8 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
         tables.push_back(junction_delay_table(run));
         tables.push_back(signal_plan_table(run));
         if (!run.demand.boundary.empty()) tables.push_back(boundary_table(run));
+        tables.push_back(district_mode_table(run));
+        tables.push_back(trip_length_table(run));
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});

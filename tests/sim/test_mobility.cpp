@@ -3,6 +3,7 @@
 // Monaco scenario through run_scenario, the result GeoPackage and the `citytwin run` CLI.
 #include "../geodata/test_helpers.hpp"
 
+#include <citytwin/geodata/result_reader.hpp>
 #include <citytwin/geodata/road_graph_builder.hpp>
 #include <citytwin/geodata/source_info.hpp>
 #include <citytwin/scenarios/run.hpp>
@@ -475,6 +476,28 @@ TEST(MonacoScenario, ResultGeoPackageHasAllTables) {
     EXPECT_EQ(rows["iterations"], 1);
     EXPECT_EQ(rows["links"], static_cast<long long>(run.model.roads->link_count()));
     EXPECT_EQ(rows["buildings"], static_cast<long long>(run.model.buildings->size()));
+    // Trips by mode and length band: every trip in one band, the bands' sums the mode counts.
+    const geodata::ResultReader reader(out.string());
+    const auto lengths = reader.read_table("trip_lengths");
+    ASSERT_EQ(lengths.number("trips").size(), 4u * 8u);
+    std::map<std::string, double> by_mode;
+    for (std::size_t i = 0; i < lengths.number("trips").size(); ++i) by_mode[lengths.text("mode")[i]] += lengths.number("trips")[i];
+    for (std::size_t m = 0; m < mode_count; ++m)
+        EXPECT_EQ(by_mode[std::string(to_string(static_cast<Mode>(m)))], static_cast<double>(run.mobility->demand.trips_by_mode[m]));
+    // Mode shares per district: each district's shares sum to 1; its trips start in it.
+    const auto districts = reader.read_table("district_modes");
+    ASSERT_EQ(districts.number("trips").size(), run.model.districts->size());
+    double in_districts = 0.0;
+    for (std::size_t d = 0; d < districts.number("trips").size(); ++d) {
+        in_districts += districts.number("trips")[d];
+        if (districts.number("trips")[d] == 0.0) continue;
+        double sum = 0.0;
+        for (const char* m : {"car_share", "bike_share", "walk_share", "transit_share"}) sum += districts.number(m)[d];
+        EXPECT_NEAR(sum, 1.0, 1e-9) << districts.text("name")[d];
+    }
+    // The extract reaches into France, outside every ward: most trips, not all, start in one.
+    EXPECT_GT(in_districts, 0.6 * static_cast<double>(run.demand.trips.size()));
+    EXPECT_LE(in_districts, static_cast<double>(run.demand.trips.size()));
 }
 
 // The city section of the Monaco scenario with absolute data paths, and a small demand.
