@@ -74,7 +74,7 @@ geodata::Table boundary_table(const RunOutput& run) {
         outward.push_back(p.outward == UINT32_MAX ? -1 : static_cast<std::int64_t>(p.outward));
         name.push_back(p.name);
         t.points.push_back(p.at);
-        for (auto l : {p.inward, p.outward})
+        for (auto l : {p.inward, p.outward, p.entry})
             if (l != UINT32_MAX) by_link[l] = i;
     }
     for (const auto& trip : run.demand.trips) {

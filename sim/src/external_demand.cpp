@@ -39,6 +39,9 @@ std::vector<BoundaryPoint> boundary_points(const geodata::RoadNetwork& net, geod
             p.capacity_out = net.link(l).capacity_vph;
             if (p.name.empty()) p.name = net.link(l).name;
         }
+        const bool turn = p.inward != UINT32_MAX && p.outward != UINT32_MAX &&
+                          net.turn_allowed(geodata::LinkId(p.outward), geodata::LinkId(p.inward));
+        p.entry = turn ? p.outward : p.inward;
         points.push_back(p);
     }
     return points;
@@ -105,12 +108,12 @@ public:
         const External kind = inbound ? External::Inbound : External::Outbound;
         // Out: from home (inside) or the edge; back the other way.
         Trip& first = add(person, mode, kind, inbound ? p.at : b, inbound ? b : p.at, leave, Purpose::Work);
-        if (inbound) first.origin_link = p.outward, first.destination_building = building;
+        if (inbound) first.origin_link = p.entry, first.destination_building = building;
         else first.destination_link = p.outward;
         const Seconds arrived = leave + static_cast<Seconds>(std::lround(first.offroad_time_s));
         Trip& back = add(person, mode, kind, inbound ? b : p.at, inbound ? p.at : b, arrived + stay, Purpose::Home);
         if (inbound) back.destination_link = p.outward;
-        else back.origin_link = p.outward, back.destination_building = building;
+        else back.origin_link = p.entry, back.destination_building = building;
         if (mode == Mode::Car) back.departure = leave + stay;  // re-timed on the experienced arrival by the loading
         back.previous = static_cast<std::uint32_t>(trips_.size() - 2);
         back.activity_s = stay;
@@ -131,9 +134,7 @@ public:
         const auto& from = c_.points[static_cast<std::size_t>(a)];
         const auto& end = c_.points[static_cast<std::size_t>(b)];
         Trip& trip = add(person, Mode::Car, External::Through, from.at, end.at, clamp_to(t, 4 * 3600, 23 * 3600), Purpose::Through);
-        // Starts at the edge: the end of the link out (a dead-end U-turn brings it in), or
-        // of the link in when the road only enters.
-        trip.origin_link = from.outward != UINT32_MAX ? from.outward : from.inward;
+        trip.origin_link = from.entry;
         trip.destination_link = end.outward;
     }
 

@@ -671,6 +671,7 @@ TEST(External, BoundaryPointsAreTheCutMajorRoads) {
         EXPECT_NE(p.outward, UINT32_MAX);
         EXPECT_EQ(m.roads->link(geodata::LinkId(p.inward)).from.value, p.node);
         EXPECT_EQ(m.roads->link(geodata::LinkId(p.outward)).to.value, p.node);
+        EXPECT_EQ(p.entry, p.outward);   // no restriction: in by the turn at the point
     }
     EXPECT_EQ(names, (std::set<std::string>{"west road", "east road", "north road"}));
     // Counting residential roads too, the cul-de-sac is one.
@@ -694,7 +695,7 @@ TEST(External, CommutersAndThroughTrafficEnterAndLeaveAtTheEdge) {
     const Demand d = synthesize_demand(m, external_config(), 8);
     ASSERT_EQ(d.boundary.size(), 3u);
     std::set<std::uint32_t> edge_links;
-    for (const auto& p : d.boundary) edge_links.insert(p.outward);
+    for (const auto& p : d.boundary) edge_links.insert(p.outward), edge_links.insert(p.entry);
     std::size_t inbound = 0, outbound = 0, through = 0, inbound_car = 0;
     for (const auto& t : d.trips) {
         switch (t.external) {
@@ -749,6 +750,22 @@ TEST(External, ThroughTrafficCrossesTheTownOnItsRoads) {
     }
     EXPECT_EQ(r.demand.external_trips, r.demand.external_by_kind[0] + r.demand.external_by_kind[1] + r.demand.external_by_kind[2]);
     EXPECT_EQ(r.demand.external_by_kind[2], through);
+}
+
+TEST(External, ABannedTurnAtTheEdgeStartsTripsInside) {
+    // OSM's no_u_turn at the cut (Monaco's Boulevard du Jardin Exotique has one): trips
+    // coming in start at the end of the inward link instead, and still get a route.
+    CityModel m = town_with_edges();
+    const auto points = boundary_points(*m.roads, geodata::RoadClass::Tertiary);
+    auto net = std::make_shared<geodata::RoadNetwork>(*m.roads);
+    net->set_turn_restrictions({{geodata::LinkId(points[0].outward), geodata::LinkId(points[0].inward), false, 1}});
+    m.roads = net;
+    const Demand d = synthesize_demand(m, external_config(), 8);
+    EXPECT_EQ(d.boundary[0].entry, d.boundary[0].inward);
+    MobilityConfig mc;
+    mc.loading.trajectory_interval = 0;
+    const MobilityResult r = run_mobility(m, d, mc, 8);
+    EXPECT_EQ(r.kpis.unroutable, 0u);
 }
 
 TEST(External, CommutersWithoutARoadAcrossTheEdgeAreOneClearError) {

@@ -20,6 +20,10 @@ struct BoundaryPoint {
     geodata::Point at;
     std::uint32_t inward = UINT32_MAX;    ///< link leaving the point into the area (UINT32_MAX: one-way out)
     std::uint32_t outward = UINT32_MAX;   ///< link ending at the point (UINT32_MAX: one-way in)
+    /// Where a trip coming in starts: the end of `outward` (it turns at the point into
+    /// `inward`), or the end of `inward` where that turn is banned (OSM no_u_turn) or
+    /// there is no `outward`.
+    std::uint32_t entry = UINT32_MAX;
     double capacity_in = 0.0, capacity_out = 0.0;   ///< veh/h of those links
     std::string name;
 };
