@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# A Monaco day (scenarios/monaco/baseline.yaml, whole `citytwin run` process) with four modes
+# against a peer binary, alternating, median of N runs each. Issue #14's target: at most 2×
+# the wall time of the car-only model that came before (commit 0062bb1):
+#
+#   git worktree add /tmp/peer 0062bb1 && cmake -S /tmp/peer -B /tmp/peer-build -G Ninja \
+#       -DCMAKE_BUILD_TYPE=Release && cmake --build /tmp/peer-build --target citytwin
+#   bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+PEER="${1:?usage: monaco_day.sh PEER_CITYTWIN [runs]}"
+RUNS="${2:-3}"
+OURS="${CITYTWIN:-$ROOT/build/app/citytwin}"
+SCENARIO="$ROOT/scenarios/monaco/baseline.yaml"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+for ((i = 1; i <= RUNS; i++)); do
+    for side in ours peer; do
+        bin=$OURS; [[ $side == peer ]] && bin=$PEER
+        /usr/bin/time -f "%e" -o "$WORK/$side.$i" "$bin" -q run "$SCENARIO" --json >"$WORK/$side.json"
+    done
+done
+python3 - "$WORK" "$RUNS" <<'PY'
+import json, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+t = {s: statistics.median(float(open(f"{work}/{s}.{i}").read().split()[-1]) for i in range(1, runs + 1)) for s in ("ours", "peer")}
+o, p = json.load(open(f"{work}/ours.json")), json.load(open(f"{work}/peer.json"))
+print(f"Monaco day, whole process, median of {runs}: four modes {t['ours']:.2f} s, car-only peer {t['peer']:.2f} s, ratio {t['ours'] / t['peer']:.2f}")
+d = o.get("demand", {})
+print(f"  four modes: {d.get('trips')} trips of {d.get('persons')} persons, car {o['mobility']['car_trips']}, "
+      f"shares " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(d.get('mode_share', {}).items())))
+print(f"  peer: {p['mobility']['trips']} trips, car {p['mobility']['car_trips']} (the others counted, not loaded)")
+PY
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
