@@ -145,7 +145,7 @@ Skims build_skims(const geodata::CityModel& model, const Zones& zones, const Cho
         return s;
     }
     const auto& net = *model.roads;
-    const geodata::LinkIndex index(net, trip_end_links(model));
+    const geodata::LinkIndex index(net, trip_start_links(model));   // zones' links are origins too
     std::vector<std::uint32_t> link(n, UINT32_MAX);
     for (std::size_t i = 0; i < n; ++i)
         if (auto near = index.nearest(zones.centre[i])) link[i] = near->link.value;

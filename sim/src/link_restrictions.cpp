@@ -48,13 +48,6 @@ std::vector<char> trip_end_links(const geodata::CityModel& model) {
     std::vector<char> usable = never_closed(model);
     const std::vector<char> enterable = enterable_links(net);
     for (std::size_t l = 0; l < usable.size(); ++l) usable[l] = usable[l] && enterable[l];
-    // … and left by some turn the data allow (a cut road's last link whose U-turn OSM bans
-    // would start a trip nowhere).
-    for (const auto& l : net.links()) {
-        bool leavable = false;
-        for (const auto o : net.out_links(l.to)) leavable = leavable || net.turn_allowed(l.id, o);
-        usable[l.id.value] = usable[l.id.value] && leavable;
-    }
     std::vector<char> local = usable;
     bool any_local = false;
     for (const auto& l : net.links()) {
@@ -65,6 +58,19 @@ std::vector<char> trip_end_links(const geodata::CityModel& model) {
         any_local = any_local || local[l.id.value];
     }
     return any_local ? local : usable;
+}
+
+std::vector<char> trip_start_links(const geodata::CityModel& model) {
+    // A trip starts at a link's end: some turn the data allow must leave it (a cut road's
+    // last link whose U-turn OSM bans would start a trip nowhere).
+    const auto& net = *model.roads;
+    std::vector<char> usable = trip_end_links(model);
+    for (const auto& l : net.links()) {
+        bool leavable = false;
+        for (const auto o : net.out_links(l.to)) leavable = leavable || net.turn_allowed(l.id, o);
+        usable[l.id.value] = usable[l.id.value] && leavable;
+    }
+    return usable;
 }
 
 }  // namespace citytwin::sim

@@ -17,8 +17,9 @@ std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const De
     // Trips start and end on links that are open all day, so that a closure changes
     // routes, not where people live and work; on links a turn leads onto, so that where
     // one direction of a street can be entered only by a U-turn, the other is taken; and
-    // not on a motorway (trip_end_links).
-    const geodata::LinkIndex index(*model.roads, trip_end_links(model));
+    // not on a motorway (trip_end_links); a start must have a turn out (trip_start_links).
+    const geodata::LinkIndex starts(*model.roads, trip_start_links(model));
+    const geodata::LinkIndex ends(*model.roads, trip_end_links(model));
     std::vector<RouteRequest> requests(demand.trips.size());
     outcomes.assign(demand.trips.size(), {});
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, demand.trips.size(), 1024), [&](const auto& range) {
@@ -30,10 +31,10 @@ std::vector<RouteRequest> attach_trips(const geodata::CityModel& model, const De
             if (!t.by_car()) continue;
             // Each end: the link given (a trip table's, the area's edge), else the nearest.
             if (t.origin_link != UINT32_MAX) q.from_link = t.origin_link;
-            else if (const auto o = index.nearest(t.origin)) q.from_link = o->link.value;
+            else if (const auto o = starts.nearest(t.origin)) q.from_link = o->link.value;
             else continue;
             if (t.destination_link != UINT32_MAX) q.to_link = t.destination_link;
-            else if (const auto d = index.nearest(t.destination)) q.to_link = d->link.value;
+            else if (const auto d = ends.nearest(t.destination)) q.to_link = d->link.value;
             else continue;
             q.active = true;
             outcomes[i].origin_link = q.from_link;

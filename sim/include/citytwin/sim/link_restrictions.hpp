@@ -29,10 +29,12 @@ void apply_restrictions(const geodata::CityModel& model, double value_of_time_pe
 /// 1 for links never closed during the day: where trips may start and end.
 std::vector<char> never_closed(const geodata::CityModel& model);
 
-/// Links a trip may start or end on by car: never closed, entered and left by some allowed
-/// turn, and not a motorway or trunk road or their ramps (nobody parks there) unless the network
+/// Links a trip may end on by car: never closed, entered by some allowed turn, and not a
+/// motorway or trunk road or their ramps (nobody parks there) unless the network
 /// has nothing else.
 std::vector<char> trip_end_links(const geodata::CityModel& model);
+/// … and start on: of those, the ones some allowed turn leaves.
+std::vector<char> trip_start_links(const geodata::CityModel& model);
 
 /// Whether a toll applies in hour h (the window covers the hour's middle).
 inline bool toll_applies(const geodata::LinkToll& t, std::size_t hour) {
