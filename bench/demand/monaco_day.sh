@@ -5,7 +5,7 @@
 #
 #   git worktree add /tmp/peer 0062bb1 && cmake -S /tmp/peer -B /tmp/peer-build -G Ninja \
 #       -DCMAKE_BUILD_TYPE=Release && cmake --build /tmp/peer-build --target citytwin
-#   bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
+#   CITYTWIN_ASSETS_DIR=/tmp/peer/assets bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
