@@ -146,7 +146,6 @@ public:
             const double w = weight(b);
             if (w > 0.0) by_zone[zones.zone_of_building[b.id.value]].emplace_back(b.id.value, w);
         }
-        total_.assign(zones.count(), 0.0);
         start_.assign(zones.count() + 1, 0);
         std::vector<char> weighted(zones.count(), 0);
         for (std::size_t z = 0; z < zones.count(); ++z) weighted[z] = by_zone[z].empty() ? 0 : 1;
@@ -161,19 +160,15 @@ public:
                 cumulative_.push_back(sum);
             }
             start_[z + 1] = building_.size();
-            total_[z] = sum;
         }
     }
     std::uint32_t pick(std::uint32_t zone, double u) const {
-        const auto first = cumulative_.begin() + static_cast<std::ptrdiff_t>(start_[zone]);
-        const auto last = cumulative_.begin() + static_cast<std::ptrdiff_t>(start_[zone + 1]);
-        const auto it = std::upper_bound(first, last, u * total_[zone]);
-        return building_[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative_.begin()), start_[zone + 1] - 1)];
+        return building_[start_[zone] + draw_cumulative(&cumulative_[start_[zone]], start_[zone + 1] - start_[zone], u)];
     }
 
 private:
     std::vector<std::uint32_t> building_;
-    std::vector<double> cumulative_, total_;
+    std::vector<double> cumulative_;   ///< per zone from 0, so a zone's last entry is its total
     std::vector<std::size_t> start_;
 };
 
@@ -382,15 +377,14 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
     }
     demand.residents = demand.people.size();
     if (cfg.external) {
-        // Jobs for inbound commuters: a zone by its jobs, a building in it by floor area.
+        // Jobs for inbound commuters: a zone by its jobs, a building in it as for residents.
         std::vector<double> cumulative(setup.jobs_by_zone.size());
         double sum = 0.0;
         for (std::size_t z = 0; z < cumulative.size(); ++z) cumulative[z] = sum += setup.jobs_by_zone[z];
         const auto& work_places = places[static_cast<std::size_t>(TourPurpose::Work)];
         const ExternalContext context{setup.boundary, *cfg.external, cfg.choice, buildings,
             [&](double u) {
-                const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u * sum);
-                const auto z = static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(it - cumulative.begin(), static_cast<std::ptrdiff_t>(cumulative.size()) - 1));
+                const auto z = static_cast<std::uint32_t>(draw_cumulative(cumulative.data(), cumulative.size(), u));
                 // The draw's place inside the zone's interval is again uniform: it picks the building.
                 const double before = z ? cumulative[z - 1] : 0.0, width = cumulative[z] - before;
                 return work_places.pick(z, width > 0.0 ? std::clamp((u * sum - before) / width, 0.0, 1.0) : 0.5);

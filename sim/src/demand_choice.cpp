@@ -1,5 +1,6 @@
 #include <citytwin/sim/demand_choice.hpp>
 #include <citytwin/sim/link_restrictions.hpp>
+#include <citytwin/sim/random.hpp>
 #include <citytwin/sim/router.hpp>
 
 #include <citytwin/geodata/error.hpp>
@@ -23,13 +24,6 @@ constexpr float no_route = std::numeric_limits<float>::infinity();
 // is 0.52 a (Ortúzar & Willumsen, intrazonal costs); cars drive it at town speed.
 constexpr double intrazonal_share_of_side = 0.52;
 constexpr double intrazonal_car_kmh = 25.0;
-
-/// Index of the largest value ≤ u · total in a cumulative row (rows never empty).
-std::uint32_t pick(const double* cdf, std::size_t n, double u) {
-    const double target = u * cdf[n - 1];
-    const auto it = std::upper_bound(cdf, cdf + n, target);
-    return static_cast<std::uint32_t>(std::min<std::size_t>(static_cast<std::size_t>(it - cdf), n - 1));
-}
 
 }  // namespace
 
@@ -278,7 +272,7 @@ void ChoiceModel::balance_work() {
         jobs[i] = attraction_[w * n + i];
         job_total += jobs[i];
     }
-    work_flow_.assign(n * n, 0.0);
+    work_cdf_.assign(n * n, 0.0);
     if (workers <= 0.0 || job_total <= 0.0) return;
     for (auto& d : jobs) d *= workers / job_total;
     std::vector<double> f(n * n, 0.0);
@@ -310,8 +304,10 @@ void ChoiceModel::balance_work() {
         }
         if (worst < 1e-9) break;
     }
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) work_flow_[i * n + j] = a[i] * origins[i] * b[j] * jobs[j] * f[i * n + j];
+    for (std::size_t i = 0; i < n; ++i) {
+        double sum = 0.0;   // cumulative per row, as the other purposes' destination rows
+        for (std::size_t j = 0; j < n; ++j) work_cdf_[i * n + j] = sum += a[i] * origins[i] * b[j] * jobs[j] * f[i * n + j];
+    }
 }
 
 void ChoiceModel::expected(std::array<double, mode_count>& shares, std::array<double, tour_purpose_count>& km) {
@@ -328,18 +324,14 @@ void ChoiceModel::expected(std::array<double, mode_count>& shares, std::array<do
         for (std::size_t i = range.begin(); i != range.end(); ++i) {
             Partial& out = part[i];
             for (std::size_t p = 0; p < tour_purpose_count; ++p) {
-                const bool work = p == static_cast<std::size_t>(TourPurpose::Work);
-                double work_row = 0.0;
-                if (work)
-                    for (std::size_t j = 0; j < n; ++j) work_row += work_flow_[i * n + j];
                 for (std::size_t s = 0; s < segment_count; ++s) {
                     const double tours = counts_.tours[(p * n + i) * segment_count + s];
                     if (tours <= 0.0) continue;
-                    const double* cdf = &destination_cdf_[((p * n + i) * segment_count + s) * n];
-                    const double total = work ? work_row : cdf[n - 1];
+                    const double* cdf = destination_row(static_cast<TourPurpose>(p), static_cast<std::uint32_t>(i), s);
+                    const double total = cdf[n - 1];
                     if (total <= 0.0) continue;
                     for (std::size_t j = 0; j < n; ++j) {
-                        const double pj = (work ? work_flow_[i * n + j] : cdf[j] - (j ? cdf[j - 1] : 0.0)) / total;
+                        const double pj = (cdf[j] - (j ? cdf[j - 1] : 0.0)) / total;
                         if (pj <= 0.0) continue;
                         const double ls = mode_utilities(i * n + j, s, v);
                         for (std::size_t m = 0; m < mode_count; ++m) {
@@ -425,26 +417,16 @@ const ChoiceReport& ChoiceModel::calibrate() {
     return report_;
 }
 
-std::uint32_t ChoiceModel::destination(TourPurpose p, std::uint32_t home, std::size_t segment, double u) const {
+const double* ChoiceModel::destination_row(TourPurpose p, std::uint32_t home, std::size_t segment) const {
     const std::size_t n = z_;
-    if (p == TourPurpose::Work) {
-        // Sampled from the balanced row (its prefix sums computed on the fly: rows are short).
-        const double* row = &work_flow_[home * n];
-        double total = 0.0;
-        for (std::size_t j = 0; j < n; ++j) total += row[j];
-        if (total > 0.0) {
-            const double target = u * total;
-            double acc = 0.0;
-            for (std::size_t j = 0; j < n; ++j) {
-                acc += row[j];
-                if (acc > target) return static_cast<std::uint32_t>(j);
-            }
-            return static_cast<std::uint32_t>(n - 1);
-        }
-    }
-    const double* cdf = &destination_cdf_[((static_cast<std::size_t>(p) * n + home) * segment_count + segment) * n];
-    if (cdf[n - 1] <= 0.0) return home;
-    return pick(cdf, n, u);
+    if (p == TourPurpose::Work && work_cdf_[home * n + n - 1] > 0.0) return &work_cdf_[home * n];   // balanced
+    return &destination_cdf_[((static_cast<std::size_t>(p) * n + home) * segment_count + segment) * n];
+}
+
+std::uint32_t ChoiceModel::destination(TourPurpose p, std::uint32_t home, std::size_t segment, double u) const {
+    const double* cdf = destination_row(p, home, segment);
+    if (cdf[z_ - 1] <= 0.0) return home;
+    return static_cast<std::uint32_t>(draw_cumulative(cdf, z_, u));
 }
 
 Mode ChoiceModel::mode(std::uint32_t from, std::uint32_t to, std::size_t segment, double u) const {
@@ -462,7 +444,7 @@ Mode ChoiceModel::mode(std::uint32_t from, std::uint32_t to, std::size_t segment
 }
 
 std::uint32_t ChoiceModel::stop(Mode m, std::uint32_t from, double u) const {
-    return pick(&stop_cdf_[(static_cast<std::size_t>(m) * z_ + from) * z_], z_, u);
+    return static_cast<std::uint32_t>(draw_cumulative(&stop_cdf_[(static_cast<std::size_t>(m) * z_ + from) * z_], z_, u));
 }
 
 }  // namespace citytwin::sim

@@ -127,6 +127,8 @@ private:
     /// Mode utilities of od for segment s, unavailable = -inf; returns the logsum.
     double mode_utilities(std::size_t od, std::size_t s, std::array<double, mode_count>& v) const;
     void build_tables();
+    /// The cumulative destination weights of a tour from `home` (work: the balanced row).
+    const double* destination_row(TourPurpose p, std::uint32_t home, std::size_t segment) const;
     void balance_work();
     /// Expected mode shares of all trips and mean km of each purpose under the current parameters.
     void expected(std::array<double, mode_count>& shares, std::array<double, tour_purpose_count>& km);
@@ -141,7 +143,7 @@ private:
     /// Destination weights, cumulative per row: [(purpose * Z + from) * segment_count + s][to].
     std::vector<double> destination_cdf_;
     std::vector<double> stop_cdf_;        ///< [(mode * Z + from) * Z + to]
-    std::vector<double> work_flow_;       ///< balanced work tours [from * Z + to], summed over segments
+    std::vector<double> work_cdf_;        ///< balanced work tours, cumulative per row [from * Z + to]
     ChoiceReport report_;
 };
 

@@ -1,7 +1,9 @@
 #pragma once
 // Counter-based random numbers: a draw is a pure function of (seed, purpose, entity,
 // index), so results never depend on which thread asks or in what order.
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace citytwin::sim {
@@ -43,6 +45,13 @@ inline double normal(std::uint64_t seed, Stream stream, std::uint64_t entity, st
     const double u1 = uniform(seed, stream, entity, 2 * index);
     const double u2 = uniform(seed, stream, entity, 2 * index + 1);
     return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
+}
+
+/// Index i of a cumulative row (non-decreasing, n ≥ 1, last > 0) whose interval holds
+/// u · total: an entity drawn in proportion to its weight.
+inline std::size_t draw_cumulative(const double* cumulative, std::size_t n, double u) {
+    const double* it = std::upper_bound(cumulative, cumulative + n, u * cumulative[n - 1]);
+    return std::min<std::size_t>(static_cast<std::size_t>(it - cumulative), n - 1);
 }
 
 }  // namespace citytwin::sim
