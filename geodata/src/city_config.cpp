@@ -20,6 +20,13 @@ void apply_osm_defaults(RoadLayerConfig& c) {
     set_if_empty(c.junction_field, "junction");
     set_if_empty(c.name_field, "name");
     if (c.access_fields.empty()) c.access_fields = {"access", "motor_vehicle", "motorcar"};
+    set_if_empty(c.general_access_field, "access");
+    set_if_empty(c.foot_field, "foot");
+    set_if_empty(c.bicycle_field, "bicycle");
+    set_if_empty(c.oneway_bicycle_field, "oneway_bicycle");
+    set_if_empty(c.cycleway_field, "cycleway");
+    set_if_empty(c.motorroad_field, "motorroad");
+    set_if_empty(c.tunnel_field, "tunnel");
 }
 
 void apply_osm_defaults(BuildingLayerConfig& c) {

@@ -56,12 +56,12 @@ CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadRe
     CPLFree(wkt);
 
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<RoadWay> ways;
+    detail::RoadWays ways;
     std::optional<RoadLayerConfig> roads_cfg;
     if (config.roads) {
         roads_cfg = with_defaults(*config.roads);
         ways = detail::read_road_ways(*roads_cfg, working, options, report);
-        if (ways.empty())
+        if (ways.car.empty())
             throw Error(roads_cfg->source + ": layer '" + roads_cfg->layer + "': no drivable roads (" +
                         std::to_string(report.road_features) + " features read, none of a drivable class)");
     }
@@ -75,9 +75,11 @@ CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadRe
         GraphBuildOptions gopt;
         gopt.snap_tolerance_m = config.roads->snap_tolerance_m;
         for (const auto& [cls, d] : config.road_defaults) gopt.class_table[static_cast<std::size_t>(cls)] = d;
-        const RoadNetwork graph = build_road_network(ways, gopt, report.graph);
+        const RoadNetwork graph = build_road_network(ways.car, gopt, report.graph);
         model.roads = std::make_shared<const RoadNetwork>(
-            detail::add_junction_data(config, *roads_cfg, working, ways, graph, report));
+            detail::add_junction_data(config, *roads_cfg, working, ways.car, graph, report));
+        if (!ways.paths.empty())
+            model.paths = std::make_shared<const RoadNetwork>(build_road_network(ways.paths, gopt, report.path_graph));
     }
     report.seconds_graph = seconds_since(t1);
 

@@ -124,6 +124,19 @@ Point point_along(const Polyline& line, double distance) {
     return line.back();
 }
 
+double distance_along(const Polyline& line, const Point& p) {
+    double best = std::numeric_limits<double>::infinity(), at = 0.0, walked = 0.0;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+        const double dx = line[i].x - line[i - 1].x, dy = line[i].y - line[i - 1].y;
+        const double seg2 = dx * dx + dy * dy, seg = std::sqrt(seg2);
+        const double t = seg2 > 0.0 ? std::clamp(((p.x - line[i - 1].x) * dx + (p.y - line[i - 1].y) * dy) / seg2, 0.0, 1.0) : 0.0;
+        const double d = std::hypot(line[i - 1].x + t * dx - p.x, line[i - 1].y + t * dy - p.y);
+        if (d < best) best = d, at = walked + t * seg;
+        walked += seg;
+    }
+    return at;
+}
+
 Box bounds(const Polyline& line) {
     Box b = Box::none();
     for (const auto& p : line) b.extend(p);

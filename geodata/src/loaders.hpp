@@ -6,8 +6,12 @@
 
 namespace citytwin::geodata::detail {
 
-std::vector<RoadWay> read_road_ways(const RoadLayerConfig& cfg, const OGRSpatialReference& working,
-                                    const LoadOptions& options, LoadReport& report);
+/// The roads layer's ways: for cars, and (cfg.paths) for walkers and cyclists.
+struct RoadWays {
+    std::vector<RoadWay> car, paths;
+};
+RoadWays read_road_ways(const RoadLayerConfig& cfg, const OGRSpatialReference& working, const LoadOptions& options,
+                        LoadReport& report);
 std::vector<Building> read_buildings(const BuildingLayerConfig& cfg, const OGRSpatialReference& working,
                                      const LoadOptions& options, LoadReport& report);
 std::vector<AccessPoint> read_access_points(const AccessPointLayerConfig& cfg, const OGRSpatialReference& working,

@@ -53,4 +53,20 @@ std::optional<RoadClass> road_class_from_osm(std::string_view highway) {
     return std::nullopt;
 }
 
+std::string_view to_string(PathKind k) {
+    static constexpr std::array<std::string_view, path_kind_count> names{"street",     "cycleway", "footway",
+                                                                         "pedestrian", "path",     "steps"};
+    return names[static_cast<std::size_t>(k)];
+}
+
+std::optional<PathKind> path_kind_from_osm(std::string_view highway) {
+    if (highway == "cycleway") return PathKind::Cycleway;
+    if (highway == "footway" || highway == "sidewalk" || highway == "crossing" || highway == "corridor")
+        return PathKind::Footway;
+    if (highway == "pedestrian") return PathKind::Pedestrian;
+    if (highway == "path" || highway == "track" || highway == "bridleway") return PathKind::Path;
+    if (highway == "steps") return PathKind::Steps;
+    return std::nullopt;
+}
+
 }  // namespace citytwin::geodata

@@ -58,6 +58,8 @@ Polyline without_repeats(const Polyline& pts, VertexSnapper& snap) {
     return out;
 }
 
+bool is_path_way(const RoadWay& w) { return w.modes_forward != 0 || w.modes_backward != 0; }
+
 Link make_link(const RoadWay& way, const RoadClassTable& table, NodeId from, NodeId to, Polyline geom,
                bool reversed) {
     const RoadClassDefaults& d = table[static_cast<std::size_t>(way.road_class)];
@@ -80,6 +82,9 @@ Link make_link(const RoadWay& way, const RoadClassTable& table, NodeId from, Nod
     l.source_id = way.source_id;
     l.reversed = reversed;
     l.roundabout = way.roundabout;
+    l.tunnel = way.tunnel;
+    l.active_modes = reversed ? way.modes_backward : way.modes_forward;
+    l.path_kind = way.path_kind;
     l.geometry = std::move(geom);
     return l;
 }
@@ -122,9 +127,10 @@ RoadNetwork build_road_network(const std::vector<RoadWay>& ways, const GraphBuil
             if (!is_node) continue;
             const NodeId end = node_at(pts[i]);
             if (end != start) {  // a closed piece (from == to) cannot carry a trip
-                if (way.direction != OnewayDirection::Backward)
+                const bool path = is_path_way(way);
+                if (path ? way.modes_forward != 0 : way.direction != OnewayDirection::Backward)
                     links.push_back(make_link(way, options.class_table, start, end, piece, false));
-                if (way.direction != OnewayDirection::Forward) {
+                if (path ? way.modes_backward != 0 : way.direction != OnewayDirection::Forward) {
                     Polyline rev(piece.rbegin(), piece.rend());
                     links.push_back(make_link(way, options.class_table, end, start, std::move(rev), true));
                 }

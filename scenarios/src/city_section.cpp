@@ -56,13 +56,14 @@ geodata::RoadLayerConfig read_roads(const YamlMap& m, const fs::path& base) {
     m.allow_only({"source", "layer", "where", "crs", "id_field", "class_field", "class_map", "default_class",
                   "speed_field", "lanes_field", "oneway_field", "junction_field", "name_field", "access_fields",
                   "snap_tolerance_m", "signal_green_start_field", "signal_green_duration_field",
-                  "signal_join_distance_m", "sign_join_distance_m"});
+                  "signal_join_distance_m", "sign_join_distance_m", "paths", "general_access_field", "foot_field",
+                  "bicycle_field", "oneway_bicycle_field", "cycleway_field", "motorroad_field", "tunnel_field"});
     geodata::RoadLayerConfig c;
     read_layer(m, base, c);
     read_text(m, "class_field", c.class_field);
     if (auto pairs = m.text_pairs("class_map")) {
         for (const auto& [pattern, cls] : *pairs) {
-            if (cls != "skip") road_class_named(m, "class_map", cls);
+            if (cls != "skip" && !geodata::path_kind_from_osm(cls)) road_class_named(m, "class_map", cls);
             c.class_map.emplace_back(pattern, cls);
         }
     }
@@ -85,6 +86,12 @@ geodata::RoadLayerConfig read_roads(const YamlMap& m, const fs::path& base) {
                     "' and 'signal_green_duration_field' go together: give both or neither");
     read_distance(m, "signal_join_distance_m", c.signal_join_distance_m);
     read_distance(m, "sign_join_distance_m", c.sign_join_distance_m);
+    if (auto p = m.boolean("paths")) c.paths = *p;
+    for (auto [key, field] : {std::pair{"general_access_field", &c.general_access_field}, {"foot_field", &c.foot_field},
+                              {"bicycle_field", &c.bicycle_field}, {"oneway_bicycle_field", &c.oneway_bicycle_field},
+                              {"cycleway_field", &c.cycleway_field}, {"motorroad_field", &c.motorroad_field},
+                              {"tunnel_field", &c.tunnel_field}})
+        read_text(m, key, *field);
     return c;
 }
 

@@ -104,6 +104,17 @@ std::optional<int> YamlMap::integer(const std::string& key) const {
     type_error(key, "a whole number");
 }
 
+std::optional<bool> YamlMap::boolean(const std::string& key) const {
+    const YAML::Node v = value(key);
+    if (!v) return std::nullopt;
+    if (v.IsScalar()) {
+        const std::string t = v.Scalar();
+        if (t == "true") return true;
+        if (t == "false") return false;
+    }
+    type_error(key, "true or false");
+}
+
 std::optional<std::vector<std::string>> YamlMap::text_list(const std::string& key) const {
     const YAML::Node v = value(key);
     if (!v) return std::nullopt;

@@ -31,6 +31,15 @@ struct RoadLayerConfig : LayerSource {
     std::string junction_field; ///< "roundabout" implies oneway
     std::string name_field;
     std::vector<std::string> access_fields;  ///< "no"/"private" on any of them excludes the road
+    /// The path network (walking and cycling) from the same layer (geodata/path_access.hpp).
+    bool paths = true;
+    std::string general_access_field;   ///< OSM `access`: shuts walkers and cyclists out too
+    std::string foot_field;
+    std::string bicycle_field;
+    std::string oneway_bicycle_field;   ///< OSM `oneway:bicycle`
+    std::string cycleway_field;         ///< OSM `cycleway` (`opposite*`: contraflow cycling)
+    std::string motorroad_field;        ///< `yes`: motor traffic only
+    std::string tunnel_field;           ///< set and not `no`: underground, no trip starts there
     double snap_tolerance_m = 0.01;          ///< vertices closer than this are one node
     /// Given signal greens (s within the to-node's cycle) for the feature's digitised direction.
     std::string signal_green_start_field;

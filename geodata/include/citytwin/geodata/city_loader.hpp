@@ -30,6 +30,8 @@ struct LoadReport {
     std::size_t road_features_not_drivable = 0;
     std::size_t road_features_invalid = 0;     ///< skipped: fewer than 2 distinct points
     GraphBuildReport graph;
+    std::size_t path_features = 0;             ///< features walkers or cyclists may use
+    GraphBuildReport path_graph;
     JunctionLoadReport junctions;
     std::size_t building_features = 0;
     std::size_t buildings_repaired = 0;        ///< invalid footprints made valid

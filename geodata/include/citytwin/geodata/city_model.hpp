@@ -71,6 +71,11 @@ struct Link {
     std::int64_t source_id = -1;   ///< feature id in the source (OSM way id for OSM)
     bool reversed = false;         ///< true when the link runs against the digitised direction
     bool roundabout = false;       ///< part of a roundabout ring (OSM junction=roundabout|circular)
+    bool tunnel = false;           ///< underground (OSM tunnel=*): nobody's trip starts or ends here
+    /// Path network only: walk_access | bike_access in this direction, and what the way is.
+    /// 0 on the road network (its links are for motor traffic).
+    std::uint8_t active_modes = 0;
+    PathKind path_kind = PathKind::Street;
     Polyline geometry;             ///< from -> to
 };
 
@@ -206,6 +211,11 @@ struct CityModel {
     std::string attribution;      ///< credit to show with any output of this data
     Box bounds = Box::none();
     std::shared_ptr<const RoadNetwork> roads = std::make_shared<RoadNetwork>();
+    /// The path network for walking and cycling: every street they may use and the ways of
+    /// their own (footways, cycleways, paths, steps), split wherever two of them meet. Its
+    /// own graph, so that a footway meeting a street does not split the street's car links.
+    /// Empty: no such network (non-OSM roads without paths, or `roads.paths: false`).
+    std::shared_ptr<const RoadNetwork> paths = std::make_shared<RoadNetwork>();
     std::shared_ptr<const std::vector<Building>> buildings = std::make_shared<std::vector<Building>>();
     std::shared_ptr<const std::vector<AccessPoint>> access_points = std::make_shared<std::vector<AccessPoint>>();
     std::shared_ptr<const std::vector<District>> districts = std::make_shared<std::vector<District>>();

@@ -42,6 +42,8 @@ Point centroid(const MultiPolygon& polygons);
 bool contains(const MultiPolygon& polygons, const Point& p);
 /// Point at `distance` metres along a line (clamped to its ends).
 Point point_along(const Polyline& line, double distance);
+/// How far along the line (m from its start) its closest point to p lies.
+double distance_along(const Polyline& line, const Point& p);
 Box bounds(const Polyline& line);
 Box bounds(const MultiPolygon& polygons);
 

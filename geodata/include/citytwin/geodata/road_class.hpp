@@ -45,6 +45,20 @@ std::string_view to_string(RoadClass c);
 /// OSM highway value -> class; nullopt for non-drivable values (footway, cycleway …).
 std::optional<RoadClass> road_class_from_osm(std::string_view highway);
 
+/// What a link of the path network (walking and cycling) is: a street walkers and cyclists
+/// share with cars, or a way of their own (OSM highway=cycleway, footway, pedestrian, path
+/// and its kin, steps).
+enum class PathKind : std::uint8_t { Street, Cycleway, Footway, Pedestrian, Path, Steps };
+inline constexpr std::size_t path_kind_count = 6;
+std::string_view to_string(PathKind k);
+/// OSM highway value of a way for walkers/cyclists only -> kind (footway, sidewalk-style
+/// values, path, track, bridleway, cycleway, pedestrian, steps); nullopt otherwise.
+std::optional<PathKind> path_kind_from_osm(std::string_view highway);
+
+/// Who may use a link of the path network, per direction (Link::active_modes).
+inline constexpr std::uint8_t walk_access = 1;   ///< on foot (always both ways)
+inline constexpr std::uint8_t bike_access = 2;   ///< riding a bike (a cyclist may push it where only walking is allowed)
+
 /// Mean length one queued vehicle occupies (m): storage = length × lanes / this.
 inline constexpr double vehicle_spacing_m = 7.5;
 

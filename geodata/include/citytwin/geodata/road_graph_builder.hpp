@@ -18,6 +18,11 @@ struct RoadWay {
     std::optional<double> total_lanes;
     OnewayDirection direction = OnewayDirection::Both;
     bool roundabout = false;
+    bool tunnel = false;
+    /// Path network ways: walk_access | bike_access per digitised direction (a direction
+    /// with none gets no link; `direction` is then ignored). Both 0: a road for cars.
+    std::uint8_t modes_forward = 0, modes_backward = 0;
+    PathKind path_kind = PathKind::Street;
     /// A given signal green for the digitised direction (in_link unset until the graph exists).
     std::optional<SignalGreen> green;
     std::string name;

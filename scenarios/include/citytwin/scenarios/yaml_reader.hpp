@@ -26,6 +26,8 @@ public:
     std::optional<std::string> text(const std::string& key) const;
     std::optional<double> number(const std::string& key) const;
     std::optional<int> integer(const std::string& key) const;
+    /// `true` or `false`, nothing else.
+    std::optional<bool> boolean(const std::string& key) const;
     std::optional<std::vector<std::string>> text_list(const std::string& key) const;
     /// (key, value) pairs of a nested mapping of strings, in document order.
     std::optional<std::vector<std::pair<std::string, std::string>>> text_pairs(const std::string& key) const;
