@@ -33,28 +33,63 @@ std::shared_ptr<RoadNetwork> rebuilt(const RoadNetwork& old, std::vector<Node> n
 }
 
 template <typename Change>
-void edit_links(CityModel& model, const std::vector<LinkId>& ids, Change change) {
-    check_links(*model.roads, ids, "edit links");
-    std::vector<Node> nodes = model.roads->nodes();
-    std::vector<Link> links = model.roads->links();
+void edit_links(std::shared_ptr<const RoadNetwork>& net, const std::vector<LinkId>& ids, Change change) {
+    check_links(*net, ids, "edit links");
+    std::vector<Node> nodes = net->nodes();
+    std::vector<Link> links = net->links();
     for (const LinkId id : ids) change(links.at(id.value));
-    model.roads = rebuilt(*model.roads, std::move(nodes), std::move(links));
+    net = rebuilt(*net, std::move(nodes), std::move(links));
 }
 
-NodeId nearest_node(const RoadNetwork& net, const Point& p, double max_m, const char* end) {
+NodeId nearest_node(const RoadNetwork& net, const Point& p, double max_m, const std::string& what, const char* end,
+                    const char* node_kind) {
     NodeId best;
     double best_d = std::numeric_limits<double>::infinity();
     for (const Node& n : net.nodes()) {
         const double d = std::hypot(n.position.x - p.x, n.position.y - p.y);
         if (d < best_d) best_d = d, best = n.id;
     }
-    if (!best.valid()) throw Error("add road: the city has no road network to connect to");
+    if (!best.valid()) throw Error(what + ": the city has no network to connect to");
     if (best_d > max_m)
-        throw Error("add road: its " + std::string(end) + " (" + std::to_string(std::lround(p.x)) + ", " +
+        throw Error(what + ": its " + std::string(end) + " (" + std::to_string(std::lround(p.x)) + ", " +
                     std::to_string(std::lround(p.y)) + ") is " + std::to_string(std::lround(best_d)) +
-                    " m from the nearest road node (at most " + std::to_string(std::lround(max_m)) +
+                    " m from the nearest " + node_kind + " (at most " + std::to_string(std::lround(max_m)) +
                     " m; raise max_snap_m or move the end)");
     return best;
+}
+
+// Appends a way between the nodes nearest its ends: `proto` in the digitised direction
+// (forward), and reversed (backward with backward_modes on a path network). Returns the
+// new network; the new links' ids go to `added`.
+std::shared_ptr<RoadNetwork> append_way(const RoadNetwork& net, const Polyline& line, double max_snap_m,
+                                        const std::string& what, const Link& proto, bool forward, bool backward,
+                                        std::uint8_t backward_modes, std::vector<LinkId>& added) {
+    if (line.size() < 2) throw Error(what + ": the line needs at least two points");
+    const char* node_kind = proto.active_modes ? "path node" : "road node";
+    const NodeId from = nearest_node(net, line.front(), max_snap_m, what, "start", node_kind);
+    const NodeId to = nearest_node(net, line.back(), max_snap_m, what, "end", node_kind);
+    if (from == to) throw Error(what + ": both ends join the same node; draw it between two different junctions");
+    Polyline geometry = line;
+    geometry.front() = net.node(from).position;
+    geometry.back() = net.node(to).position;
+    std::vector<Node> nodes = net.nodes();
+    std::vector<Link> links = net.links();
+    auto append = [&](NodeId a, NodeId b, Polyline g, bool reversed) {
+        Link l = proto;
+        l.id = LinkId(static_cast<std::uint32_t>(links.size()));
+        l.from = a;
+        l.to = b;
+        l.geometry = std::move(g);
+        l.length_m = length(l.geometry);
+        l.storage_veh = std::max(1.0, l.length_m * l.lanes / vehicle_spacing_m);
+        l.reversed = reversed;
+        if (reversed) l.active_modes = backward_modes;
+        added.push_back(l.id);
+        links.push_back(std::move(l));
+    };
+    if (forward) append(from, to, geometry, false);
+    if (backward) append(to, from, Polyline(geometry.rbegin(), geometry.rend()), true);
+    return rebuilt(net, std::move(nodes), std::move(links));
 }
 
 template <typename Item, typename Id>
@@ -148,12 +183,12 @@ std::size_t reopen_links(CityModel& model, const std::vector<LinkId>& links) {
 
 void set_speed(CityModel& model, const std::vector<LinkId>& links, double speed_kmh) {
     if (!(speed_kmh > 0.0 && speed_kmh <= 200.0)) throw Error("set speed: speed must be > 0 and <= 200 km/h");
-    edit_links(model, links, [&](Link& l) { l.freeflow_speed_mps = speed_kmh / 3.6; });
+    edit_links(model.roads, links, [&](Link& l) { l.freeflow_speed_mps = speed_kmh / 3.6; });
 }
 
 void set_lanes(CityModel& model, const std::vector<LinkId>& links, int lanes) {
     if (lanes < 1 || lanes > 10) throw Error("set lanes: lanes must be 1…10");
-    edit_links(model, links, [&](Link& l) {
+    edit_links(model.roads, links, [&](Link& l) {
         const double per_lane = l.capacity_vph / std::max(1, l.lanes);
         l.capacity_vph = per_lane * lanes;
         l.storage_veh = std::max(1.0, l.length_m * lanes / vehicle_spacing_m);
@@ -172,43 +207,52 @@ void add_tolls(CityModel& model, const std::vector<LinkId>& links, double amount
 }
 
 std::vector<LinkId> add_road(CityModel& model, const NewRoad& road) {
-    if (road.line.size() < 2) throw Error("add road: the line needs at least two points");
-    const RoadNetwork& net = *model.roads;
-    const NodeId from = nearest_node(net, road.line.front(), road.max_snap_m, "start");
-    const NodeId to = nearest_node(net, road.line.back(), road.max_snap_m, "end");
-    if (from == to) throw Error("add road: both ends join the same node; draw it between two different junctions");
     const RoadClassDefaults d = default_road_class_table()[static_cast<std::size_t>(road.road_class)];
-    const int lanes = road.lanes > 0 ? road.lanes : d.lanes;
-    const double speed = road.speed_kmh > 0.0 ? road.speed_kmh : d.speed_kmh;
-
-    Polyline geometry = road.line;
-    geometry.front() = net.node(from).position;
-    geometry.back() = net.node(to).position;
-    std::vector<Node> nodes = net.nodes();
-    std::vector<Link> links = net.links();
+    Link proto;
+    proto.lanes = road.lanes > 0 ? road.lanes : d.lanes;
+    proto.freeflow_speed_mps = (road.speed_kmh > 0.0 ? road.speed_kmh : d.speed_kmh) / 3.6;
+    proto.capacity_vph = proto.lanes * d.capacity_per_lane;
+    proto.road_class = road.road_class;
+    proto.name = road.name;
     std::vector<LinkId> added;
-    auto append = [&](NodeId a, NodeId b, Polyline g, bool reversed) {
-        Link l;
-        l.id = LinkId(static_cast<std::uint32_t>(links.size()));
-        l.from = a;
-        l.to = b;
-        l.geometry = std::move(g);
-        l.length_m = length(l.geometry);
-        l.freeflow_speed_mps = speed / 3.6;
-        l.lanes = lanes;
-        l.capacity_vph = lanes * d.capacity_per_lane;
-        l.storage_veh = std::max(1.0, l.length_m * lanes / vehicle_spacing_m);
-        l.road_class = road.road_class;
-        l.name = road.name;
-        l.reversed = reversed;
-        added.push_back(l.id);
-        links.push_back(std::move(l));
-    };
-    append(from, to, geometry, false);
-    if (!road.oneway) append(to, from, Polyline(geometry.rbegin(), geometry.rend()), true);
-    model.bounds.extend(bounds(geometry));
-    model.roads = rebuilt(net, std::move(nodes), std::move(links));
+    auto roads = append_way(*model.roads, road.line, road.max_snap_m, "add road", proto, true, !road.oneway, 0, added);
+    // Walkers and cyclists may use the new street too (cyclists its way only when oneway),
+    // unless it is a motorway.
+    if (model.paths->link_count() && road.road_class != RoadClass::Motorway && road.road_class != RoadClass::MotorwayLink) {
+        Link walk = proto;
+        walk.active_modes = walk_access | bike_access;
+        std::vector<LinkId> path_links;
+        model.paths = append_way(*model.paths, road.line, road.max_snap_m, "add road", walk, true, true,
+                                 road.oneway ? walk_access : walk.active_modes, path_links);
+    }
+    model.bounds.extend(bounds(road.line));
+    model.roads = std::move(roads);
     return added;
+}
+
+std::vector<LinkId> add_path(CityModel& model, const NewPath& path) {
+    if (!path.walk && !path.bike) throw Error("add path: open it to walking, cycling or both");
+    if (path.kind == PathKind::Street) throw Error("add path: a street is a road (add_road)");
+    if (model.paths->link_count() == 0)
+        throw Error("add path: the city has no path network (roads.paths is off, or its roads layer has no ways for "
+                    "walking or cycling)");
+    Link proto;
+    proto.name = path.name;
+    proto.path_kind = path.kind;
+    proto.active_modes = (path.walk ? walk_access : 0) | (path.bike ? bike_access : 0);
+    const std::uint8_t back = (path.walk ? walk_access : 0) | (path.bike && !path.oneway ? bike_access : 0);
+    std::vector<LinkId> added;
+    model.paths = append_way(*model.paths, path.line, path.max_snap_m, "add path", proto, true, back != 0, back, added);
+    model.bounds.extend(bounds(path.line));
+    return added;
+}
+
+void set_path_access(CityModel& model, const std::vector<LinkId>& links, std::optional<bool> walk,
+                     std::optional<bool> bike) {
+    edit_links(model.paths, links, [&](Link& l) {
+        if (walk) l.active_modes = *walk ? (l.active_modes | walk_access) : (l.active_modes & ~walk_access);
+        if (bike) l.active_modes = *bike ? (l.active_modes | bike_access) : (l.active_modes & ~bike_access);
+    });
 }
 
 std::vector<BuildingId> add_buildings(CityModel& model, std::vector<Building> buildings) {

@@ -345,9 +345,9 @@ void read_edits(const YamlMap& root, std::vector<EditSpec>& out) {
         if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
             std::string msg = line_of(root.file(), kv.first) + "unknown edit '" + path + "." + kind + "'";
             const auto near = geodata::closest_names(kind, kinds, 1);
-            msg += near.empty() ? " (known: close_links, reopen_links, set_speed, set_lanes, add_road, add_buildings, "
-                                  "remove_buildings, add_access_points, move_access_point, remove_access_points, toll)"
-                                : " (did you mean '" + near.front() + "'?)";
+            std::string known;
+            for (const auto& k : kinds) known += (known.empty() ? "" : ", ") + k;
+            msg += near.empty() ? " (known: " + known + ")" : " (did you mean '" + near.front() + "'?)";
             throw Error(msg);
         }
         // Keys are checked now, not after the city has loaded.
@@ -546,11 +546,7 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
     if (auto mob = root.map("mobility")) {
         read_mobility(*mob, s.mobility);
         if (s.synthetic) s.synthetic->choice.value_of_time_per_hour = s.mobility.value_of_time_per_hour;
-        if (auto t = mob->text("write_routes")) {
-            if (*t != "true" && *t != "false")
-                throw Error(mob->where("write_routes") + "'mobility.write_routes' must be true or false");
-            s.write_routes = *t == "true";
-        }
+        if (auto w = mob->boolean("write_routes")) s.write_routes = *w;
     }
     if (auto wifi = root.map("wifi")) {
         s.wifi = read_wifi(*wifi);

@@ -6,6 +6,7 @@
 #include <citytwin/geodata/city_model.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,26 @@ struct NewRoad {
 
 /// Appends the road's links (forward, then backward unless oneway); returns their ids.
 std::vector<LinkId> add_road(CityModel& model, const NewRoad& road);
+
+/// A new way for walking and cycling (a cycle path, a footbridge): its ends are joined to
+/// the nearest nodes of the path network.
+struct NewPath {
+    Polyline line;
+    std::string name;
+    PathKind kind = PathKind::Cycleway;
+    bool walk = true, bike = true;
+    bool oneway = false;        ///< cyclists only in the digitised direction (walkers both ways)
+    double max_snap_m = 100.0;
+};
+
+/// Appends the path's links to model.paths; returns their ids. add_road also appends the
+/// new street to the path network (walkers both ways; cyclists as cars may go), unless a motorway.
+std::vector<LinkId> add_path(CityModel& model, const NewPath& path);
+
+/// Opens (true) or closes (false) path links to walking and/or cycling; nullopt leaves a mode
+/// as it is. A cyclist may still push a bike where walking stays open.
+void set_path_access(CityModel& model, const std::vector<LinkId>& links, std::optional<bool> walk,
+                     std::optional<bool> bike);
 
 /// Appends buildings; ids, area, centroid and floor area are filled in (floor area =
 /// footprint × levels, levels from height / 3 m when not given). Returns their ids.

@@ -21,8 +21,10 @@ inline geodata::TimeWindow read_window(const Parameters& p) {
     return w;
 }
 
-/// `links:` (ids), `streets:` (names), `area:`; at least one of them.
-inline std::vector<geodata::LinkId> read_links(const Parameters& p, const geodata::CityModel& model) {
+/// `links:` (ids), `streets:` (names), `area:`; at least one of them. Of the road network,
+/// or of the path network (walking and cycling) with `paths`.
+inline std::vector<geodata::LinkId> read_links(const Parameters& p, const geodata::CityModel& model,
+                                               bool paths = false) {
     geodata::LinkSelection sel;
     if (auto ids = p.numbers("links"))
         for (double id : *ids) {
@@ -33,7 +35,7 @@ inline std::vector<geodata::LinkId> read_links(const Parameters& p, const geodat
     if (auto a = p.area("area")) sel.areas.push_back(*a);
     if (sel.empty()) p.fail("", "give the links by 'links' (ids), 'streets' (names) or 'area'");
     try {
-        return geodata::select_links(*model.roads, sel);
+        return geodata::select_links(paths ? *model.paths : *model.roads, sel);
     } catch (const std::exception& e) {
         p.fail(!sel.names.empty() ? "streets" : !sel.ids.empty() ? "links" : "area", e.what());
         throw;  // not reached: fail() throws
@@ -74,7 +76,8 @@ inline std::vector<std::uint32_t> read_ids(const Parameters& p, const char* key)
 inline const std::vector<std::string>& edit_kinds() {
     static const std::vector<std::string> kinds{"close_links", "reopen_links", "set_speed", "set_lanes", "add_road",
                                                 "add_buildings", "remove_buildings", "add_access_points",
-                                                "move_access_point", "remove_access_points", "toll"};
+                                                "move_access_point", "remove_access_points", "toll", "add_path",
+                                                "path_access"};
     return kinds;
 }
 
@@ -91,7 +94,9 @@ inline const std::vector<std::string>& edit_keys(const std::string& kind) {
         {"add_access_points", {"points", "tx_power_dbm", "frequency_ghz", "channel", "height_m", "name"}},
         {"move_access_point", {"id", "to"}},
         {"remove_access_points", {"ids", "area"}},
-        {"toll", {"area", "amount", "from", "to", "scheme"}}};
+        {"toll", {"area", "amount", "from", "to", "scheme"}},
+        {"add_path", {"line", "name", "kind", "walk", "bike", "oneway", "max_snap_m"}},
+        {"path_access", {"links", "streets", "area", "walk", "bike"}}};
     static const std::vector<std::string> none;
     const auto it = keys.find(kind);
     return it == keys.end() ? none : it->second;
@@ -155,6 +160,34 @@ inline std::string apply_edit(const std::string& kind, const Parameters& p, geod
         const auto ids = wrap("line", [&] { return add_road(model, road); });
         return "added road '" + road.name + "' (" + std::to_string(ids.size()) + " links from id " +
                std::to_string(ids.front().value) + ")";
+    }
+    if (kind == "add_path") {
+        p.allow_only(edit_keys(kind));
+        NewPath path;
+        const auto line = p.line("line");
+        if (!line) p.fail("line", "is required: [[lon, lat], [lon, lat], …]");
+        path.line = *line;
+        path.name = p.text("name").value_or("");
+        if (auto k = p.text("kind")) {
+            const auto pk = path_kind_from_osm(*k);
+            if (!pk) p.fail("kind", "unknown path kind '" + *k + "' (cycleway, footway, pedestrian, path, steps)");
+            path.kind = *pk;
+        }
+        path.walk = p.flag("walk").value_or(true);
+        path.bike = p.flag("bike").value_or(path.kind == PathKind::Cycleway || path.kind == PathKind::Path);
+        path.oneway = p.flag("oneway").value_or(false);
+        path.max_snap_m = p.number("max_snap_m").value_or(path.max_snap_m);
+        const auto ids = wrap("line", [&] { return add_path(model, path); });
+        return "added " + std::string(to_string(path.kind)) + " '" + path.name + "' (" + std::to_string(ids.size()) +
+               " path links from id " + std::to_string(ids.front().value) + ")";
+    }
+    if (kind == "path_access") {
+        p.allow_only(edit_keys(kind));
+        const auto links = read_links(p, model, true);
+        const auto walk = p.flag("walk"), bike = p.flag("bike");
+        if (!walk && !bike) p.fail("", "give 'walk' and/or 'bike': true opens, false closes");
+        set_path_access(model, links, walk, bike);
+        return "path access of " + std::to_string(links.size()) + " path links set";
     }
     if (kind == "add_buildings") {
         p.allow_only(edit_keys(kind));
