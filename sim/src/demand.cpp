@@ -395,6 +395,7 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
         demand.boundary = setup.boundary;
     }
     demand.persons = demand.people.size();
+    demand.active = route_active_trips(model, cfg.choice, demand.trips);
     return demand;
 }
 

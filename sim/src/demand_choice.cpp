@@ -1,3 +1,4 @@
+#include <citytwin/sim/active_modes.hpp>
 #include <citytwin/sim/demand_choice.hpp>
 #include <citytwin/sim/link_restrictions.hpp>
 #include <citytwin/sim/random.hpp>
@@ -131,6 +132,8 @@ Skims build_skims(const geodata::CityModel& model, const Zones& zones, const Cho
                 s.money[m][i * n + j] = static_cast<float>(p.fixed_cost + p.cost_per_km * d / 1000.0);
             }
     }
+    // Walking and cycling on their own network where the city has one.
+    skim_paths(model, zones, config, s);
     // Cars: fastest routes between the zones' nearest trip-end links, with the model's
     // closures and tolls of the skim hour (a toll counts as its money, not as time).
     const auto c = static_cast<std::size_t>(Mode::Car);

@@ -174,6 +174,8 @@ DemandKpis demand_kpis(const Demand& demand, const std::vector<TripOutcome>& out
         }
         km[m] += (t.by_car() ? outcomes[i].distance_m : t.offroad_distance_m) / 1000.0;
     }
+    k.path_routed = demand.active.routed;
+    k.path_off_network = demand.active.off_network;
     for (std::size_t m = 0; m < mode_count; ++m) {
         if (k.trips) k.mode_share[m] = static_cast<double>(k.trips_by_mode[m]) / static_cast<double>(k.trips);
         if (k.trips_by_mode[m]) k.mean_trip_km[m] = km[m] / static_cast<double>(k.trips_by_mode[m]);
@@ -241,6 +243,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
     }
     compute_kpis(model, demand, config.loading.flow_capacity_factor, r);
     r.demand = demand_kpis(demand, r.trips);
+    r.active = active_flows(model, demand.trips, demand.active, departures);
     return r;
 }
 

@@ -5,6 +5,7 @@
 // destinations and mode (demand_choice.hpp); a trip table gives car trips directly. Both
 // are reproducible from the seed.
 #include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/active_modes.hpp>
 #include <citytwin/sim/clock.hpp>
 #include <citytwin/sim/demand_choice.hpp>
 #include <citytwin/sim/external_demand.hpp>
@@ -51,8 +52,8 @@ struct Trip {
     /// plus activity_s (the departure is the plan made on the skims' times).
     std::uint32_t previous = UINT32_MAX;
     Seconds activity_s = 0;
-    /// Modes not loaded on the road network (bike, walk, transit until they have networks
-    /// of their own): door-to-door time and distance from the skims.
+    /// Modes not loaded on the road network: door-to-door time and distance (bike and walk:
+    /// routed on the path network when the city has one; else, and transit: the skims').
     float offroad_time_s = 0.0f, offroad_distance_m = 0.0f;
 };
 
@@ -65,6 +66,7 @@ struct Demand {
     std::string source;             ///< "synthetic" or the table's path
     std::size_t zones = 0;          ///< synthetic: zones of the destination and mode choice
     std::optional<ChoiceReport> choice;
+    ActiveRoutes active;            ///< walk and bike trips on the path network
 };
 
 /// Parameters of the synthetic population (README "Synthetic demand").

@@ -49,10 +49,13 @@ struct DemandKpis {
     std::size_t persons = 0, residents = 0, trips = 0;
     std::array<std::size_t, mode_count> trips_by_mode{};
     std::array<double, mode_count> mode_share{};    ///< of all trips; sums to 1
-    std::array<double, mode_count> mean_trip_km{};  ///< car: routed; others: skimmed distance
+    std::array<double, mode_count> mean_trip_km{};  ///< car, walk, bike: routed; transit: skimmed distance
     std::array<std::size_t, purpose_count> trips_by_purpose{};
     std::size_t external_trips = 0;                 ///< crossing the area's edge
     std::array<std::size_t, 3> external_by_kind{};  ///< inbound, outbound, through
+    /// Walk and bike trips routed on the path network, and those it could not serve (their
+    /// time and distance are the straight line × detour); both 0 without a path network.
+    std::size_t path_routed = 0, path_off_network = 0;
 };
 
 struct TripOutcome {
@@ -69,6 +72,7 @@ struct MobilityResult {
     std::vector<Seconds> departures;           ///< per demand trip, as loaded (tours re-timed after iteration 1)
     std::vector<Route> routes;                 ///< final routes (empty: not loaded)
     LoadingResult loading;                     ///< of the last iteration
+    ActiveFlows active;                        ///< walkers and cyclists per path link and hour
 };
 
 using MobilityProgress = std::function<void(const std::string& stage, std::size_t done, std::size_t total)>;
