@@ -53,6 +53,13 @@ void print_summary(const Comparison& c) {
                    s.links_compared, s.links_new, s.links_removed,
                    s.peak_hour >= 0 ? fmt::format("; base peak hour {}:00", s.peak_hour) : std::string());
     }
+    if (!c.paths.empty()) {
+        fmt::print("moved bike passages         {}  (Σ |Δ daily cyclists per path link| / 2; {} path links changed)\n",
+                   number(s.moved_bike_passages), s.path_links_changed);
+        if (s.path_links_new)
+            fmt::print("on the {} new path links     {} cyclists, {} pedestrians a day\n", s.path_links_new,
+                       number(s.cyclists_on_new_paths), number(s.pedestrians_on_new_paths));
+    }
     if (s.coverage_compared)
         fmt::print("coverage gained / lost      {} m² / {} m²  ({} / {} cells; threshold {} / {} dBm)\n",
                    number(s.area_gained_m2), number(s.area_lost_m2), s.cells_gained, s.cells_lost,

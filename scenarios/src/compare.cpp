@@ -179,6 +179,52 @@ void compare_links(const ResultReader& base, const ResultReader& variant, Compar
     }
 }
 
+struct PathTraffic {
+    double pedestrians = 0.0, cyclists = 0.0;
+    geodata::Polyline line;
+};
+
+std::map<std::int64_t, PathTraffic> read_paths(const ResultReader& r) {
+    const auto t = r.read_columns("paths", {"path_link_id", "pedestrians_day", "cyclists_day"});
+    auto lines = r.read_lines("paths", "path_link_id");
+    std::map<std::int64_t, PathTraffic> out;
+    for (std::size_t i = 0; i < t.rows; ++i) {
+        const auto id = static_cast<std::int64_t>(t.number("path_link_id")[i]);
+        out[id] = {t.number("pedestrians_day")[i], t.number("cyclists_day")[i], std::move(lines[id])};
+    }
+    return out;
+}
+
+// A path link missing from one result carries nobody there.
+void compare_paths(const ResultReader& base, const ResultReader& variant, Comparison& out) {
+    const auto b = read_paths(base), v = read_paths(variant);
+    std::set<std::int64_t> ids;
+    for (const auto* side : {&b, &v})
+        for (const auto& [id, traffic] : *side) ids.insert(id);
+    auto& s = out.summary;
+    for (const std::int64_t id : ids) {
+        const bool in_base = b.count(id) > 0, in_variant = v.count(id) > 0;
+        static const PathTraffic none;
+        const PathTraffic& x = in_base ? b.at(id) : none;
+        const PathTraffic& y = in_variant ? v.at(id) : none;
+        PathChange c;
+        c.path_link_id = id;
+        c.pedestrians = make_delta(x.pedestrians, y.pedestrians);
+        c.cyclists = make_delta(x.cyclists, y.cyclists);
+        c.geometry = in_variant ? y.line : x.line;
+        c.status = !in_base ? "new" : !in_variant ? "removed"
+                 : (changed(c.pedestrians) || changed(c.cyclists)) ? "changed" : "same";
+        if (c.status == "new") {
+            ++s.path_links_new;
+            s.cyclists_on_new_paths += y.cyclists;
+            s.pedestrians_on_new_paths += y.pedestrians;
+        }
+        if (c.status == "changed") ++s.path_links_changed;
+        s.moved_bike_passages += std::abs(c.cyclists.delta) / 2.0;
+        out.paths.push_back(std::move(c));
+    }
+}
+
 struct DistrictFigures {
     std::string name;
     double area_covered_share = nan, population_covered_share = nan, aps = nan, people_per_ap = nan;
@@ -320,6 +366,7 @@ Comparison compare_files(const std::string& base_path, const std::string& varian
     c.kpis = kpi_deltas(base_kpis, variant_kpis);
     // A section is compared when either result has it; the other then must have it too.
     if (base.has_layer("link_flows") || variant.has_layer("link_flows")) compare_links(base, variant, c);
+    if (base.has_layer("paths") && variant.has_layer("paths")) compare_paths(base, variant, c);
     if (base_kpis.contains("wifi") || variant_kpis.contains("wifi")) compare_wifi(base, base_kpis, variant, variant_kpis, c);
     return c;
 }
@@ -419,6 +466,24 @@ geodata::Table link_table(const Comparison& c) {
     return t;
 }
 
+geodata::Table path_change_table(const Comparison& c) {
+    std::vector<const PathChange*> rows;
+    for (const auto& p : c.paths)
+        if (p.status != "same") rows.push_back(&p);
+    geodata::Table t = empty_table("path_changes", rows.size());
+    std::vector<std::int64_t> id;
+    std::vector<std::string> status;
+    for (const PathChange* p : rows) {
+        id.push_back(p->path_link_id);
+        status.push_back(p->status);
+        t.lines.push_back(p->geometry);
+    }
+    t.columns = {{"path_link_id", std::move(id)}, {"status", std::move(status)}};
+    add_delta_columns(t, "pedestrians", rows, &PathChange::pedestrians);
+    add_delta_columns(t, "cyclists", rows, &PathChange::cyclists);
+    return t;
+}
+
 geodata::Table district_table(const Comparison& c) {
     std::vector<const DistrictChange*> rows;
     for (const auto& d : c.districts) rows.push_back(&d);
@@ -452,6 +517,11 @@ json summary_json(const CompareSummary& s) {
             {"variant_daily_flow_veh", s.variant_daily_flow},
             {"rerouted_passages", s.rerouted_passages},
             {"peak_hour", s.peak_hour < 0 ? json(nullptr) : json(s.peak_hour)},
+            {"path_links_new", s.path_links_new},
+            {"path_links_with_changed_flow", s.path_links_changed},
+            {"cyclists_on_new_paths", s.cyclists_on_new_paths},
+            {"pedestrians_on_new_paths", s.pedestrians_on_new_paths},
+            {"moved_bike_passages", s.moved_bike_passages},
             {"coverage_compared", s.coverage_compared},
             {"coverage_cells_gained", s.cells_gained},
             {"coverage_cells_lost", s.cells_lost},
@@ -507,6 +577,7 @@ void write_comparison(const Comparison& c, const std::string& out_path) {
     writer.set_metadata("CITYTWIN_COMPARISON", comparison_json(c).dump());
     writer.add_table(kpi_table(c));
     if (!c.links.empty()) writer.add_table(link_table(c));
+    if (!c.paths.empty()) writer.add_table(path_change_table(c));
     if (!c.districts.empty()) writer.add_table(district_table(c));
     if (const auto& r = c.coverage_change) {
         const geodata::GridPlacement grid{r->width, r->height, r->origin_x, r->origin_y, r->cell_size};

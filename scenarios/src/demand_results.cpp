@@ -12,7 +12,7 @@ namespace citytwin::scenarios {
 
 namespace {
 
-/// Length of a trip as reported (car: routed; others: skimmed).
+/// Length of a trip as reported (car, walk, bike: routed; transit: skimmed).
 double trip_km(const RunOutput& run, std::size_t i) {
     const auto& t = run.demand.trips[i];
     return (t.by_car() ? run.mobility->trips[i].distance_m : t.offroad_distance_m) / 1000.0;
@@ -34,7 +34,8 @@ nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) 
         if (k.trips_by_purpose[p]) purposes[std::string(sim::to_string(static_cast<sim::Purpose>(p)))] = k.trips_by_purpose[p];
     nlohmann::json j = {{"source", demand.source}, {"persons", k.persons}, {"residents", k.residents}, {"trips", k.trips},
                         {"external_trips", k.external_trips}, {"trips_by_mode", trips},
-                        {"trips_by_purpose", purposes}, {"mode_share", shares}, {"mean_trip_km", km}};
+                        {"trips_by_purpose", purposes}, {"mode_share", shares}, {"mean_trip_km", km},
+                        {"path_network", {{"routed_trips", k.path_routed}, {"off_network_trips", k.path_off_network}}}};
     if (!demand.boundary.empty() || k.external_trips) {
         nlohmann::json by_kind;
         for (std::size_t e = 0; e < k.external_by_kind.size(); ++e)
@@ -54,9 +55,13 @@ nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) 
         j["calibration"] = {{"targets", c.targets}, {"calibrated", c.calibrated}, {"on_unedited_city", c.on_unedited_city},
                             {"iterations", c.iterations}, {"constants", constants},
                             {"distance_decay", decay}, {"expected_mode_share", expected}};
-        j["note"] = "cars are routed and loaded on the road network; bike, walk and transit are not loaded: their times "
-                    "and distances are the straight line times a detour factor at the mode's speed (transit teleported: "
-                    "no timetable given)";
+        j["note"] = k.path_routed
+                        ? "cars are routed and loaded on the road network; walk and bike trips are routed on the path "
+                          "network (footways, cycleways, streets they may use; no congestion); transit is teleported: "
+                          "the straight line times a detour factor at the mode's speed (no timetable given)"
+                        : "cars are routed and loaded on the road network; bike, walk and transit are not loaded: their "
+                          "times and distances are the straight line times a detour factor at the mode's speed "
+                          "(the city has no path network; transit teleported: no timetable given)";
     }
     return j;
 }
@@ -145,6 +150,52 @@ geodata::Table trip_length_table(const RunOutput& run) {
     geodata::Table table{"trip_lengths", mode.size(), {}, {}, {}};
     table.columns = {{"mode", mode}, {"from_km", from}, {"to_km", to}, {"trips", trips}};
     return table;
+}
+
+geodata::Table path_table(const RunOutput& run) {
+    const auto& net = *run.model.paths;
+    const auto& flows = run.mobility->active;
+    const std::size_t n = net.link_count();
+    std::vector<std::int64_t> id, source, walk, bike, tunnel, pedestrians(n, 0), cyclists(n, 0);
+    std::vector<std::string> kind, name;
+    geodata::Table t{"paths", n, {}, {}, {}};
+    for (const auto& l : net.links()) {
+        id.push_back(l.id.value);
+        source.push_back(l.source_id);
+        kind.emplace_back(geodata::to_string(l.path_kind));
+        name.push_back(l.name);
+        walk.push_back((l.active_modes & geodata::walk_access) ? 1 : 0);
+        bike.push_back((l.active_modes & geodata::bike_access) ? 1 : 0);
+        tunnel.push_back(l.tunnel ? 1 : 0);
+        t.lines.push_back(l.geometry);
+    }
+    if (flows.link_count == n)
+        for (std::size_t h = 0; h < sim::hours_per_day; ++h)
+            for (std::size_t l = 0; l < n; ++l) {
+                pedestrians[l] += flows.count[0][h * n + l];
+                cyclists[l] += flows.count[1][h * n + l];
+            }
+    t.columns = {{"path_link_id", id}, {"source_id", source}, {"kind", kind}, {"name", name}, {"walk", walk},
+                 {"bike", bike}, {"tunnel", tunnel}, {"pedestrians_day", pedestrians}, {"cyclists_day", cyclists}};
+    return t;
+}
+
+geodata::Table path_flow_table(const RunOutput& run) {
+    const auto& flows = run.mobility->active;
+    const std::size_t n = flows.link_count;
+    std::vector<std::int64_t> link, hour, pedestrians, cyclists;
+    for (std::size_t h = 0; h < (n ? sim::hours_per_day : 0); ++h)
+        for (std::size_t l = 0; l < n; ++l) {
+            const std::uint32_t walkers = flows.count[0][h * n + l], riders = flows.count[1][h * n + l];
+            if (walkers == 0 && riders == 0) continue;   // sparse: only used cells
+            link.push_back(static_cast<std::int64_t>(l));
+            hour.push_back(static_cast<std::int64_t>(h));
+            pedestrians.push_back(walkers);
+            cyclists.push_back(riders);
+        }
+    geodata::Table t{"path_flows", link.size(), {}, {}, {}};
+    t.columns = {{"path_link_id", link}, {"hour", hour}, {"pedestrians", pedestrians}, {"cyclists", cyclists}};
+    return t;
 }
 
 }  // namespace citytwin::scenarios

@@ -20,4 +20,11 @@ geodata::Table district_mode_table(const RunOutput& run);
 /// Trips per mode and length band (km): the trip-length distribution.
 geodata::Table trip_length_table(const RunOutput& run);
 
+/// The path network (walking and cycling) with the pedestrians and cyclists entering each
+/// link over the day: layer `paths`, lines, one row per directed path link.
+geodata::Table path_table(const RunOutput& run);
+
+/// Pedestrians and cyclists per path link and hour (only hours with some): table `path_flows`.
+geodata::Table path_flow_table(const RunOutput& run);
+
 }  // namespace citytwin::scenarios

@@ -177,7 +177,7 @@ void apply_edits(const Scenario& s, geodata::CityModel& model, RunOutput& out, b
 }
 
 bool same_city(const geodata::CityModel& a, const geodata::CityModel& b) {
-    return a.roads == b.roads && a.buildings == b.buildings && a.tolls == b.tolls && a.closures == b.closures &&
+    return a.roads == b.roads && a.paths == b.paths && a.buildings == b.buildings && a.tolls == b.tolls && a.closures == b.closures &&
            a.districts == b.districts;
 }
 
@@ -290,7 +290,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
     j["scenario"] = run.scenario.name;
     j["run"] = {{"seed", run.seed}, {"threads", run.threads}, {"seconds", run.seconds}, {"crs", run.model.crs}};
     j["city"] = {{"nodes", run.model.roads->node_count()}, {"links", run.model.roads->link_count()},
-                 {"buildings", run.model.buildings->size()}, {"access_points", run.model.access_points->size()}};
+                 {"path_links", run.model.paths->link_count()}, {"buildings", run.model.buildings->size()}, {"access_points", run.model.access_points->size()}};
     if (run.mobility) {
         const auto& k = run.mobility->kpis;
         j["mobility"] = {
@@ -625,6 +625,10 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
         if (!run.demand.boundary.empty()) tables.push_back(boundary_table(run));
         tables.push_back(district_mode_table(run));
         tables.push_back(trip_length_table(run));
+        if (run.model.paths->link_count()) {
+            tables.push_back(path_table(run));
+            tables.push_back(path_flow_table(run));
+        }
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});

@@ -40,6 +40,15 @@ struct LinkChange {
     geodata::Polyline geometry;          ///< the variant's, else the base's
 };
 
+/// Pedestrians and cyclists on one link of the path network (matched by path_link_id).
+struct PathChange {
+    std::int64_t path_link_id = 0;
+    std::string status;     ///< "same", "changed", "new", "removed"
+    Delta pedestrians;      ///< entering the link over the day
+    Delta cyclists;
+    geodata::Polyline geometry;   ///< the variant's, else the base's
+};
+
 /// The wifi figures of one district (matched by district_id).
 struct DistrictChange {
     std::int64_t district_id = 0;
@@ -61,6 +70,10 @@ struct CompareSummary {
     /// Σ |Δ daily link flow| / 2: vehicle passages that moved from some links to others.
     double rerouted_passages = 0.0;
     int peak_hour = -1;                       ///< of the base (most link entries); -1 without traffic
+    std::size_t path_links_new = 0, path_links_changed = 0;
+    double cyclists_on_new_paths = 0.0, pedestrians_on_new_paths = 0.0;   ///< variant, over the day
+    /// Σ |Δ daily cyclists per path link| / 2: bike passages that moved from some links to others.
+    double moved_bike_passages = 0.0;
     bool coverage_compared = false;
     std::size_t cells_gained = 0, cells_lost = 0;
     double area_gained_m2 = 0.0, area_lost_m2 = 0.0;
@@ -74,6 +87,7 @@ struct Comparison {
     std::string crs_wkt;                     ///< of the base result
     std::vector<KpiDelta> kpis;              ///< results first, then run.* (timings left out)
     std::vector<LinkChange> links;           ///< every link id of either result, by id
+    std::vector<PathChange> paths;           ///< every path link id of either result, by id
     std::vector<DistrictChange> districts;   ///< by district id
     /// On the base RSSI grid: +1 coverage gained, −1 lost, 0 unchanged; nodata −9999.
     std::optional<geodata::Raster> coverage_change;
