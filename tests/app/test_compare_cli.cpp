@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -122,6 +123,53 @@ TEST(CliCompare, ScenarioWithItselfGivesZeroDeltas) {
                              "no differences"})
         EXPECT_TRUE(contains(text.out, part)) << part << "\n" << text.out;
     EXPECT_FALSE(contains(text.out, "run.seconds")) << "timings are not results";
+}
+
+// A planner's bike bridge across Port Hercule (scenarios/monaco/bike-bridge.yaml, on the
+// small Monaco): cyclists and walkers ride it, the bike share does not fall, cars barely move.
+TEST(CliCompare, ABikeBridgeDrawsCyclistsAndWalkers) {
+    TempDir t;
+    const fs::path base = t / "base.yaml", bridge = t / "bridge.yaml";
+    write_file(base, small_monaco_yaml());
+    write_file(bridge, small_monaco_yaml() +
+                           "edits:\n"
+                           "  - add_path:\n"
+                           "      line: [[7.42619, 43.73730], [7.42217, 43.73286]]\n"
+                           "      name: Passerelle du Port\n"
+                           "      kind: cycleway\n");
+    const fs::path out = t / "d.gpkg";
+    const auto r = run_citytwin({"-q", "compare", base.string(), bridge.string(), "--out", out.string(), "--json",
+                                 "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json j = json::parse(r.out);
+    const auto& s = j["summary"];
+    EXPECT_EQ(s["path_links_new"], 2) << s.dump();   // one each way
+    EXPECT_GT(s["cyclists_on_new_paths"].get<double>(), 10.0) << s.dump();
+    EXPECT_GT(s["pedestrians_on_new_paths"].get<double>(), 0.0) << s.dump();
+    EXPECT_GT(s["moved_bike_passages"].get<double>(), 0.0) << s.dump();
+    std::map<std::string, json> kpi;
+    for (const auto& k : j["kpis"]) kpi[k["key"].get<std::string>()] = k;
+    EXPECT_GE(kpi.at("demand.mode_share.bike")["delta"].get<double>(), 0.0) << kpi.at("demand.mode_share.bike").dump();
+    EXPECT_LT(kpi.at("demand.mean_trip_km.bike")["delta"].get<double>(), 0.0) << "the bridge is a short cut";
+    EXPECT_EQ(kpi.at("city.path_links")["delta"].get<double>(), 2.0);
+    EXPECT_EQ(kpi.at("city.links")["delta"].get<double>(), 0.0) << "no car may use it";
+
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> diff(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(diff);
+    ASSERT_TRUE(diff->GetLayerByName("path_changes"));
+    EXPECT_GT(diff->GetLayerByName("path_changes")->GetFeatureCount(), 2);
+    std::unique_ptr<GDALDataset> variant(
+        GDALDataset::Open((t / "d-variant.gpkg").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(variant);
+    OGRLayer* paths = variant->GetLayerByName("paths");
+    ASSERT_TRUE(paths);
+    paths->SetAttributeFilter("name = 'Passerelle du Port'");
+    EXPECT_EQ(paths->GetFeatureCount(), 2);
+    std::int64_t cyclists = 0;
+    for (auto& f : *paths) cyclists += f->GetFieldAsInteger64("cyclists_day");
+    EXPECT_EQ(static_cast<double>(cyclists), s["cyclists_on_new_paths"].get<double>());
+    EXPECT_TRUE(variant->GetLayerByName("path_flows"));
 }
 
 TEST(CliCompareErrors, MissingFile) {

@@ -344,6 +344,37 @@ TEST(Monaco, JunctionsAndRestrictionsFromOsm) {
         EXPECT_EQ(c.model.roads->link(r.from).to, c.model.roads->link(r.to).from) << "relation " << r.source_id;
 }
 
+// Walkers and cyclists get their own network from the same extract: Monaco's 1 025
+// footways, 269 flights of steps, 66 pedestrian streets, 33 paths, a track and 6 indoor
+// corridors (ogrinfo on the pbf, grouped by highway), and every street they may use.
+TEST(Monaco, PathNetworkHasFootwaysStepsAndStreets) {
+    const auto& c = city("monaco");
+    ASSERT_TRUE(c.model.paths);
+    const RoadNetwork& paths = *c.model.paths;
+    // The 1 400 path ways (3 of them access=no/private) and the 951 streets, less those
+    // closed to walkers and cyclists (94 streets are access=no/private, foot=no or a
+    // motorroad; a foot or bicycle tag may open one again).
+    const std::size_t path_ways = 1025 + 269 + 66 + 33 + 1 + 6, streets = 951;
+    EXPECT_GE(c.report.path_features, path_ways - 3 + streets - 94);
+    EXPECT_LE(c.report.path_features, path_ways + streets);
+    std::map<PathKind, std::size_t> links;
+    for (const auto& l : paths.links()) {
+        ++links[l.path_kind];
+        ASSERT_NE(l.active_modes, 0) << "path link " << l.id.value << " nobody may use";
+        ASSERT_NE(l.road_class, RoadClass::Motorway) << "path link " << l.id.value;
+        // Footways and steps are walked: a cyclist pushes, never rides.
+        if (l.path_kind == PathKind::Footway || l.path_kind == PathKind::Steps)
+            ASSERT_EQ(l.active_modes, walk_access) << "path link " << l.id.value;
+    }
+    for (const PathKind k : {PathKind::Street, PathKind::Footway, PathKind::Steps, PathKind::Pedestrian, PathKind::Path})
+        EXPECT_GT(links[k], 0u) << to_string(k);
+    EXPECT_EQ(links[PathKind::Cycleway], 0u);   // none in the 2021 extract
+    // Far denser than the car network: every footway joins it.
+    EXPECT_GT(paths.link_count(), 4 * c.model.roads->link_count());
+    // Cars never see a footway.
+    for (const auto& l : c.model.roads->links()) ASSERT_EQ(l.path_kind, PathKind::Street) << "road link " << l.id.value;
+}
+
 TEST(Gothenburg, ClassesComeFromKategori) {
     const auto& m = city("gothenburg").model;
     std::set<std::string> classes;
