@@ -58,6 +58,10 @@ json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r) {
           {"dropped_links", s.dropped_links}, {"dropped_nodes", s.dropped_nodes},
           {"features", r.road_features}, {"features_not_drivable", r.road_features_not_drivable},
           {"features_invalid", r.road_features_invalid}}},
+        {"paths",
+         {{"nodes", s.path_nodes}, {"links", s.path_links}, {"km_by_kind", s.path_km_by_kind},
+          {"km_walkable", s.path_km_walkable}, {"km_rideable", s.path_km_rideable}, {"features", r.path_features},
+          {"dropped_links", r.path_graph.dropped_links}}},
         {"junctions",
          {{"by_control", s.junctions_by_control}, {"signal_controllers", s.signal_controllers},
           {"osm_signals", r.junctions.osm.signals}, {"osm_signals_unmatched", r.junctions.osm.signals_unmatched},
@@ -93,6 +97,13 @@ void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r) {
                s.dropped_links, s.dropped_nodes);
     fmt::print("  road features {} read, {} not drivable, {} invalid geometry\n", r.road_features,
                r.road_features_not_drivable, r.road_features_invalid);
+    if (s.path_links > 0) {
+        fmt::print("  path network  {} nodes, {} directed links from {} features: {:.1f} km walkable, {:.1f} km "
+                   "rideable ({} links dropped outside the largest component)\n",
+                   s.path_nodes, s.path_links, r.path_features, s.path_km_walkable, s.path_km_rideable,
+                   r.path_graph.dropped_links);
+        for (const auto& [kind, km] : s.path_km_by_kind) fmt::print("    {:<16}{:>9.2f} km\n", kind, km);
+    }
     fmt::print("  junctions    ");
     for (const auto& [control, n] : s.junctions_by_control) fmt::print(" {} {}", control, n);
     fmt::print("\n    signals     {} controller(s); OSM {} signal(s) ({} unmatched), {} sign(s) ({} unmatched); "

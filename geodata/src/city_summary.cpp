@@ -21,6 +21,15 @@ CitySummary summarize(const CityModel& model, const LoadReport& report) {
         ++s.junctions_by_control[std::string(to_string(n.control))];
         if (n.control == JunctionControl::Signal && n.controller == n.id) ++s.signal_controllers;
     }
+    if (model.paths) {
+        s.path_nodes = model.paths->node_count();
+        s.path_links = model.paths->link_count();
+        for (const auto& l : model.paths->links()) {
+            s.path_km_by_kind[std::string(to_string(l.path_kind))] += l.length_m / 1000.0;
+            if (l.active_modes & walk_access) s.path_km_walkable += l.length_m / 1000.0;
+            if (l.active_modes & bike_access) s.path_km_rideable += l.length_m / 1000.0;
+        }
+    }
     s.turn_restrictions = model.roads->turn_restrictions().size();
     s.signal_greens = model.roads->signal_greens().size();
     s.dropped_links = report.graph.dropped_links;

@@ -443,8 +443,9 @@ geodata::Table signal_plan_table(const RunOutput& run) {
     return t;
 }
 
-std::string_view status_name(sim::TripStatus s, bool routed, bool car) {
-    if (!car) return "teleported";  // off the road network: door to door in its skimmed time
+std::string_view status_name(sim::TripStatus s, bool routed, bool car, bool on_paths) {
+    if (on_paths) return "path_routed";   // walked or ridden on the path network (no congestion)
+    if (!car) return "teleported";        // no network of its own: door to door in its skimmed time
     if (!routed) return "unroutable";
     switch (s) {
         case sim::TripStatus::Arrived: return "arrived";
@@ -473,18 +474,21 @@ geodata::Table trip_table(const RunOutput& run) {
         tt[i] = arr[i] >= 0 ? static_cast<double>(arr[i] - dep[i]) : -1.0;
         fft[i] = t.by_car() ? o.freeflow_time_s : t.offroad_time_s;
         dist[i] = t.by_car() ? o.distance_m : t.offroad_distance_m;
-        links[i] = o.route_links;
+        // Walk and bike trips: their links of the path network (layer `paths`).
+        const auto& active = run.demand.active.routes;
+        const bool on_paths = !t.by_car() && i < active.size() && !active[i].empty();
+        links[i] = on_paths ? static_cast<std::int64_t>(active[i].size()) : o.route_links;
         // The links driven, in order (SUMO's vehroute output, MATSim's plans), on request:
         // lets another tool replay these routes (bench/sumo --same-routes).
         if (run.scenario.write_routes)
-            for (const auto l : m.routes[i]) {
+            for (const auto l : on_paths ? active[i] : m.routes[i]) {
                 if (!route[i].empty()) route[i] += ' ';
                 route[i] += std::to_string(l);
             }
         olink[i] = o.origin_link == UINT32_MAX ? -1 : o.origin_link;
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));
-        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car()));
+        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car(), on_paths));
         stuck[i] = m.loading.was_stuck.empty() ? 0 : m.loading.was_stuck[i];
     }
     geodata::Table table{"trips", n, {}, {}, {}};

@@ -193,6 +193,22 @@ TEST(CliInfo, MonacoCityJson) {
     EXPECT_GE(buildings, 1087);
     EXPECT_EQ(j.at("districts").at("count"), 6);
     EXPECT_FALSE(j.at("terrain").is_null());
+    // The walking and cycling network: denser than the roads, footways and steps walked only.
+    const auto& paths = j.at("paths");
+    EXPECT_GT(paths.at("links").get<long long>(), 4 * j.at("roads").at("links").get<long long>());
+    const auto& km = paths.at("km_by_kind");
+    for (const char* kind : {"street", "footway", "steps", "pedestrian", "path"})
+        EXPECT_GT(km.at(kind).get<double>(), 0.0) << kind;
+    // Footways, steps and pedestrian streets are walked only; a one-way street is ridden one
+    // way but walked both (Monaco: 99 km rideable of 129 km of street and path links).
+    EXPECT_LT(paths.at("km_rideable").get<double>(), km.at("street").get<double>() + km.at("path").get<double>());
+    EXPECT_GT(paths.at("km_rideable").get<double>(), 0.5 * km.at("street").get<double>());
+    const double all_km = km.at("street").get<double>() + km.at("path").get<double>() +
+                          km.at("footway").get<double>() + km.at("steps").get<double>() +
+                          km.at("pedestrian").get<double>();
+    // Walkers may use nearly everything (51 ways, most of them tunnels, are foot=no: ridden only).
+    EXPECT_LT(paths.at("km_walkable").get<double>(), all_km);
+    EXPECT_GT(paths.at("km_walkable").get<double>(), 0.95 * all_km);
 }
 
 // The hand-made OSM junctions (tests/geodata/junctions.osm): info reports them and the

@@ -170,6 +170,13 @@ TEST(CliCompare, ABikeBridgeDrawsCyclistsAndWalkers) {
     for (auto& f : *paths) cyclists += f->GetFieldAsInteger64("cyclists_day");
     EXPECT_EQ(static_cast<double>(cyclists), s["cyclists_on_new_paths"].get<double>());
     EXPECT_TRUE(variant->GetLayerByName("path_flows"));
+    // Walk and bike trips say they were routed on the paths, and over how many links.
+    OGRLayer* trips = variant->GetLayerByName("trips");
+    ASSERT_TRUE(trips);
+    trips->SetAttributeFilter("mode = 'bike' AND status = 'path_routed' AND route_links > 0");
+    EXPECT_GT(trips->GetFeatureCount(), 100);
+    trips->SetAttributeFilter("mode = 'transit' AND status <> 'teleported'");
+    EXPECT_EQ(trips->GetFeatureCount(), 0);
 }
 
 TEST(CliCompareErrors, MissingFile) {

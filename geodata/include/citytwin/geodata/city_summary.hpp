@@ -14,6 +14,9 @@ struct CitySummary {
     double road_km = 0.0;                          ///< directed link km
     std::map<std::string, double> road_km_by_class;
     std::size_t dropped_links = 0, dropped_nodes = 0;
+    std::size_t path_nodes = 0, path_links = 0;          ///< the walking and cycling network
+    std::map<std::string, double> path_km_by_kind;       ///< street, footway, cycleway … (directed km)
+    double path_km_walkable = 0.0, path_km_rideable = 0.0;
     std::map<std::string, std::size_t> junctions_by_control;   ///< nodes per control type
     std::size_t signal_controllers = 0;
     std::size_t turn_restrictions = 0;                         ///< on the graph (OSM and table)
