@@ -455,6 +455,35 @@ TEST(Edits, BadValueInsideAnEditNamesFileLineAndKeyPath) {
     EXPECT_TRUE(contains(msg, "200 km/h")) << msg;
 }
 
+TEST(Edits, BadPathEditsNameFileLineAndKey) {
+    ScenarioFile kind("name: e\n" + monaco_city() +
+                      "edits:\n"
+                      "  - add_path:\n"
+                      "      line: [[7.42619, 43.73730], [7.42217, 43.73286]]\n"
+                      "      kind: bikeway\n");
+    std::string msg = kind.error();
+    EXPECT_EQ(msg.rfind(kind.path + ":" + std::to_string(line_of(kind.yaml, "kind:")) + ": 'edits[0].add_path.kind'", 0),
+              0u)
+        << msg;
+    EXPECT_TRUE(contains(msg, "bikeway") && contains(msg, "cycleway")) << msg;
+
+    ScenarioFile neither("name: e\n" + monaco_city() +
+                         "edits:\n"
+                         "  - path_access: {streets: [\"Boulevard Albert 1er\"]}\n");
+    msg = neither.error();
+    EXPECT_TRUE(contains(msg, neither.path + ":" + std::to_string(line_of(neither.yaml, "path_access:")))) << msg;
+    EXPECT_TRUE(contains(msg, "'walk'") && contains(msg, "'bike'")) << msg;
+
+    ScenarioFile far("name: e\n" + monaco_city() +
+                     "edits:\n"
+                     "  - add_path:\n"
+                     "      line: [[7.30, 43.60], [7.31, 43.61]]\n"
+                     "      max_snap_m: 50\n");
+    msg = far.error();
+    EXPECT_TRUE(contains(msg, "edits[0].add_path.line")) << msg;
+    EXPECT_TRUE(contains(msg, "nearest path node")) << msg;
+}
+
 // ---------------------------------------------------------------------------------------
 // 3. `extends:`
 
