@@ -55,6 +55,8 @@ nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) 
         j["calibration"] = {{"targets", c.targets}, {"calibrated", c.calibrated}, {"on_unedited_city", c.on_unedited_city},
                             {"iterations", c.iterations}, {"constants", constants},
                             {"distance_decay", decay}, {"expected_mode_share", expected}};
+        if (!c.car_share_by_round.empty())
+            j["feedback"] = {{"rounds", c.car_share_by_round.size() - 1}, {"car_share_by_round", c.car_share_by_round}};
         j["note"] = k.path_routed
                         ? "cars are routed and loaded on the road network; walk and bike trips are routed on the path "
                           "network (footways, cycleways, streets they may use; no congestion); transit is teleported: "

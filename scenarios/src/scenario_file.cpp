@@ -91,7 +91,7 @@ constexpr std::array<std::string_view, sim::tour_purpose_count> purpose_names = 
 
 // demand.choice: zones, utilities and the modes' times and costs.
 void read_choice(const YamlMap& m, sim::ChoiceConfig& c) {
-    m.allow_only({"zone_size_m", "utility_per_minute", "distance_decay", "modes", "skim_hour"});
+    m.allow_only({"zone_size_m", "utility_per_minute", "distance_decay", "modes", "skim_hour", "feedback_rounds"});
     read_number(m, "zone_size_m", c.zone_size_m);
     if (!(c.zone_size_m >= 50.0 && c.zone_size_m <= 20000.0))
         throw Error(m.where("zone_size_m") + "'" + m.path_of("zone_size_m") + "' must be 50…20000 m");
@@ -101,6 +101,12 @@ void read_choice(const YamlMap& m, sim::ChoiceConfig& c) {
     if (auto h = m.integer("skim_hour")) {
         if (*h < 0 || *h > 23) throw Error(m.where("skim_hour") + "'" + m.path_of("skim_hour") + "' must be 0…23");
         c.skim_hour = *h;
+    }
+    if (auto r = m.integer("feedback_rounds")) {
+        if (*r < 0 || *r > 10)
+            throw Error(m.where("feedback_rounds") + "'" + m.path_of("feedback_rounds") +
+                        "' must be 0…10 (each round chooses and loads the whole demand again)");
+        c.feedback_rounds = static_cast<int>(*r);
     }
     if (auto d = m.map("distance_decay"))
         read_named(*d, purpose_names, [&](std::size_t k, const std::string& key) {

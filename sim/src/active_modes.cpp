@@ -210,7 +210,8 @@ ActiveRoutes route_active_trips(const geodata::CityModel& model, const ChoiceCon
                 if (trips[i].mode != m) continue;
                 from[i] = anchor(net, index, usable, trips[i].origin);
                 to[i] = anchor(net, index, usable, trips[i].destination);
-                if (from[i] && to[i]) add_requests(*from[i], *to[i], trips[i].departure, &requests[slots * i]);
+                // Path costs do not change by hour: one tree per origin serves the whole day.
+                if (from[i] && to[i]) add_requests(*from[i], *to[i], 0, &requests[slots * i]);
             }
         });
         std::vector<Route> routes;

@@ -216,7 +216,8 @@ struct DemandSetup {
     std::optional<ChoiceModel> choice;
 };
 
-DemandSetup set_up(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed) {
+DemandSetup set_up(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed,
+                   const LinkCosts* car_times = nullptr) {
     const auto& buildings = *model.buildings;
     DemandSetup d;
     d.people = make_persons(residents_per_building(model, cfg, seed), cfg, seed);
@@ -255,7 +256,7 @@ DemandSetup set_up(const geodata::CityModel& model, const SyntheticDemandConfig&
         const std::size_t home = zones.zone_of_building[p.home_building];
         counts.tours[(static_cast<std::size_t>(*d.tour[id]) * n + home) * segment_count + segment_of(p.car, p.bike)] += 1.0;
     }
-    d.choice.emplace(build_skims(model, zones, cfg.choice), cfg.choice, std::move(attraction), std::move(counts));
+    d.choice.emplace(build_skims(model, zones, cfg.choice, car_times), cfg.choice, std::move(attraction), std::move(counts));
     d.choice->calibrate();
     return d;
 }
@@ -275,11 +276,12 @@ SyntheticDemandConfig calibrated_on(const geodata::CityModel& model, const Synth
     return fixed;
 }
 
-Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed) {
+Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed,
+                         const LinkCosts* car_times) {
     const auto& buildings = *model.buildings;
     Demand demand;
     demand.source = "synthetic";
-    DemandSetup setup = set_up(model, cfg, seed);
+    DemandSetup setup = set_up(model, cfg, seed, car_times);
     demand.people = std::move(setup.people);
     demand.persons = demand.people.size();
     if (!setup.choice) return demand;

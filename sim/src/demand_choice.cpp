@@ -110,7 +110,8 @@ Zones make_zones(const geodata::CityModel& model, double zone_size_m) {
     return z;
 }
 
-Skims build_skims(const geodata::CityModel& model, const Zones& zones, const ChoiceConfig& config) {
+Skims build_skims(const geodata::CityModel& model, const Zones& zones, const ChoiceConfig& config,
+                  const LinkCosts* car_times) {
     const std::size_t n = zones.count();
     Skims s;
     s.zones = n;
@@ -146,7 +147,7 @@ Skims build_skims(const geodata::CityModel& model, const Zones& zones, const Cho
     std::vector<std::uint32_t> link(n, UINT32_MAX);
     for (std::size_t i = 0; i < n; ++i)
         if (auto near = index.nearest(zones.centre[i])) link[i] = near->link.value;
-    const LinkCosts time = LinkCosts::free_flow(net);
+    const LinkCosts time = car_times && car_times->link_count == net.link_count() ? *car_times : LinkCosts::free_flow(net);
     LinkCosts priced = time;
     apply_restrictions(model, config.value_of_time_per_hour, priced);
     const auto departure = static_cast<std::int32_t>(config.skim_hour * 3600);

@@ -212,6 +212,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
                                    static_cast<std::size_t>(config.loading.end - config.loading.start));
         }, hooks);
         LinkCosts experienced = experienced_costs(net, r.loading);
+        if (it + 1 == iterations) r.congested = experienced;
         apply_restrictions(model, config.value_of_time_per_hour, experienced);
         // Best routes are needed for the travellers who re-route and for the trips the
         // gap is measured on (a fixed random sample: 5000 trips estimate the gap of a

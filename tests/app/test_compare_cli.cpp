@@ -179,6 +179,34 @@ TEST(CliCompare, ABikeBridgeDrawsCyclistsAndWalkers) {
     EXPECT_EQ(trips->GetFeatureCount(), 0);
 }
 
+// Feedback rounds: destinations and modes chosen again on the congested car times. The run
+// reports the car share of each round; 1 and 2 threads give the same result.
+TEST(CliRun, FeedbackRoundsAreReportedAndDeterministic) {
+    TempDir t;
+    const fs::path yaml = t / "feedback.yaml";
+    // demand.choice.feedback_rounds, placed before the `mobility:` section.
+    const auto with_rounds = [](const std::string& rounds) {
+        std::string text = small_monaco_yaml();
+        return text.replace(text.find("mobility:"), 0, "  choice:\n    feedback_rounds: " + rounds + "\n");
+    };
+    write_file(yaml, with_rounds("1"));
+    const fs::path out1 = t / "one.gpkg", out2 = t / "two.gpkg";
+    const auto one = run_citytwin({"-q", "run", yaml.string(), "--out", out1.string(), "--json", "--threads", "1"});
+    ASSERT_EQ(one.exit_code, 0) << describe(one);
+    const auto two = run_citytwin({"-q", "run", yaml.string(), "--out", out2.string(), "--json", "--threads", "2"});
+    ASSERT_EQ(two.exit_code, 0) << describe(two);
+    json a = json::parse(one.out), b = json::parse(two.out);
+    const auto& fb = a["demand"]["feedback"];
+    EXPECT_EQ(fb["rounds"], 1) << a["demand"].dump();
+    ASSERT_EQ(fb["car_share_by_round"].size(), 2u);
+    EXPECT_EQ(fb["car_share_by_round"][1], a["demand"]["mode_share"]["car"]) << "the last round is the result";
+    for (auto* j : {&a, &b}) (*j)["run"].erase("seconds"), (*j)["run"].erase("threads");
+    EXPECT_EQ(a.dump(), b.dump());
+
+    write_file(yaml, with_rounds("40"));
+    expect_error(run_citytwin({"-q", "run", yaml.string(), "--json"}), {yaml.string(), "feedback_rounds", "0…10"});
+}
+
 TEST(CliCompareErrors, MissingFile) {
     TempDir t;
     const std::string missing = (t / "gone.gpkg").string();

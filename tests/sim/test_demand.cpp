@@ -533,6 +533,33 @@ TEST(ModeChoice, ATollOnEveryRoadLowersTheCarShare) {
     EXPECT_LT(car_after, car_before - 0.05) << car_before << " → " << car_after;
 }
 
+// Feedback: the car skim takes the link times it is given (a loading's experienced ones).
+// Congested roads — every link three times slower — make car trips slower, fewer and
+// shorter; free-flow times given explicitly change nothing.
+TEST(ModeChoice, CongestedCarTimesLowerTheCarShare) {
+    const CityModel m = spread_town();
+    const auto cfg = spread_config();
+    const Zones zones = make_zones(m, cfg.choice.zone_size_m);
+    const LinkCosts free = LinkCosts::free_flow(*m.roads);
+    LinkCosts jammed = free;
+    for (auto& s : jammed.seconds) s *= 3.0f;
+    const Skims fs = build_skims(m, zones, cfg.choice), js = build_skims(m, zones, cfg.choice, &jammed);
+    const auto car = static_cast<std::size_t>(Mode::Car);
+    const double wait = cfg.choice.modes[car].wait_s;
+    std::size_t slower = 0;
+    for (std::size_t od = 0; od < fs.time_s[car].size(); ++od) {
+        if (fs.time_s[car][od] == js.time_s[car][od]) continue;   // within a zone (or one link): a fixed estimate
+        EXPECT_NEAR(js.time_s[car][od] - wait, 3.0 * (fs.time_s[car][od] - wait), 0.01 * fs.time_s[car][od]) << od;
+        ++slower;
+    }
+    EXPECT_GT(slower, 100u);
+    const Demand before = synthesize_demand(m, cfg, 9), same = synthesize_demand(m, cfg, 9, &free);
+    const Demand after = synthesize_demand(m, cfg, 9, &jammed);
+    EXPECT_EQ(shares_of(same), shares_of(before));
+    EXPECT_LT(shares_of(after)[0], shares_of(before)[0] - 0.03) << shares_of(before)[0] << " → " << shares_of(after)[0];
+    EXPECT_LT(mean_crow_km(after, Purpose::Work), mean_crow_km(before, Purpose::Work));
+}
+
 TEST(DestinationChoice, StrongerDecayShortensTrips) {
     const CityModel m = spread_town();
     auto cfg = spread_config();

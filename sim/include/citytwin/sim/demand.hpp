@@ -98,7 +98,9 @@ struct SyntheticDemandConfig {
 std::vector<std::uint32_t> residents_per_building(const geodata::CityModel& model, const SyntheticDemandConfig& cfg,
                                                   std::uint64_t seed);
 
-Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed);
+/// `car_times` (optional): the car skims' link times (a previous loading's); else free flow.
+Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandConfig& cfg, std::uint64_t seed,
+                         const LinkCosts* car_times = nullptr);
 
 /// The config with the constants and decays calibrated on `model` to cfg's targets, and
 /// no targets left: a variant (edits, tolls) then keeps today's calibration and shows its

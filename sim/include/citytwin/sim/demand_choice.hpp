@@ -9,6 +9,7 @@
 // target shares and the distance decay to target trip lengths (Ortúzar & Willumsen,
 // "Modelling Transport", 4th ed.: ch. 5 gravity/Furness, ch. 7–8 logit and calibration).
 #include <citytwin/geodata/city_model.hpp>
+#include <citytwin/sim/router.hpp>
 
 #include <array>
 #include <cstdint>
@@ -59,6 +60,10 @@ struct ChoiceConfig {
     /// Shares of all trips by mode (normalised); set: the constants are calibrated to them.
     std::optional<std::array<double, mode_count>> target_shares;
     int skim_hour = 8;                     ///< the hour whose road costs (tolls, closures) the skims use
+    /// Rounds of demand after the first: destinations and modes chosen again on the car
+    /// times of skim_hour as the previous round's traffic experienced them, and loaded
+    /// again (MATSim's and the four-step model's feedback loop). 0: free-flow car skims.
+    int feedback_rounds = 0;
 
     static std::array<ModeParameters, mode_count> default_modes();
 };
@@ -82,7 +87,9 @@ struct Skims {
     std::array<std::vector<float>, mode_count> time_s, distance_m, money;
     std::size_t at(std::uint32_t from, std::uint32_t to) const { return from * zones + to; }
 };
-Skims build_skims(const geodata::CityModel& model, const Zones& zones, const ChoiceConfig& config);
+/// `car_times` (optional): per link and hour, e.g. a loading's experienced times; else free flow.
+Skims build_skims(const geodata::CityModel& model, const Zones& zones, const ChoiceConfig& config,
+                  const LinkCosts* car_times = nullptr);
 
 /// Tours that start in each zone: tours[(purpose * Z + zone) * segment_count + segment],
 /// and the trips each such tour makes on average (2 out and back, more with a stop).
@@ -101,6 +108,9 @@ struct ChoiceReport {
     bool calibrated = false;   ///< targets given and met (shares within 0.1 point, lengths within 1 %)
     bool targets = false;      ///< targets were given (here or, for a variant, on the unedited city)
     bool on_unedited_city = false;   ///< constants and decays from the city before edits and plugins
+    /// Feedback (ChoiceConfig::feedback_rounds): the car share drawn in each round, the
+    /// first on free-flow car times, each next one on the previous round's traffic.
+    std::vector<double> car_share_by_round;
 };
 
 class ChoiceModel {

@@ -73,6 +73,9 @@ struct MobilityResult {
     std::vector<Route> routes;                 ///< final routes (empty: not loaded)
     LoadingResult loading;                     ///< of the last iteration
     ActiveFlows active;                        ///< walkers and cyclists per path link and hour
+    /// Travel time per link and hour as experienced in the last loading (no tolls or
+    /// closures): what the next round of destination and mode choice sees.
+    LinkCosts congested;
 };
 
 using MobilityProgress = std::function<void(const std::string& stage, std::size_t done, std::size_t total)>;
