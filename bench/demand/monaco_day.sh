@@ -5,7 +5,8 @@
 #
 #   git worktree add /tmp/peer 0062bb1 && cmake -S /tmp/peer -B /tmp/peer-build -G Ninja \
 #       -DCMAKE_BUILD_TYPE=Release && cmake --build /tmp/peer-build --target citytwin
-#   CITYTWIN_ASSETS_DIR=/tmp/peer/assets bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
+#   PEER_ASSETS=/tmp/peer/assets bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
+# (PEER_ASSETS: the peer's own assets/, given to the peer only as CITYTWIN_ASSETS_DIR.)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -15,21 +16,32 @@ OURS="${CITYTWIN:-$ROOT/build/app/citytwin}"
 SCENARIO="$ROOT/scenarios/monaco/baseline.yaml"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+# The same day with one feedback round (choice again on the congested car times).
+printf 'extends: %s\nname: monaco-feedback\ndemand:\n  choice:\n    feedback_rounds: 1\n' "$SCENARIO" >"$WORK/feedback.yaml"
+# … and without the path network (walk and bike on the straight line × detour).
+printf 'extends: %s\nname: monaco-no-paths\ncity:\n  roads:\n    paths: false\n' "$SCENARIO" >"$WORK/nopaths.yaml"
 for ((i = 1; i <= RUNS; i++)); do
-    for side in ours peer; do
-        bin=$OURS; [[ $side == peer ]] && bin=$PEER
-        /usr/bin/time -f "%e" -o "$WORK/$side.$i" "$bin" -q run "$SCENARIO" --json >"$WORK/$side.json"
+    for side in ours peer feedback nopaths; do
+        cmd=("$OURS")
+        scenario=$SCENARIO
+        [[ $side == feedback || $side == nopaths ]] && scenario=$WORK/$side.yaml
+        [[ $side == peer ]] && cmd=(env ${PEER_ASSETS:+CITYTWIN_ASSETS_DIR="$PEER_ASSETS"} "$PEER")
+        /usr/bin/time -f "%e" -o "$WORK/$side.$i" "${cmd[@]}" -q run "$scenario" --json >"$WORK/$side.json"
     done
 done
 python3 - "$WORK" "$RUNS" <<'PY'
 import json, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
-t = {s: statistics.median(float(open(f"{work}/{s}.{i}").read().split()[-1]) for i in range(1, runs + 1)) for s in ("ours", "peer")}
+t = {s: statistics.median(float(open(f"{work}/{s}.{i}").read().split()[-1]) for i in range(1, runs + 1)) for s in ("ours", "peer", "feedback", "nopaths")}
 o, p = json.load(open(f"{work}/ours.json")), json.load(open(f"{work}/peer.json"))
 print(f"Monaco day, whole process, median of {runs}: four modes {t['ours']:.2f} s, car-only peer {t['peer']:.2f} s, ratio {t['ours'] / t['peer']:.2f}")
 d = o.get("demand", {})
 print(f"  four modes: {d.get('trips')} trips of {d.get('persons')} persons, car {o['mobility']['car_trips']}, "
       f"shares " + ", ".join(f"{k} {v:.3f}" for k, v in sorted(d.get('mode_share', {}).items())))
 print(f"  peer: {p['mobility']['trips']} trips, car {p['mobility']['car_trips']} (the others counted, not loaded)")
+print(f"  without the path network (roads.paths: false): {t['nopaths']:.2f} s (ratio {t['nopaths'] / t['peer']:.2f})")
+f = json.load(open(f"{work}/feedback.json"))["demand"]["feedback"]
+print(f"  with one feedback round: {t['feedback']:.2f} s (ratio {t['feedback'] / t['peer']:.2f} to the peer), "
+      f"car share by round " + " → ".join(f"{s:.3f}" for s in f["car_share_by_round"]))
 PY
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
