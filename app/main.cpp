@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     view_cmd->add_option("--time", view.time, "clock time shown (default 08:00)");
     view_cmd->add_option("--camera", view.camera, "overview | street | district:<name> | x,y,z,heading,pitch");
     view_cmd->add_option("--size", view.size, "image size WIDTHxHEIGHT (default 1280x720)");
-    view_cmd->add_option("--layers", view.layers, "comma list of terrain,buildings,roads,vehicles,coverage,aps,districts,hud "
+    view_cmd->add_option("--layers", view.layers, "comma list of terrain,buildings,roads,vehicles,coverage,aps,districts,paths,hud "
                                                   "(default: all)");
     view_cmd->add_option("--color-by", view.color_by, "buildings coloured by use (default) or height");
     view_cmd->add_option("--exit-after", view.exit_after, "window: close by itself after this many seconds (kiosk, tests)");

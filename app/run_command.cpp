@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <citytwin/scenarios/run.hpp>
 
 #include <fmt/format.h>
@@ -10,7 +11,7 @@
 namespace citytwin::app {
 
 namespace {
-void print_mobility(const nlohmann::json& m);
+void print_mobility(const nlohmann::json& m, const nlohmann::json& demand);
 void print_wifi(const nlohmann::json& w);
 
 void print_text(const nlohmann::json& k) {
@@ -20,13 +21,17 @@ void print_text(const nlohmann::json& k) {
         fmt::print("  no demand and no wifi in this scenario: nothing was simulated\n");
         return;
     }
-    if (k.contains("mobility")) print_mobility(k["mobility"]);
+    if (k.contains("mobility")) print_mobility(k["mobility"], k.value("demand", nlohmann::json::object()));
     if (k.contains("wifi")) print_wifi(k["wifi"]);
 }
 
-void print_mobility(const nlohmann::json& m) {
-    fmt::print("  trips                 {} ({} by car, {} other modes: counted, not loaded)\n",
-               m["trips"].get<std::size_t>(), m["car_trips"].get<std::size_t>(), m["other_mode_trips"].get<std::size_t>());
+void print_mobility(const nlohmann::json& m, const nlohmann::json& demand) {
+    // Walk and bike trips routed on the path network; the rest of the other modes (transit,
+    // and walk or bike where no path served) on the straight line × detour.
+    const std::size_t on_paths = demand.contains("path_network") ? demand["path_network"].value("routed_trips", std::size_t{0}) : 0;
+    const std::size_t others = m["other_mode_trips"].get<std::size_t>();
+    fmt::print("  trips                 {} ({} by car on the roads, {} walked or ridden on the paths, {} teleported)\n",
+               m["trips"].get<std::size_t>(), m["car_trips"].get<std::size_t>(), on_paths, others - std::min(others, on_paths));
     fmt::print("  completed             {}  (unroutable {}, stuck {}, en route at end {})\n",
                m["completed"].get<std::size_t>(), m["unroutable"].get<std::size_t>(), m["stuck"].get<std::size_t>(),
                m["en_route"].get<std::size_t>());

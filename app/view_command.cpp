@@ -114,7 +114,7 @@ private:
     std::vector<Half> halves_;
 };
 
-// Keys: space play/pause, +/- speed, [ ] one hour back/on, 1…8 layers, c camera presets
+// Keys: space play/pause, +/- speed, [ ] one hour back/on, 1…9 layers, c camera presets
 // (overview, street, each district), b baseline/variant.
 class ViewControls : public osgGA::GUIEventHandler {
 public:
@@ -155,7 +155,7 @@ public:
             for (render::CityScene* s : {&scene_, other_}) if (s) s->set_time(shown_);
         }
         else if (key == '-') speed_ = std::max(1.0, speed_ / 2);
-        else if (key >= '1' && key <= '8') {
+        else if (key >= '1' && key < '1' + static_cast<int>(render::all_layers.size())) {
             const auto layer = render::all_layers[static_cast<std::size_t>(key - '1')];
             current().set_visible(layer, !current().visible(layer));
         } else if (key == 'b' && other_ && viewer && !split_) {
@@ -256,7 +256,7 @@ int interactive(const render::ViewData& data, const render::ViewData* baseline, 
     info->setPosition({320, 40, 0});
     info->setCharacterSize(15);
     info->setText(std::string(split ? "left: baseline, right: change · " : "") +
-                  "space play/pause · +/- speed · [ ] hour · 1-8 layers · c camera · b baseline · ctrl+click: building, AP or road");
+                  "space play/pause · +/- speed · [ ] hour · 1-9 layers · c camera · b baseline · ctrl+click: building, AP or road");
     live->addDrawable(clock.get());
     live->addDrawable(info.get());
     hud->addChild(live.get());

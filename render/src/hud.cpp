@@ -100,12 +100,25 @@ osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height
     // The road legend only when roads carry traffic (or a change) to read.
     const bool diff = scene.options().baseline != nullptr;
     const bool traffic = d.hours > 0 || diff;
-    const float lw = 300 * k, lh = static_cast<float>((d.rssi ? 48 : 0) + (traffic ? 64 : 0)) * k;
+    // The path legend when walkers and cyclists were routed and their layer is shown.
+    const bool paths = d.path_hours > 0 && scene.visible(Layer::Paths);
+    const float traffic_top = static_cast<float>((d.rssi ? 48 : 0) + (traffic ? 64 : 0)) * k;
+    const float lw = 300 * k, lh = traffic_top + (paths ? 64 * k : 0.0f);
     if (lh > 0) o.box(0, 0, lw, lh + 26 * k, panel);
+    if (paths) {
+        o.text("paths: who walks or rides (this hour)", 12 * k, lh + 6 * k, 14 * k);
+        static const char* labels[] = {"nobody", "walkers", "both", "cyclists"};
+        const osg::Vec4 colours[] = {path_colour(0, 0, 1), path_colour(1, 0, 1), path_colour(1, 1, 2), path_colour(0, 1, 1)};
+        for (int i = 0; i < 4; ++i) {
+            const float x = (12 + 70 * static_cast<float>(i)) * k, y = lh - 22 * k;
+            o.box(x, y, x + 62 * k, y + 14 * k, colours[i]);
+            o.text(labels[i], x, y - 16 * k, 12 * k);
+        }
+    }
     if (traffic) {
-        o.text(diff ? "roads: traffic change vs baseline" : "roads: volume / capacity", 12 * k, lh + 6 * k, 14 * k);
+        o.text(diff ? "roads: traffic change vs baseline" : "roads: volume / capacity", 12 * k, traffic_top + 6 * k, 14 * k);
         for (int i = 0; i < 5; ++i) {
-            const float x = (12 + 56 * static_cast<float>(i)) * k, y = lh - 22 * k;
+            const float x = (12 + 56 * static_cast<float>(i)) * k, y = traffic_top - 22 * k;
             const osg::Vec4 c = diff ? flow_change_colour(static_cast<float>(i - 2), 2.0f)
                                      : volume_capacity_colour(0.25f * static_cast<float>(i) + 0.001f);
             o.box(x, y, x + 50 * k, y + 14 * k, c);

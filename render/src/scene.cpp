@@ -24,7 +24,7 @@ namespace citytwin::render {
 
 namespace {
 
-constexpr double road_lift_m = 1.0, vehicle_lift_m = 3.0, coverage_lift_m = 0.6, outline_lift_m = 4.0;
+constexpr double path_lift_m = 1.6, road_lift_m = 1.0, vehicle_lift_m = 3.0, coverage_lift_m = 0.6, outline_lift_m = 4.0;
 
 osg::Vec4 mix(const osg::Vec4& a, const osg::Vec4& b, float t) { return a * (1.0f - t) + b * t; }
 
@@ -122,6 +122,7 @@ std::string_view to_string(Layer layer) {
         case Layer::Coverage: return "coverage";
         case Layer::AccessPoints: return "aps";
         case Layer::Districts: return "districts";
+        case Layer::Paths: return "paths";
         case Layer::Hud: return "hud";
     }
     return "?";
@@ -176,6 +177,19 @@ osg::Vec4 building_colour(geodata::BuildingUse use) {
 osg::Vec4 height_colour(double height_m) {
     const float t = static_cast<float>(std::clamp(height_m / 60.0, 0.0, 1.0));
     return mix({0.90f, 0.86f, 0.78f, 1}, {0.20f, 0.30f, 0.75f, 1}, t);
+}
+
+osg::Vec4 path_colour(float pedestrians, float cyclists, float scale) {
+    const float users = pedestrians + cyclists;
+    const osg::Vec4 nobody{0.45f, 0.45f, 0.45f, 1}, walk{0.15f, 0.55f, 1.0f, 1}, both{0.75f, 0.30f, 0.95f, 1},
+        bike{1.0f, 0.50f, 0.0f, 1};
+    if (users <= 0.0f) return nobody;
+    // blue → violet → orange: a straight blend of blue and orange would be grey, like nobody
+    const float share = cyclists / users;
+    const osg::Vec4 mode = share < 0.5f ? mix(walk, both, 2.0f * share) : mix(both, bike, 2.0f * share - 1.0f);
+    // log scale: a footway with 3 walkers an hour shows, the busiest cycleway is not the only one
+    const float t = std::clamp(0.35f + 0.65f * std::log1p(users) / std::log1p(std::max(scale, 1.0f)), 0.0f, 1.0f);
+    return mix(nobody, mode, t);
 }
 
 CityScene::CityScene(const ViewData& data, SceneOptions options) : data_(data), options_(std::move(options)) {
@@ -456,6 +470,38 @@ osg::ref_ptr<osg::Node> CityScene::build_roads() const {
     return geode_of(g.get(), "roads");
 }
 
+osg::ref_ptr<osg::Node> CityScene::build_paths() const {
+    osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
+    osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
+    osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
+    const std::size_t hour = static_cast<std::size_t>(std::max(0, options_.time) / 3600);
+    float scale = 1.0f;   // the busiest link of the day sets full colour, so hours compare
+    for (std::size_t h = 0; h < data_.path_hours; ++h)
+        for (std::size_t l = 0; l < data_.paths.size(); ++l)
+            scale = std::max(scale, data_.walkers(h, l) + data_.riders(h, l));
+    for (std::size_t l = 0; l < data_.paths.size(); ++l) {
+        const auto& line = data_.paths[l].line;
+        const osg::Vec4 colour = path_colour(data_.walkers(hour, l), data_.riders(hour, l), scale);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+            // Each direction 1 m to the right: inside the road's lines on a shared street.
+            osg::Vec3d a = to_local(line[i], path_lift_m), b = to_local(line[i + 1], path_lift_m);
+            osg::Vec3d right(b.y() - a.y(), a.x() - b.x(), 0);
+            if (right.length() > 0) right *= 1.0 / right.length();
+            v->push_back(a + right);
+            v->push_back(b + right);
+            c->push_back(colour);
+            c->push_back(colour);
+        }
+    }
+    g->setVertexArray(v.get());
+    g->setColorArray(c.get(), osg::Array::BIND_PER_VERTEX);
+    g->addPrimitiveSet(new osg::DrawArrays(GL_LINES, 0, static_cast<GLsizei>(v->size())));
+    osg::StateSet* s = g->getOrCreateStateSet();
+    s->setAttributeAndModes(new osg::LineWidth(2.0f));
+    unlit(s);
+    return geode_of(g.get(), "paths");
+}
+
 osg::ref_ptr<osg::Node> CityScene::build_vehicles() const {
     osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
     osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
@@ -488,6 +534,7 @@ void CityScene::set_time(std::int32_t seconds) {
     options_.time = seconds;
     replace(Layer::Roads, build_roads());
     replace(Layer::Vehicles, build_vehicles());
+    replace(Layer::Paths, build_paths());
 }
 
 }  // namespace citytwin::render

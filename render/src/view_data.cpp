@@ -53,6 +53,8 @@ ViewData view_data(const geodata::CityModel& m, const std::string& name) {
     v.bounds = m.bounds;
     v.terrain = m.terrain;
     for (const auto& l : m.roads->links()) v.links.push_back({l.id.value, l.geometry, l.name});
+    if (m.paths)
+        for (const auto& l : m.paths->links()) v.paths.push_back({l.id.value, l.geometry, l.name});
     for (const auto& b : *m.buildings) v.buildings.push_back({b.footprint, b.height_m, b.use, b.centroid});
     for (const auto& ap : *m.access_points) v.access_points.push_back(ap.position);
     for (const auto& d : *m.districts) v.districts.push_back({d.name, d.area});
@@ -77,6 +79,12 @@ ViewData view_data(const scenarios::RunOutput& run) {
             }
         for (const auto& p : L.positions) v.vehicles.push_back({p.trip, p.time, p.x, p.y});
         sort_vehicles(v.vehicles);
+        const auto& a = run.mobility->active;
+        if (a.link_count == v.paths.size() && a.link_count > 0) {
+            v.path_hours = sim::hours_per_day;
+            v.pedestrians.assign(a.count[0].begin(), a.count[0].end());
+            v.cyclists.assign(a.count[1].begin(), a.count[1].end());
+        }
     }
     if (run.wifi) {
         const auto& c = run.wifi->coverage;
@@ -134,6 +142,30 @@ ViewData read_view_data(const std::string& gpkg) {
             if (cell >= v.flow.size()) throw geodata::Error(gpkg + ": link_flows: link id beyond the links layer");
             v.flow[cell] = static_cast<float>(f.number("flow_veh")[i]);
             v.volume_capacity[cell] = static_cast<float>(f.number("volume_capacity")[i]);
+        }
+    }
+    if (r.has_layer("paths")) {
+        const auto path_lines = r.read_lines("paths", "path_link_id");
+        const auto path_names = r.read_columns("paths", {"path_link_id"}, {"name"});
+        for (std::size_t i = 0; i < path_names.rows; ++i) {
+            const auto id = static_cast<std::uint32_t>(path_names.number("path_link_id")[i]);
+            v.paths.push_back({id, path_lines.at(id), path_names.text("name")[i]});
+        }
+        std::sort(v.paths.begin(), v.paths.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    }
+    if (r.has_layer("path_flows") && !v.paths.empty()) {
+        const auto f = r.read_columns("path_flows", {"path_link_id", "hour", "pedestrians", "cyclists"});
+        const std::size_t n = v.paths.size();
+        v.path_hours = sim::hours_per_day;
+        v.pedestrians.assign(v.path_hours * n, 0.0f);
+        v.cyclists.assign(v.path_hours * n, 0.0f);
+        for (std::size_t i = 0; i < f.rows; ++i) {
+            const auto hour = static_cast<std::size_t>(f.number("hour")[i]), link = static_cast<std::size_t>(f.number("path_link_id")[i]);
+            if (hour >= v.path_hours || link >= n)
+                throw geodata::Error(gpkg + ": path_flows: row " + std::to_string(i + 1) + " has hour " + std::to_string(hour) +
+                                     " or path_link_id " + std::to_string(link) + " beyond the paths layer");
+            v.pedestrians[hour * n + link] = static_cast<float>(f.number("pedestrians")[i]);
+            v.cyclists[hour * n + link] = static_cast<float>(f.number("cyclists")[i]);
         }
     }
     if (r.has_layer("vehicle_positions")) {

@@ -122,6 +122,50 @@ TEST(MonacoView, RoadsChangeColourBetweenNightAndEveningPeak) {
     EXPECT_GT(grey_night, grey_peak) << "roads without traffic are grey at night";
 }
 
+// Pixels of the walk (blue) and bike (orange) ends of the path colours, where the image
+// differs from the empty view (the sky and ground are bluish too).
+int walk_pixels(const osg::Image& img, const osg::Image& empty) {
+    int n = 0;
+    for (int y = 0; y < img.t(); ++y)
+        for (int x = 0; x < img.s(); ++x) {
+            const unsigned char* p = img.data(x, y);
+            n += difference(p, empty.data(x, y)) > 40 && p[2] > 150 && p[2] > p[0] + 60 ? 1 : 0;
+        }
+    return n;
+}
+int bike_pixels(const osg::Image& img, const osg::Image& empty) {
+    int n = 0;
+    for (int y = 0; y < img.t(); ++y)
+        for (int x = 0; x < img.s(); ++x) {
+            const unsigned char* p = img.data(x, y);
+            n += difference(p, empty.data(x, y)) > 40 && p[0] > 150 && p[0] > p[2] + 80 && p[1] > 40 ? 1 : 0;
+        }
+    return n;
+}
+
+TEST(MonacoView, PathsShowWalkersAndCyclistsByColourAndHour) {
+    const ViewData& d = baseline();
+    ASSERT_GT(d.paths.size(), d.links.size()) << "the path network is denser than the roads";
+    ASSERT_EQ(d.path_hours, 24u);
+    float walkers = 0, riders = 0;
+    for (std::size_t l = 0; l < d.paths.size(); ++l) walkers += d.walkers(8, l), riders += d.riders(8, l);
+    EXPECT_GT(walkers, 100.0f);
+    EXPECT_GT(riders, 100.0f);
+    const auto morning = shot(d, {Layer::Paths}, 8 * 3600), night = shot(d, {Layer::Paths}, 3 * 3600);
+    const auto empty = shot(d, {}, 8 * 3600);
+    const int walk_am = walk_pixels(*morning, *empty), bike_am = bike_pixels(*morning, *empty);
+    EXPECT_GT(walk_am, 200);
+    EXPECT_GT(bike_am, 200);
+    EXPECT_LT(walk_pixels(*night, *empty) + bike_pixels(*night, *empty), (walk_am + bike_am) / 4)
+        << "hardly anyone walks or rides at 03:00";
+    // The colours themselves: grey for nobody, the mode's hue when one mode has the link.
+    const osg::Vec4 none = path_colour(0, 0, 10), walk = path_colour(10, 0, 10), bike = path_colour(0, 10, 10);
+    EXPECT_FLOAT_EQ(none.r(), none.b());
+    EXPECT_GT(walk.b(), walk.r() + 0.5f);
+    EXPECT_GT(bike.r(), bike.b() + 0.5f);
+    EXPECT_LT(path_colour(1, 0, 100).b(), path_colour(100, 0, 100).b()) << "busier is brighter";
+}
+
 TEST(MonacoView, ClosedStreetChangesPixelsAlongIt) {
     const ViewData& base = baseline();
     const ViewData closed = monaco({{"close_links", "{streets: ['Boulevard Albert 1er'], from: '07:00', to: '19:00'}"}});
@@ -197,7 +241,7 @@ TEST(MonacoView, UnknownCameraPresetAndLayerAreClearErrors) {
         parse_layers("buildings,trees");
         FAIL();
     } catch (const geodata::Error& e) {
-        EXPECT_EQ(std::string(e.what()), "unknown layer 'trees' (known: terrain buildings roads vehicles coverage aps districts hud)");
+        EXPECT_EQ(std::string(e.what()), "unknown layer 'trees' (known: terrain buildings roads vehicles coverage aps districts paths hud)");
     }
 }
 

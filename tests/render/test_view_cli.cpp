@@ -7,7 +7,9 @@
 #include <osg/Node>
 #include <osgDB/ReadFile>
 
+#include <cstdlib>
 #include <filesystem>
+#include <utility>
 
 namespace citytwin::render {
 namespace {
@@ -47,6 +49,26 @@ TEST(ViewCli, ScreenshotFromAScenarioAndFromAResultFile) {
     r = run_citytwin({"-q", "view", gpkg, "--screenshot", png2, "--size", "480x270", "--camera", "district:Monte-Carlo"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::exists(png2));
+
+    // The result file's paths and path_flows: walkers and cyclists coloured by mode at 08:00
+    // (counted where the view differs from one of the masts alone: the sky is bluish).
+    const auto png3 = (dir / "paths.png").string(), png4 = (dir / "masts.png").string();
+    for (const auto& [file, layer] : {std::pair{png3, "paths"}, std::pair{png4, "aps"}}) {
+        r = run_citytwin({"-q", "view", gpkg, "--screenshot", file, "--size", "480x270", "--layers", layer, "--time", "08:00"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    osg::ref_ptr<osg::Image> paths = osgDB::readRefImageFile(png3), masts = osgDB::readRefImageFile(png4);
+    ASSERT_TRUE(paths && masts);
+    int orange = 0, blue = 0;
+    for (int y = 0; y < paths->t(); ++y)
+        for (int x = 0; x < paths->s(); ++x) {
+            const unsigned char *p = paths->data(x, y), *q = masts->data(x, y);
+            if (std::abs(p[0] - q[0]) + std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]) <= 40) continue;
+            orange += p[0] > 150 && p[0] > p[2] + 80 && p[1] > 40 ? 1 : 0;
+            blue += p[2] > 150 && p[2] > p[0] + 60 ? 1 : 0;
+        }
+    EXPECT_GT(orange, 50);
+    EXPECT_GT(blue, 50);
 }
 
 TEST(ViewCli, SplitViewFramesAndExports) {

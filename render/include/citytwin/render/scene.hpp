@@ -4,7 +4,7 @@
 // geometry per tile (a few dozen draw calls, not one per building), roads coloured by
 // volume/capacity (or by the change against a baseline) for the shown hour, vehicles at
 // the shown second, the wifi coverage draped on the ground, access points and district
-// outlines. Time-dependent layers are rebuilt by set_time().
+// outlines, and the walking and cycling network coloured by who walks or rides it. Time-dependent layers are rebuilt by set_time().
 #include <citytwin/render/view_data.hpp>
 
 #include <osg/Group>
@@ -18,9 +18,10 @@
 
 namespace citytwin::render {
 
-enum class Layer { Terrain, Buildings, Roads, Vehicles, Coverage, AccessPoints, Districts, Hud };
-inline constexpr std::array<Layer, 8> all_layers{Layer::Terrain, Layer::Buildings, Layer::Roads, Layer::Vehicles,
-                                                 Layer::Coverage, Layer::AccessPoints, Layer::Districts, Layer::Hud};
+enum class Layer { Terrain, Buildings, Roads, Vehicles, Coverage, AccessPoints, Districts, Paths, Hud };
+inline constexpr std::array<Layer, 9> all_layers{Layer::Terrain,  Layer::Buildings,    Layer::Roads,
+                                                 Layer::Vehicles, Layer::Coverage,     Layer::AccessPoints,
+                                                 Layer::Districts, Layer::Paths,       Layer::Hud};
 std::string_view to_string(Layer layer);
 /// "buildings,roads,hud" → layers; an unknown name is a geodata::Error listing the known ones.
 std::set<Layer> parse_layers(const std::string& list);
@@ -45,6 +46,9 @@ osg::Vec4 flow_change_colour(float delta, float scale);   ///< blue less, red mo
 osg::Vec4 rssi_colour(float dbm);                ///< −95 dBm red … −45 dBm green
 osg::Vec4 building_colour(geodata::BuildingUse use);
 osg::Vec4 height_colour(double height_m);        ///< low warm grey … 60 m and more deep blue
+/// A path link by who uses it in the hour: blue walkers, violet both, orange cyclists (by
+/// their shares), from grey (nobody) to full colour at `scale` users (log scale).
+osg::Vec4 path_colour(float pedestrians, float cyclists, float scale);
 
 struct SceneStats {
     std::size_t building_tiles = 0, buildings = 0, triangles = 0, vertices = 0;
@@ -74,6 +78,7 @@ private:
     void build_static();
     osg::ref_ptr<osg::Node> build_roads() const;
     osg::ref_ptr<osg::Node> build_vehicles() const;
+    osg::ref_ptr<osg::Node> build_paths() const;
     void replace(Layer layer, osg::ref_ptr<osg::Node> node);
 
     const ViewData& data_;

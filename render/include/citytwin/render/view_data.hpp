@@ -52,12 +52,23 @@ struct ViewData {
     std::vector<float> volume_capacity;
     std::vector<float> flow;                          ///< vehicles entering, same layout
     std::vector<VehicleSample> vehicles;              ///< sorted by (trip, time)
+    /// The walking and cycling network and who used it: pedestrians and cyclists entering
+    /// each path link per hour ([hour * paths + link], path_hours hours; empty without).
+    std::vector<ViewLink> paths;
+    std::size_t path_hours = 0;
+    std::vector<float> pedestrians, cyclists;
     std::optional<geodata::Raster> rssi;              ///< best-server RSSI (dBm); nodata outside
     double threshold_dbm = -75;
     std::vector<std::string> kpi_lines;               ///< short lines for the HUD
 
     float vc(std::size_t hour, std::size_t link) const {
         return hours ? volume_capacity[std::min(hour, hours - 1) * links.size() + link] : 0.0f;
+    }
+    float walkers(std::size_t hour, std::size_t link) const {
+        return path_hours ? pedestrians[std::min(hour, path_hours - 1) * paths.size() + link] : 0.0f;
+    }
+    float riders(std::size_t hour, std::size_t link) const {
+        return path_hours ? cyclists[std::min(hour, path_hours - 1) * paths.size() + link] : 0.0f;
     }
 };
 
