@@ -398,6 +398,7 @@ Demand synthesize_demand(const geodata::CityModel& model, const SyntheticDemandC
     }
     demand.persons = demand.people.size();
     demand.active = route_active_trips(model, cfg.choice, demand.trips);
+    demand.transit = transit::route_transit_trips(model, cfg.choice, demand.trips);
     return demand;
 }
 

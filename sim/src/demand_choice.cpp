@@ -3,6 +3,7 @@
 #include <citytwin/sim/link_restrictions.hpp>
 #include <citytwin/sim/random.hpp>
 #include <citytwin/sim/router.hpp>
+#include <citytwin/sim/transit/transit_trips.hpp>
 
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/spatial_index.hpp>
@@ -135,6 +136,8 @@ Skims build_skims(const geodata::CityModel& model, const Zones& zones, const Cho
     }
     // Walking and cycling on their own network where the city has one.
     skim_paths(model, zones, config, s);
+    // Transit on the timetable where the city has one.
+    transit::skim_transit(model, zones, config, s);
     // Cars: fastest routes between the zones' nearest trip-end links, with the model's
     // closures and tolls of the skim hour (a toll counts as its money, not as time).
     const auto c = static_cast<std::size_t>(Mode::Car);

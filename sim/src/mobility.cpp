@@ -176,6 +176,10 @@ DemandKpis demand_kpis(const Demand& demand, const std::vector<TripOutcome>& out
     }
     k.path_routed = demand.active.routed;
     k.path_off_network = demand.active.off_network;
+    k.transit_routed = demand.transit.routed;
+    k.transit_walked = demand.transit.walked;
+    k.transit_no_connection = demand.transit.no_connection;
+    k.transit_rides = demand.transit.rides;
     for (std::size_t m = 0; m < mode_count; ++m) {
         if (k.trips) k.mode_share[m] = static_cast<double>(k.trips_by_mode[m]) / static_cast<double>(k.trips);
         if (k.trips_by_mode[m]) k.mean_trip_km[m] = km[m] / static_cast<double>(k.trips_by_mode[m]);
@@ -245,6 +249,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
     compute_kpis(model, demand, config.loading.flow_capacity_factor, r);
     r.demand = demand_kpis(demand, r.trips);
     r.active = active_flows(model, demand.trips, demand.active, departures);
+    if (model.transit) r.ridership = transit::ridership(*model.transit, demand.transit);
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include <citytwin/geodata/geometry.hpp>
 #include <citytwin/geodata/ids.hpp>
 #include <citytwin/geodata/road_class.hpp>
+#include <citytwin/geodata/timetable.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -220,6 +221,7 @@ struct CityModel {
     std::shared_ptr<const std::vector<AccessPoint>> access_points = std::make_shared<std::vector<AccessPoint>>();
     std::shared_ptr<const std::vector<District>> districts = std::make_shared<std::vector<District>>();
     std::shared_ptr<const Raster> terrain;   ///< elevation (m); null when none is configured
+    std::shared_ptr<const Timetable> transit;   ///< public transport of one service day; null: no feed
     std::shared_ptr<const std::vector<LinkClosure>> closures = std::make_shared<std::vector<LinkClosure>>();
     std::shared_ptr<const std::vector<LinkToll>> tolls = std::make_shared<std::vector<LinkToll>>();
 };

@@ -9,6 +9,7 @@
 #include <citytwin/sim/clock.hpp>
 #include <citytwin/sim/demand_choice.hpp>
 #include <citytwin/sim/external_demand.hpp>
+#include <citytwin/sim/transit/transit_trips.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -67,6 +68,7 @@ struct Demand {
     std::size_t zones = 0;          ///< synthetic: zones of the destination and mode choice
     std::optional<ChoiceReport> choice;
     ActiveRoutes active;            ///< walk and bike trips on the path network
+    transit::TransitRoutes transit; ///< transit trips on the timetable (empty without one)
 };
 
 /// Parameters of the synthetic population (README "Synthetic demand").

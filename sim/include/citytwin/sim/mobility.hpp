@@ -56,6 +56,9 @@ struct DemandKpis {
     /// Walk and bike trips routed on the path network, and those it could not serve (their
     /// time and distance are the straight line × detour); both 0 without a path network.
     std::size_t path_routed = 0, path_off_network = 0;
+    /// Transit trips on the timetable: with a ride, walked (as fast), without a connection
+    /// (teleported); vehicles boarded. All 0 without a timetable.
+    std::size_t transit_routed = 0, transit_walked = 0, transit_no_connection = 0, transit_rides = 0;
 };
 
 struct TripOutcome {
@@ -73,6 +76,7 @@ struct MobilityResult {
     std::vector<Route> routes;                 ///< final routes (empty: not loaded)
     LoadingResult loading;                     ///< of the last iteration
     ActiveFlows active;                        ///< walkers and cyclists per path link and hour
+    transit::Ridership ridership;              ///< boardings per route and stop (with a timetable)
     /// Travel time per link and hour as experienced in the last loading (no tolls or
     /// closures): what the next round of destination and mode choice sees.
     LinkCosts congested;
