@@ -57,13 +57,19 @@ nlohmann::json demand_json(const sim::Demand& demand, const sim::DemandKpis& k) 
                             {"distance_decay", decay}, {"expected_mode_share", expected}};
         if (!c.car_share_by_round.empty())
             j["feedback"] = {{"rounds", c.car_share_by_round.size() - 1}, {"car_share_by_round", c.car_share_by_round}};
-        j["note"] = k.path_routed
-                        ? "cars are routed and loaded on the road network; walk and bike trips are routed on the path "
-                          "network (footways, cycleways, streets they may use; no congestion); transit is teleported: "
-                          "the straight line times a detour factor at the mode's speed (no timetable given)"
-                        : "cars are routed and loaded on the road network; bike, walk and transit are not loaded: their "
-                          "times and distances are the straight line times a detour factor at the mode's speed "
-                          "(the city has no path network; transit teleported: no timetable given)";
+        const std::string cars = "cars are routed and loaded on the road network; ";
+        const std::string active = k.path_routed
+                                       ? "walk and bike trips are routed on the path network (footways, cycleways, "
+                                         "streets they may use; no congestion); "
+                                       : "walk and bike trips take the straight line times a detour factor at the "
+                                         "mode's speed (the city has no path network); ";
+        const bool timetable = k.transit_routed + k.transit_walked + k.transit_no_connection > 0;
+        const std::string transit = timetable
+                                        ? "transit trips are routed on the timetable (walk, wait, ride, change; "
+                                          "vehicles have no capacity limit), those without a connection teleported"
+                                        : "transit is teleported: the straight line times a detour factor at the "
+                                          "mode's speed (no timetable given)";
+        j["note"] = cars + active + transit;
     }
     return j;
 }

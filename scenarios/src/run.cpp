@@ -1,6 +1,7 @@
 #include <citytwin/scenarios/run.hpp>
 
 #include "demand_results.hpp"
+#include "transit_results.hpp"
 
 #include <citytwin/geodata/dataset_writer.hpp>
 #include <citytwin/geodata/error.hpp>
@@ -370,7 +371,10 @@ nlohmann::json kpis_json(const RunOutput& run) {
                      "abandoned: taken out before a closed link (their time until then is in the means)"},
         };
     }
-    if (run.mobility) j["demand"] = demand_json(run.demand, run.mobility->demand);
+    if (run.mobility) {
+        j["demand"] = demand_json(run.demand, run.mobility->demand);
+        if (run.model.transit) j["demand"]["transit"] = transit_json(run);
+    }
     if (!run.edits.empty()) j["edits"] = run.edits;
     for (const auto& p : run.plugins) {
         nlohmann::json pj = nlohmann::json::object();
@@ -491,8 +495,10 @@ geodata::Table signal_plan_table(const RunOutput& run) {
     return t;
 }
 
-std::string_view status_name(sim::TripStatus s, bool routed, bool car, bool on_paths) {
+std::string_view status_name(sim::TripStatus s, bool routed, bool car, bool on_paths, sim::transit::Outcome transit) {
     if (on_paths) return "path_routed";   // walked or ridden on the path network (no congestion)
+    if (transit == sim::transit::Outcome::Rode) return "transit_routed";   // on the timetable
+    if (transit == sim::transit::Outcome::Walked) return "walked_faster";  // a transit trip walking beat
     if (!car) return "teleported";        // no network of its own: door to door in its skimmed time
     if (!routed) return "unroutable";
     switch (s) {
@@ -525,7 +531,11 @@ geodata::Table trip_table(const RunOutput& run) {
         // Walk and bike trips: their links of the path network (layer `paths`).
         const auto& active = run.demand.active.routes;
         const bool on_paths = !t.by_car() && i < active.size() && !active[i].empty();
-        links[i] = on_paths ? static_cast<std::int64_t>(active[i].size()) : o.route_links;
+        const auto& transit = run.demand.transit;
+        const auto outcome = i < transit.outcome.size() ? transit.outcome[i] : sim::transit::Outcome::NotTransit;
+        links[i] = on_paths ? static_cast<std::int64_t>(active[i].size())
+                   : outcome == sim::transit::Outcome::Rode ? static_cast<std::int64_t>(transit.legs[i].size())
+                                                            : o.route_links;
         // The links driven, in order (SUMO's vehroute output, MATSim's plans), on request:
         // lets another tool replay these routes (bench/sumo --same-routes).
         if (run.scenario.write_routes)
@@ -536,7 +546,7 @@ geodata::Table trip_table(const RunOutput& run) {
         olink[i] = o.origin_link == UINT32_MAX ? -1 : o.origin_link;
         dlink[i] = o.destination_link == UINT32_MAX ? -1 : o.destination_link;
         purpose[i] = std::string(sim::to_string(t.purpose));
-        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car(), on_paths));
+        status[i] = std::string(status_name(m.loading.status[i], !m.routes[i].empty(), t.by_car(), on_paths, outcome));
         stuck[i] = m.loading.was_stuck.empty() ? 0 : m.loading.was_stuck[i];
     }
     geodata::Table table{"trips", n, {}, {}, {}};
@@ -681,6 +691,7 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
             tables.push_back(path_table(run));
             tables.push_back(path_flow_table(run));
         }
+        for (auto& t : transit_tables(run)) tables.push_back(std::move(t));
         std::vector<std::int64_t> it;
         for (std::size_t i = 0; i < run.mobility->relative_gap.size(); ++i) it.push_back(static_cast<std::int64_t>(i + 1));
         tables.push_back({"iterations", it.size(), {{"iteration", it}, {"relative_gap", run.mobility->relative_gap}}, {}, {}});

@@ -363,8 +363,9 @@ TEST(Monaco, PathNetworkHasFootwaysStepsAndStreets) {
         ASSERT_NE(l.active_modes, 0) << "path link " << l.id.value << " nobody may use";
         ASSERT_NE(l.road_class, RoadClass::Motorway) << "path link " << l.id.value;
         // Footways and steps are walked: a cyclist pushes, never rides.
-        if (l.path_kind == PathKind::Footway || l.path_kind == PathKind::Steps)
+        if (l.path_kind == PathKind::Footway || l.path_kind == PathKind::Steps) {
             ASSERT_EQ(l.active_modes, walk_access) << "path link " << l.id.value;
+        }
     }
     for (const PathKind k : {PathKind::Street, PathKind::Footway, PathKind::Steps, PathKind::Pedestrian, PathKind::Path})
         EXPECT_GT(links[k], 0u) << to_string(k);
