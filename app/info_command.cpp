@@ -48,7 +48,37 @@ void print_text(const geodata::SourceInfo& info) {
     }
 }
 
-json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r) {
+json to_json(const geodata::GtfsLoadReport& t) {
+    return json{{"service_date", t.service_date},
+                {"stops", t.stops},
+                {"stops_in_feed", t.stops_in_feed},
+                {"routes", t.routes},
+                {"routes_in_feed", t.routes_in_feed},
+                {"routes_by_mode", t.routes_by_mode},
+                {"trips", t.trips},
+                {"trips_on_day", t.trips_on_day},
+                {"trips_from_frequencies", t.trips_from_frequencies},
+                {"frequency_rows", t.frequency_rows},
+                {"stop_times", t.stop_times},
+                {"stop_times_interpolated", t.times_interpolated},
+                {"trips_dropped", t.trips_dropped},
+                {"dropped_by_reason", t.dropped_by_reason},
+                {"seconds", t.seconds}};
+}
+
+void print_transit(const geodata::GtfsLoadReport& t) {
+    fmt::print("  transit       timetable of {}: {} stops, {} routes ({} in the feed)\n", t.service_date, t.stops,
+               t.routes, t.routes_in_feed);
+    fmt::print("    routes     ");
+    for (const auto& [mode, n] : t.routes_by_mode) fmt::print(" {} {}", mode, n);
+    fmt::print("\n    trips       {} ({} from {} frequency rows), {} stop times ({} interpolated)\n", t.trips,
+               t.trips_from_frequencies, t.frequency_rows, t.stop_times, t.times_interpolated);
+    fmt::print("    dropped     {} trip(s)", t.trips_dropped);
+    for (const auto& [why, n] : t.dropped_by_reason) fmt::print("; {} {}", n, why);
+    fmt::print("\n");
+}
+
+json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r, bool transit) {
     return json{
         {"name", s.name},
         {"crs", s.crs},
@@ -81,12 +111,13 @@ json to_json(const geodata::CitySummary& s, const geodata::LoadReport& r) {
         {"access_points", {{"count", s.access_points}, {"outside_study_area", r.access_points_outside}}},
         {"districts", {{"count", s.districts}, {"population", s.population}}},
         {"terrain", s.terrain ? json{{"min_m", s.terrain_min_m}, {"max_m", s.terrain_max_m}} : json(nullptr)},
-        {"seconds", {{"read", r.seconds_read}, {"graph", r.seconds_graph}}},
+        {"transit", transit ? to_json(r.transit) : json(nullptr)},
+        {"seconds", {{"read", r.seconds_read}, {"graph", r.seconds_graph}, {"transit", r.transit.seconds}}},
         {"warnings", r.warnings},
     };
 }
 
-void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r) {
+void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r, bool transit) {
     fmt::print("city {} (working CRS {})\n", s.name, s.crs);
     fmt::print("  extent        {:.0f} {:.0f} - {:.0f} {:.0f} ({:.1f} x {:.1f} km)\n", s.bounds.min.x, s.bounds.min.y,
                s.bounds.max.x, s.bounds.max.y, (s.bounds.max.x - s.bounds.min.x) / 1000,
@@ -121,7 +152,10 @@ void print_text(const geodata::CitySummary& s, const geodata::LoadReport& r) {
     fmt::print("  access points {} ({} outside the study area)\n", s.access_points, r.access_points_outside);
     fmt::print("  districts     {}, population {:.0f}\n", s.districts, s.population);
     if (s.terrain) fmt::print("  terrain       {:.0f} … {:.0f} m\n", s.terrain_min_m, s.terrain_max_m);
-    fmt::print("  load time     {:.2f} s read, {:.2f} s graph\n", r.seconds_read, r.seconds_graph);
+    if (transit) print_transit(r.transit);
+    fmt::print("  load time     {:.2f} s read, {:.2f} s graph", r.seconds_read, r.seconds_graph);
+    if (transit) fmt::print(", {:.2f} s transit", r.transit.seconds);
+    fmt::print("\n");
     for (const auto& w : r.warnings) fmt::print(stderr, "warning: {}\n", w);
 }
 }  // namespace
@@ -132,8 +166,9 @@ int run_info(const InfoArgs& args) {
         geodata::LoadReport report;
         const auto model = scenarios::load_scenario_city(scenario, {args.progress}, report);
         const auto summary = geodata::summarize(model, report);
-        if (args.json) std::cout << to_json(summary, report).dump(2) << "\n";
-        else print_text(summary, report);
+        const bool transit = model.transit != nullptr;
+        if (args.json) std::cout << to_json(summary, report, transit).dump(2) << "\n";
+        else print_text(summary, report, transit);
         return 0;
     }
     const auto info = geodata::describe_source(args.source);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 namespace citytwin::geodata {
 
@@ -97,6 +98,14 @@ CityModel load_city(const CityConfig& config, const LoadOptions& options, LoadRe
             detail::read_access_points(with_defaults(*config.access_points), working, model.bounds, report));
     if (config.elevation)
         model.terrain = std::make_shared<const Raster>(detail::read_terrain(*config.elevation, working, model.bounds));
+    if (config.transit) {
+        model.transit = std::make_shared<const Timetable>(
+            load_gtfs(*config.transit, model.crs, report.transit, options.progress));
+        if (options.progress)
+            std::fprintf(stderr, "transit: %zu stops, %zu routes, %zu trips on %s (%.1f s)\n", report.transit.stops,
+                         report.transit.routes, report.transit.trips, report.transit.service_date.c_str(),
+                         report.transit.seconds);
+    }
     return model;
 }
 

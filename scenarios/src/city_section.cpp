@@ -1,6 +1,7 @@
 #include "city_section.hpp"
 
 #include <citytwin/geodata/data_paths.hpp>
+#include <citytwin/geodata/gtfs_loader.hpp>
 
 namespace citytwin::scenarios {
 
@@ -168,6 +169,25 @@ geodata::DistrictLayerConfig read_districts(const YamlMap& m, const fs::path& ba
     return c;
 }
 
+// A GTFS feed: its path resolves like a layer's source; the date is checked here so a typo
+// is reported with its line before any data is read.
+geodata::TransitConfig read_transit(const YamlMap& m, const fs::path& base) {
+    m.allow_only({"source", "date"});
+    geodata::TransitConfig c;
+    geodata::LayerSource src;
+    read_layer(m, base, src);
+    c.source = src.source;
+    read_text(m, "date", c.date);
+    if (!c.date.empty()) {
+        try {
+            geodata::check_service_date(c.date);
+        } catch (const Error& e) {
+            throw Error(m.where("date") + "'" + m.path_of("date") + "': " + e.what());
+        }
+    }
+    return c;
+}
+
 void read_road_defaults(const YamlMap& m, geodata::CityConfig& city) {
     for (const auto& cls_name : m.keys()) {
         const geodata::RoadClass cls = road_class_named(m, cls_name, cls_name);
@@ -187,7 +207,8 @@ void read_road_defaults(const YamlMap& m, geodata::CityConfig& city) {
 
 geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     m.allow_only({"name", "crs", "attribution", "roads", "buildings", "access_points", "districts", "elevation",
-                  "road_defaults", "junctions", "turn_restrictions", "signal_greens"});
+                  "road_defaults", "junctions", "turn_restrictions", "signal_greens",
+                  "transit"});
     geodata::CityConfig c;
     read_text(m, "name", c.name);
     read_text(m, "crs", c.crs);
@@ -218,6 +239,7 @@ geodata::CityConfig read_city(const YamlMap& m, const fs::path& base) {
     if (auto j = m.map("junctions")) c.junctions = read_junctions(*j, base);
     if (auto t = m.map("turn_restrictions")) c.turn_restrictions = read_turn_restrictions(*t, base);
     if (auto t = m.map("signal_greens")) c.signal_greens = read_signal_greens(*t, base);
+    if (auto t = m.map("transit")) c.transit = read_transit(*t, base);
     if ((c.junctions || c.turn_restrictions || c.signal_greens) && !c.roads)
         throw Error(m.where() + "'city' has junctions, turn_restrictions or signal_greens but no roads to put them on");
     if (!c.roads && !c.buildings && !c.districts && !c.access_points)

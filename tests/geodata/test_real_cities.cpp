@@ -444,5 +444,104 @@ TEST(Determinism, LoadingTwiceGivesIdenticalLinks) {
         ASSERT_EQ((*a.model.buildings)[i].source_id, (*b.model.buildings)[i].source_id) << "building " << i;
 }
 
+// The HSL GTFS feed (helsinki-centre/hsl-gtfs-2022-02-22.zip) through baseline.yaml. The
+// expected figures were counted independently with Python's zipfile and csv modules on
+// the zip: Tuesday 2022-02-22 is the feed's only service day; all 3,195 trips run that
+// day; 8 of them (5 of the 1,780 frequency templates) have a single stop time inside the
+// crop; the 1,775 other templates' 3,205 frequency rows give 11,376 runs.
+TEST(HelsinkiTransit, FeedFiguresMatchAnIndependentCount) {
+    const auto& c = city("helsinki-centre");
+    ASSERT_TRUE(c.model.transit);
+    const Timetable& tt = *c.model.transit;
+    const GtfsLoadReport& r = c.report.transit;
+    EXPECT_EQ(tt.service_date, "2022-02-22");
+    EXPECT_EQ(r.stops_in_feed, 1388u);     // README: 1,388 stops
+    EXPECT_EQ(r.routes_in_feed, 200u);     // README: 200 routes
+    EXPECT_EQ(r.trips_in_feed, 3195u);     // README: 3,195 trips
+    EXPECT_EQ(r.stop_time_rows, 62485u);   // README: 62,485 stop_times
+    EXPECT_EQ(r.frequency_rows, 3226u);
+    EXPECT_EQ(r.trips_on_day, 3195u);
+    EXPECT_EQ(r.trips_dropped, 8u);
+    EXPECT_EQ(r.dropped_by_reason.at("fewer than 2 stop times"), 8u);
+    EXPECT_EQ(r.trips_from_frequencies, 11376u);
+    EXPECT_EQ(tt.trips.size(), 3195u - 8u - 1775u + 11376u);
+    EXPECT_EQ(r.stop_times, 226011u);
+    EXPECT_EQ(tt.stops.size(), 1359u);     // 27 stations and 2 unserved stops left out
+    EXPECT_EQ(tt.routes.size(), 196u);     // the 2 ferry routes and 2 bus routes have no trip inside the crop
+    // Extended route types 700–704 are buses, 109 suburban rail, 0 tram, 1 metro.
+    EXPECT_EQ((std::map<std::string, std::size_t>{{"bus", 159}, {"metro", 3}, {"rail", 13}, {"tram", 21}}),
+              r.routes_by_mode);
+}
+
+TEST(HelsinkiTransit, StopsLieInTheCroppedAreaAroundTheCity) {
+    const auto& c = city("helsinki-centre");
+    ASSERT_TRUE(c.model.transit);
+    // The served stops' lon/lat extent (24.850458…24.99957 E, 60.150284…60.24994 N) in
+    // EPSG:3067 by gdaltransform, 60 m added for the curved edges.
+    const Box feed_box{{380600.0, 6669770.0}, {389335.0, 6681245.0}};
+    std::size_t in_city = 0;
+    for (const auto& s : c.model.transit->stops) {
+        EXPECT_TRUE(s.position.x >= feed_box.min.x && s.position.x <= feed_box.max.x &&
+                    s.position.y >= feed_box.min.y && s.position.y <= feed_box.max.y)
+            << s.gtfs_id << " at " << s.position.x << ", " << s.position.y;
+        const Box& b = c.model.bounds;
+        in_city += s.position.x >= b.min.x && s.position.x <= b.max.x && s.position.y >= b.min.y &&
+                   s.position.y <= b.max.y;
+    }
+    // The OSM box is the city centre, inside the feed's wider crop: it holds some stops, not all.
+    EXPECT_GT(in_city, 10u);
+    EXPECT_LT(in_city, c.model.transit->stops.size());
+}
+
+TEST(HelsinkiTransit, EveryTripIsOrderedInTime) {
+    const auto& c = city("helsinki-centre");
+    ASSERT_TRUE(c.model.transit);
+    const Timetable& tt = *c.model.transit;
+    std::int32_t latest = 0;
+    for (const auto& trip : tt.trips) {
+        ASSERT_GE(trip.stop_times.size(), 2u) << trip.gtfs_id;
+        ASSERT_LT(trip.route, tt.routes.size()) << trip.gtfs_id;
+        for (std::size_t k = 0; k < trip.stop_times.size(); ++k) {
+            const StopTime& st = trip.stop_times[k];
+            ASSERT_LT(st.stop, tt.stops.size()) << trip.gtfs_id;
+            ASSERT_LE(st.arrival_s, st.departure_s) << trip.gtfs_id << " stop " << k;
+            if (k > 0) {
+                ASSERT_LE(trip.stop_times[k - 1].departure_s, st.arrival_s) << trip.gtfs_id << " stop " << k;
+            }
+            latest = std::max(latest, st.arrival_s);
+        }
+    }
+    EXPECT_GT(latest, 24 * 3600);   // the night services run past midnight
+}
+
+TEST(HelsinkiTransit, CutTripsAndFrequencyRuns) {
+    const auto& c = city("helsinki-centre");
+    ASSERT_TRUE(c.model.transit);
+    const Timetable& tt = *c.model.transit;
+    auto find = [&tt](const std::string& id) {
+        return std::find_if(tt.trips.begin(), tt.trips.end(), [&](const auto& t) { return t.gtfs_id == id; });
+    };
+    // Cut at the crop box: its stop_sequence starts at 15, at 24:50:00 from stop 1465552.
+    const auto cut = find("3002L7_20220204_Ti_2_2408");
+    ASSERT_NE(cut, tt.trips.end());
+    ASSERT_EQ(cut->stop_times.size(), 6u);
+    EXPECT_EQ(tt.stops[cut->stop_times.front().stop].gtfs_id, "1465552");
+    EXPECT_EQ(cut->stop_times.front().departure_s, 24 * 3600 + 50 * 60);
+    EXPECT_EQ(cut->stop_times.back().arrival_s, 25 * 3600 + 3 * 60);
+    // frequencies.txt: 05:24:00–05:48:00 every 720 s -> runs at 05:24 and 05:36 (then the
+    // next row, 05:50:00–06:10:00 every 600 s, takes over); the template is no run.
+    const std::string tmpl = "1001 5_20220204_Ti_1_0652";
+    EXPECT_EQ(find(tmpl), tt.trips.end());
+    for (const std::int32_t dep : {19440, 20160}) {
+        const auto run = find(tmpl + "@" + std::to_string(dep));
+        ASSERT_NE(run, tt.trips.end()) << dep;
+        EXPECT_EQ(run->stop_times.front().departure_s, dep);
+    }
+    EXPECT_EQ(find(tmpl + "@20880"), tt.trips.end());
+    std::set<std::string> modes;
+    for (const auto& route : tt.routes) modes.insert(route.mode);
+    EXPECT_TRUE(modes.count("tram") && modes.count("bus") && modes.count("metro"));
+}
+
 }  // namespace
 }  // namespace citytwin::geodata

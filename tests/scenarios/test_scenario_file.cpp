@@ -179,6 +179,29 @@ TEST(ScenarioFile, MissingElevationSourceIsReported) {
     EXPECT_TRUE(contains(msg, "no-such-tile.hgt.zip: file not found")) << msg;
 }
 
+TEST(ScenarioFile, TransitSourceResolvesAndDateIsChecked) {
+    TempDir dir;
+    const std::string head = "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                             "\n  transit:\n    source: helsinki-centre/hsl-gtfs-2022-02-22.zip\n";
+    const Scenario ok = load_ok(dir, head + "    date: 2022-02-22\n");
+    ASSERT_TRUE(ok.city.transit);
+    EXPECT_EQ(fs::path(ok.city.transit->source),
+              (data_dir() / "helsinki-centre" / "hsl-gtfs-2022-02-22.zip").lexically_normal());
+    EXPECT_EQ(ok.city.transit->date, "2022-02-22");
+    EXPECT_EQ(load_ok(dir, head).city.transit->date, "");   // the feed's busiest day
+
+    const std::string date = load_error(dir, head + "    date: 22.2.2022\n");
+    EXPECT_TRUE(contains(date, ":7:")) << date;
+    EXPECT_TRUE(contains(date, "'city.transit.date': '22.2.2022' is not a date in YYYY-MM-DD form")) << date;
+    const std::string typo = load_error(dir, head + "    day: 2022-02-22\n");
+    EXPECT_TRUE(contains(typo, "city.transit.day")) << typo;
+    const std::string missing =
+        load_error(dir, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                            "\n  transit:\n    source: no-such-feed.zip\n");
+    EXPECT_TRUE(contains(missing, ":6:")) << missing;
+    EXPECT_TRUE(contains(missing, "no-such-feed.zip: file not found")) << missing;
+}
+
 TEST(ScenarioFile, MissingCityIsAnError) {
     TempDir dir;
     std::string file;

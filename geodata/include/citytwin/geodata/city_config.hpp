@@ -108,6 +108,12 @@ struct ElevationConfig {
     double resolution_m = 30.0;
 };
 
+/// A GTFS feed (a .zip or a folder of .txt tables) and the service day to take from it.
+struct TransitConfig {
+    std::string source;   ///< resolved path
+    std::string date;     ///< YYYY-MM-DD; empty: the feed's busiest day
+};
+
 struct CityConfig {
     std::string name;
     std::string crs;                 ///< working CRS; empty: UTM zone of the data's centre
@@ -120,6 +126,7 @@ struct CityConfig {
     std::optional<JunctionLayerConfig> junctions;
     std::optional<TurnRestrictionTableConfig> turn_restrictions;
     std::optional<SignalGreenTableConfig> signal_greens;
+    std::optional<TransitConfig> transit;
     /// Per-class overrides of the default table (README "Road defaults").
     std::map<RoadClass, RoadClassDefaults> road_defaults;
 };

@@ -3,6 +3,7 @@
 // reprojection). Throws geodata::Error with file/layer/feature context on bad input.
 #include <citytwin/geodata/city_config.hpp>
 #include <citytwin/geodata/city_model.hpp>
+#include <citytwin/geodata/gtfs_loader.hpp>
 #include <citytwin/geodata/junctions.hpp>
 #include <citytwin/geodata/road_graph_builder.hpp>
 
@@ -39,6 +40,7 @@ struct LoadReport {
     std::size_t access_point_features = 0;
     std::size_t access_points_outside = 0;     ///< outside the city bounds, skipped
     std::size_t district_features = 0;
+    GtfsLoadReport transit;                    ///< the GTFS feed, when city.transit is set
     std::vector<std::string> warnings;
     double seconds_read = 0.0, seconds_graph = 0.0;
 };
