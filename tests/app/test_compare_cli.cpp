@@ -207,6 +207,49 @@ TEST(CliRun, FeedbackRoundsAreReportedAndDeterministic) {
     expect_error(run_citytwin({"-q", "run", yaml.string(), "--json"}), {yaml.string(), "feedback_rounds", "0…10"});
 }
 
+// A second city with four modes (scenarios/helsinki-centre/transit.yaml): the shares reach
+// their targets within a point, transit trips ride HSL's timetable, and the ridership
+// layers add up to the boardings KPI.
+TEST(CliRun, HelsinkiWithItsTimetableReachesItsSharesAndCountsRiders) {
+    TempDir t;
+    const fs::path out = t / "helsinki.gpkg";
+    const auto r = run_citytwin({"-q", "run", (fs::path(CITYTWIN_SOURCE_DIR) / "scenarios/helsinki-centre/transit.yaml").string(),
+                                 "--out", out.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json j = json::parse(r.out);
+    const auto& d = j["demand"];
+    EXPECT_EQ(d["calibration"]["calibrated"], true);
+    const std::map<std::string, double> target{{"walk", 0.34}, {"transit", 0.32}, {"car", 0.22}, {"bike", 0.11}};
+    for (const auto& [mode, share] : target)
+        EXPECT_NEAR(d["mode_share"][mode].get<double>(), share / 0.99, 0.01) << mode;
+    const auto& tr = d["transit"];
+    EXPECT_EQ(tr["service_date"], "2022-02-22");
+    EXPECT_GT(tr["routed_trips"].get<int>(), 1000) << tr.dump();
+    EXPECT_GE(tr["boardings"].get<int>(), tr["routed_trips"].get<int>());
+    EXPECT_LT(tr["no_connection_trips"].get<int>(), tr["routed_trips"].get<int>() / 10);
+
+    GDALAllRegister();
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(out.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    ASSERT_TRUE(ds);
+    for (const char* layer : {"transit_stops", "transit_routes", "transit_ridership"}) ASSERT_TRUE(ds->GetLayerByName(layer)) << layer;
+    auto sum = [&](const char* layer, const char* field, const std::string& filter = "") {
+        OGRLayer* l = ds->GetLayerByName(layer);
+        l->SetAttributeFilter(filter.empty() ? nullptr : filter.c_str());
+        std::int64_t s = 0;
+        for (auto& f : *l) s += f->GetFieldAsInteger64(field);
+        return s;
+    };
+    const std::int64_t boardings = tr["boardings"].get<std::int64_t>();
+    EXPECT_EQ(sum("transit_routes", "boardings"), boardings);
+    EXPECT_EQ(sum("transit_ridership", "boardings"), boardings);
+    EXPECT_EQ(sum("transit_stops", "boardings"), boardings);
+    EXPECT_EQ(sum("transit_stops", "alightings"), boardings);
+    EXPECT_GT(sum("transit_routes", "boardings", "mode = 'tram'"), 0) << "the inner city rides its trams";
+    OGRLayer* trips = ds->GetLayerByName("trips");
+    trips->SetAttributeFilter("mode = 'transit' AND status = 'transit_routed' AND route_links > 0");
+    EXPECT_EQ(trips->GetFeatureCount(), tr["routed_trips"].get<std::int64_t>());
+}
+
 TEST(CliCompareErrors, MissingFile) {
     TempDir t;
     const std::string missing = (t / "gone.gpkg").string();

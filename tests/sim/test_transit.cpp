@@ -2,6 +2,9 @@
 // timetable whose answers are known by hand — a direct ride, a change that is caught or
 // missed by the change time, an express that overtakes, walking when it is faster — then
 // transit trips, skims and ridership.
+#include "../geodata/test_helpers.hpp"
+
+#include <citytwin/geodata/gtfs_loader.hpp>
 #include <citytwin/sim/demand.hpp>
 #include <citytwin/sim/transit/raptor.hpp>
 #include <citytwin/sim/transit/transit_trips.hpp>
@@ -164,6 +167,49 @@ TEST(Transit, SkimsAverageTheWaitOverTheHour) {
     EXPECT_FALSE(std::isfinite(time[1 * 3 + 0]));
     EXPECT_FALSE(std::isfinite(time[0 * 3 + 2])) << "no stop near the third zone";
     EXPECT_FLOAT_EQ(time[0], 1.0f) << "intrazonal kept";
+}
+
+// On HSL's real timetable (2022-02-22): with one ride allowed, RAPTOR's arrival between two
+// stops equals the earliest arrival a brute-force scan of every run of the day finds; with
+// changes allowed it is never later.
+TEST(TransitHsl, OneRideJourneysMatchABruteForceScanOfTheTimetable) {
+    geodata::TransitConfig cfg;
+    cfg.source = (testing::data_dir() / "helsinki-centre" / "hsl-gtfs-2022-02-22.zip").string();
+    cfg.date = "2022-02-22";
+    geodata::GtfsLoadReport report;
+    const Timetable t = geodata::load_gtfs(cfg, "EPSG:3067", report);
+    ASSERT_GT(t.trips.size(), 10000u);
+    TransitParameters one = no_walk_detour();
+    one.max_rides = 1;
+    const TransitNetwork net1(t, one), net5(t, no_walk_detour());
+    Raptor direct(net1), any(net5);
+    // Stop pairs from every 97th run: its 2nd stop to its last, leaving 5 min before it.
+    std::size_t checked = 0, faster_with_changes = 0;
+    for (std::size_t k = 0; k < t.trips.size(); k += 97) {
+        const auto& run = t.trips[k].stop_times;
+        if (run.size() < 3) continue;
+        const std::uint32_t from = run[1].stop, to = run.back().stop;
+        const std::int32_t leave = run[1].departure_s - 300;
+        std::int32_t best = never;   // brute force: board any run at `from` after `leave` that later calls at `to`
+        for (const auto& other : t.trips) {
+            const auto& st = other.stop_times;
+            for (std::size_t a = 0; a < st.size(); ++a) {
+                if (st[a].stop != from || st[a].departure_s < leave) continue;
+                for (std::size_t b = a + 1; b < st.size(); ++b)
+                    if (st[b].stop == to) best = std::min(best, st[b].arrival_s);
+            }
+        }
+        ASSERT_NE(best, never) << t.trips[k].gtfs_id;
+        const std::vector<StopWalk> a{{from, 0.0f}}, b{{to, 0.0f}};
+        const Journey j1 = direct.journey(a, b, leave, 1e9), j5 = any.journey(a, b, leave, 1e9);
+        ASSERT_TRUE(j1.found && j5.found) << t.trips[k].gtfs_id;
+        EXPECT_EQ(j1.arrival, best) << t.trips[k].gtfs_id << " from " << t.stops[from].name << " to " << t.stops[to].name;
+        EXPECT_LE(j5.arrival, j1.arrival);
+        faster_with_changes += j5.arrival < j1.arrival;
+        ++checked;
+    }
+    EXPECT_GT(checked, 100u);
+    RecordProperty("faster_with_changes", static_cast<int>(faster_with_changes));
 }
 
 }  // namespace
