@@ -213,10 +213,16 @@ TEST(CliRun, FeedbackRoundsAreReportedAndDeterministic) {
 TEST(CliRun, HelsinkiWithItsTimetableReachesItsSharesAndCountsRiders) {
     TempDir t;
     const fs::path out = t / "helsinki.gpkg";
-    const auto r = run_citytwin({"-q", "run", (fs::path(CITYTWIN_SOURCE_DIR) / "scenarios/helsinki-centre/transit.yaml").string(),
-                                 "--out", out.string(), "--json"});
+    const std::string scenario = (fs::path(CITYTWIN_SOURCE_DIR) / "scenarios/helsinki-centre/transit.yaml").string();
+    const auto r = run_citytwin({"-q", "run", scenario, "--out", out.string(), "--json", "--threads", "2"});
     ASSERT_EQ(r.exit_code, 0) << describe(r);
-    const json j = json::parse(r.out);
+    json j = json::parse(r.out);
+    // One thread: the same day, trip for trip.
+    const auto single = run_citytwin({"-q", "run", scenario, "--json", "--threads", "1"});
+    ASSERT_EQ(single.exit_code, 0) << describe(single);
+    json one = json::parse(single.out);
+    for (auto* k : {&j, &one}) (*k)["run"].erase("seconds"), (*k)["run"].erase("threads");
+    EXPECT_EQ(j.dump(), one.dump());
     const auto& d = j["demand"];
     EXPECT_EQ(d["calibration"]["calibrated"], true);
     const std::map<std::string, double> target{{"walk", 0.34}, {"transit", 0.32}, {"car", 0.22}, {"bike", 0.11}};

@@ -7,7 +7,20 @@ namespace citytwin::sim::transit {
 
 namespace {
 constexpr std::uint32_t door = UINT32_MAX;
+
+// Stop ids in ascending order (the scan order that makes ties reproducible): a short list is
+// sorted, a long one rebuilt by one pass over the flags `on` (cleared on the way).
+void ascending(std::vector<std::uint32_t>& stops, std::vector<char>& on) {
+    if (stops.size() * 16 < on.size()) {
+        std::sort(stops.begin(), stops.end());
+        for (const std::uint32_t s : stops) on[s] = 0;
+        return;
+    }
+    stops.clear();
+    for (std::uint32_t s = 0; s < on.size(); ++s)
+        if (on[s]) stops.push_back(s), on[s] = 0;
 }
+}  // namespace
 
 Raptor::Raptor(const TransitNetwork& network)
     : net_(network), n_(network.stop_count()), rounds_(std::max(1, network.parameters().max_rides)) {
@@ -50,7 +63,7 @@ void Raptor::run(const std::vector<StopWalk>& access, std::int32_t departure, co
                 queue_[c->first] = std::min(queue_[c->first], c->second);
             }
         }
-        std::sort(queued_.begin(), queued_.end());   // ties keep the lower pattern: reproducible
+        // marked_ is sorted and calls come in a fixed order: so is queued_ (reproducible ties).
         next_marked_.clear();
         for (const std::uint32_t pi : queued_) {
             const auto& p = patterns[pi];
@@ -67,8 +80,14 @@ void Raptor::run(const std::vector<StopWalk>& access, std::int32_t departure, co
                     }
                 }
                 const std::int32_t r = ready_[at(k - 1, s)];
-                if (r != never && (trip == p.trips || r <= net_.departure(p, trip, i))) {
-                    const std::uint32_t earlier = net_.earliest_trip(p, i, r);
+                if (r == never) continue;
+                if (trip == p.trips) {
+                    trip = net_.earliest_trip(p, i, r);
+                    board = i;
+                } else if (r <= net_.departure(p, trip, i)) {
+                    // An earlier run may be caught here: step back (rarely more than one).
+                    std::uint32_t earlier = trip;
+                    while (earlier > 0 && net_.departure(p, earlier - 1, i) >= r) --earlier;
                     if (earlier < trip) trip = earlier, board = i;
                 }
             }
@@ -78,25 +97,23 @@ void Raptor::run(const std::vector<StopWalk>& access, std::int32_t departure, co
         marked_.clear();
         auto offer = [&](std::uint32_t to, std::int32_t t, std::uint32_t from) {
             if (t >= best_ready_[to] || t >= bound) return;
-            if (ready_[at(k, to)] == never) marked_.push_back(to);
+            if (ready_[at(k, to)] == never) marked_.push_back(to), is_marked_[to] = 1;
             ready_[at(k, to)] = t;
             ready_from_[at(k, to)] = from;
             best_ready_[to] = t;
         };
-        std::sort(next_marked_.begin(), next_marked_.end());
+        ascending(next_marked_, is_marked_);
         for (const std::uint32_t s : next_marked_) {
-            is_marked_[s] = 0;
             const std::int32_t arr = ride_[at(k, s)];
             offer(s, later(arr, change), s);
             const auto [first, last] = net_.transfers_from(s);
             for (auto w = first; w != last; ++w) offer(w->first, later(arr, w->second + change), s);
         }
-        std::sort(marked_.begin(), marked_.end());
+        ascending(marked_, is_marked_);
         if (egress)
             for (const auto& [stop, walk] : *egress)
                 if (ride_[at(k, stop)] != never) bound = std::min(bound, later(ride_[at(k, stop)], walk));
     }
-    for (std::uint32_t s = 0; s < n_; ++s) is_marked_[s] = 0;
 }
 
 const std::vector<std::int32_t>& Raptor::arrivals(const std::vector<StopWalk>& access, std::int32_t departure) {
