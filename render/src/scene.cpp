@@ -433,9 +433,6 @@ void CityScene::build_static() {
 }
 
 osg::ref_ptr<osg::Node> CityScene::build_roads() const {
-    osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
-    osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
-    osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
     const std::size_t hour = static_cast<std::size_t>(std::max(0, options_.time) / 3600);
     const ViewData* base = options_.baseline;
     float scale = 0;   // the largest change, for the colour ramp
@@ -447,46 +444,36 @@ osg::ref_ptr<osg::Node> CityScene::build_roads() const {
     };
     if (base)
         for (std::size_t l = 0; l < data_.links.size(); ++l) scale = std::max(scale, std::abs(delta(l)));
-    for (std::size_t l = 0; l < data_.links.size(); ++l) {
-        const auto& line = data_.links[l].line;
-        const osg::Vec4 colour = base ? flow_change_colour(delta(l), scale) : volume_capacity_colour(data_.vc(hour, l));
-        for (std::size_t i = 0; i + 1 < line.size(); ++i) {
-            // Each direction 2.5 m to the right of its travel: both directions of a street show.
-            osg::Vec3d a = to_local(line[i], road_lift_m), b = to_local(line[i + 1], road_lift_m);
-            osg::Vec3d right(b.y() - a.y(), a.x() - b.x(), 0);
-            if (right.length() > 0) right *= 2.5 / right.length();
-            v->push_back(a + right);
-            v->push_back(b + right);
-            c->push_back(colour);
-            c->push_back(colour);
-        }
-    }
-    g->setVertexArray(v.get());
-    g->setColorArray(c.get(), osg::Array::BIND_PER_VERTEX);
-    g->addPrimitiveSet(new osg::DrawArrays(GL_LINES, 0, static_cast<GLsizei>(v->size())));
-    osg::StateSet* s = g->getOrCreateStateSet();
-    s->setAttributeAndModes(new osg::LineWidth(3.0f));
-    unlit(s);
-    return geode_of(g.get(), "roads");
+    // Each direction 2.5 m to the right of its travel: both directions of a street show.
+    return draw_links(data_.links, [&](std::size_t l) {
+        return base ? flow_change_colour(delta(l), scale) : volume_capacity_colour(data_.vc(hour, l));
+    }, road_lift_m, 2.5, 3.0f, "roads");
 }
 
 osg::ref_ptr<osg::Node> CityScene::build_paths() const {
-    osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
-    osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
-    osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
     const std::size_t hour = static_cast<std::size_t>(std::max(0, options_.time) / 3600);
     float scale = 1.0f;   // the busiest link of the day sets full colour, so hours compare
     for (std::size_t h = 0; h < data_.path_hours; ++h)
         for (std::size_t l = 0; l < data_.paths.size(); ++l)
             scale = std::max(scale, data_.walkers(h, l) + data_.riders(h, l));
-    for (std::size_t l = 0; l < data_.paths.size(); ++l) {
-        const auto& line = data_.paths[l].line;
-        const osg::Vec4 colour = path_colour(data_.walkers(hour, l), data_.riders(hour, l), scale);
+    // Each direction 1 m to the right: inside the road's lines on a shared street.
+    return draw_links(data_.paths, [&](std::size_t l) { return path_colour(data_.walkers(hour, l), data_.riders(hour, l), scale); },
+                      path_lift_m, 1.0, 2.0f, "paths");
+}
+
+osg::ref_ptr<osg::Node> CityScene::draw_links(const std::vector<ViewLink>& links,
+                                              const std::function<osg::Vec4(std::size_t)>& colour_of, double lift_m,
+                                              double right_m, float width, const std::string& name) const {
+    osg::ref_ptr<osg::Geometry> g = new osg::Geometry;
+    osg::ref_ptr<osg::Vec3Array> v = new osg::Vec3Array;
+    osg::ref_ptr<osg::Vec4Array> c = new osg::Vec4Array;
+    for (std::size_t l = 0; l < links.size(); ++l) {
+        const auto& line = links[l].line;
+        const osg::Vec4 colour = colour_of(l);
         for (std::size_t i = 0; i + 1 < line.size(); ++i) {
-            // Each direction 1 m to the right: inside the road's lines on a shared street.
-            osg::Vec3d a = to_local(line[i], path_lift_m), b = to_local(line[i + 1], path_lift_m);
+            osg::Vec3d a = to_local(line[i], lift_m), b = to_local(line[i + 1], lift_m);
             osg::Vec3d right(b.y() - a.y(), a.x() - b.x(), 0);
-            if (right.length() > 0) right *= 1.0 / right.length();
+            if (right.length() > 0) right *= right_m / right.length();
             v->push_back(a + right);
             v->push_back(b + right);
             c->push_back(colour);
@@ -497,9 +484,9 @@ osg::ref_ptr<osg::Node> CityScene::build_paths() const {
     g->setColorArray(c.get(), osg::Array::BIND_PER_VERTEX);
     g->addPrimitiveSet(new osg::DrawArrays(GL_LINES, 0, static_cast<GLsizei>(v->size())));
     osg::StateSet* s = g->getOrCreateStateSet();
-    s->setAttributeAndModes(new osg::LineWidth(2.0f));
+    s->setAttributeAndModes(new osg::LineWidth(width));
     unlit(s);
-    return geode_of(g.get(), "paths");
+    return geode_of(g.get(), name);
 }
 
 osg::ref_ptr<osg::Node> CityScene::build_vehicles() const {

@@ -52,6 +52,14 @@ TransitParameters no_walk_detour() {
     return p;
 }
 
+// The choice model's walk at 1 m/s on the straight line, as no_walk_detour().
+ChoiceConfig walking_at_1_mps() {
+    ChoiceConfig cfg;
+    cfg.modes[static_cast<std::size_t>(Mode::Walk)].speed_kmh = 3.6;
+    cfg.modes[static_cast<std::size_t>(Mode::Walk)].detour = 1.0;
+    return cfg;
+}
+
 TEST(Transit, PatternsKeepTripsThatNeverOvertake) {
     const Timetable t = town();
     const TransitNetwork net(t, no_walk_detour());
@@ -120,9 +128,7 @@ TEST(Transit, WalkingWinsWhenItIsFasterAndCountsTowardTheStops) {
 TEST(Transit, TripsAreRoutedAndRidershipCountsTheirBoardings) {
     geodata::CityModel m;
     m.transit = std::make_shared<Timetable>(town());
-    ChoiceConfig cfg;
-    cfg.modes[static_cast<std::size_t>(Mode::Walk)].speed_kmh = 3.6;
-    cfg.modes[static_cast<std::size_t>(Mode::Walk)].detour = 1.0;
+    const ChoiceConfig cfg = walking_at_1_mps();
     std::vector<Trip> trips(3);
     for (auto& t : trips) t.mode = Mode::Transit, t.offroad_time_s = 999.0f;
     trips[0].origin = {0, 0}, trips[0].destination = {2000, 1000}, trips[0].departure = h8 + 120;   // A 08:10, B 08:15
@@ -150,9 +156,7 @@ TEST(Transit, TripsAreRoutedAndRidershipCountsTheirBoardings) {
 TEST(Transit, SkimsAverageTheWaitOverTheHour) {
     geodata::CityModel m;
     m.transit = std::make_shared<Timetable>(town());
-    ChoiceConfig cfg;
-    cfg.modes[static_cast<std::size_t>(Mode::Walk)].speed_kmh = 3.6;
-    cfg.modes[static_cast<std::size_t>(Mode::Walk)].detour = 1.0;
+    const ChoiceConfig cfg = walking_at_1_mps();
     Zones zones;
     zones.size_m = 500;
     zones.centre = {{0, 0}, {1000, 0}, {5000, 5000}};

@@ -12,6 +12,7 @@
 #include <osg/Vec3d>
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -79,6 +80,9 @@ private:
     osg::ref_ptr<osg::Node> build_roads() const;
     osg::ref_ptr<osg::Node> build_vehicles() const;
     osg::ref_ptr<osg::Node> build_paths() const;
+    /// Links as lines `right_m` to the right of their direction, `lift_m` above the ground.
+    osg::ref_ptr<osg::Node> draw_links(const std::vector<ViewLink>& links, const std::function<osg::Vec4(std::size_t)>& colour_of,
+                                       double lift_m, double right_m, float width, const std::string& name) const;
     void replace(Layer layer, osg::ref_ptr<osg::Node> node);
 
     const ViewData& data_;
