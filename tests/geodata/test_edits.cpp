@@ -383,7 +383,7 @@ TEST(AddRoad, SnapsEndsToTheNearestNodesAndAppendsBothDirections) {
     // Residential defaults: 30 km/h, 1 lane, 600 veh/h per lane.
     EXPECT_EQ(f.freeflow_speed_mps, 30.0 / 3.6);
     EXPECT_EQ(f.lanes, 1);
-    EXPECT_EQ(f.capacity_vph, 600.0);
+    EXPECT_EQ(f.capacity_vph, 1773.0);
     EXPECT_DOUBLE_EQ(f.storage_veh, len / 7.5);
 
     const Link& b = m.roads->link(LinkId(8));
@@ -420,7 +420,7 @@ TEST(AddRoad, GivenSpeedAndLanes) {
     CityModel m = tiny_city();
     NewRoad r;
     r.line = {{100, 100}, {250, 0}};
-    r.road_class = RoadClass::Primary;  // 60 km/h, 1 lane, 1500 veh/h per lane by default
+    r.road_class = RoadClass::Primary;  // 60 km/h, 1 lane, 2 278 veh/h per lane by default
     r.speed_kmh = 45.0;
     r.lanes = 2;
     const auto added = add_road(m, r);
@@ -429,7 +429,7 @@ TEST(AddRoad, GivenSpeedAndLanes) {
         const Link& l = m.roads->link(id);
         EXPECT_EQ(l.freeflow_speed_mps, 45.0 / 3.6);
         EXPECT_EQ(l.lanes, 2);
-        EXPECT_EQ(l.capacity_vph, 3000.0);
+        EXPECT_EQ(l.capacity_vph, 2 * 2278.0);
         EXPECT_DOUBLE_EQ(l.storage_veh, std::hypot(150.0, 100.0) * 2 / 7.5);
     }
 }

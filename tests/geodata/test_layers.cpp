@@ -124,7 +124,7 @@ TEST(LoadRoads, FieldsMapToLinks) {
         EXPECT_DOUBLE_EQ(l.length_m, 100.0) << i;
         EXPECT_DOUBLE_EQ(l.freeflow_speed_mps, 40.0 / 3.6) << i;
         EXPECT_EQ(l.lanes, 1) << i;
-        EXPECT_DOUBLE_EQ(l.capacity_vph, 600.0) << i;
+        EXPECT_DOUBLE_EQ(l.capacity_vph, 1773.0) << i;
     }
     EXPECT_EQ(net.link(LinkId(0)).from, NodeId(0));
     EXPECT_EQ(net.link(LinkId(0)).to, NodeId(1));
@@ -139,7 +139,7 @@ TEST(LoadRoads, FieldsMapToLinks) {
         EXPECT_DOUBLE_EQ(l.length_m, 150.0) << i;
         EXPECT_DOUBLE_EQ(l.freeflow_speed_mps, 60.0 / 3.6) << i;
         EXPECT_EQ(l.lanes, 2) << i;
-        EXPECT_DOUBLE_EQ(l.capacity_vph, 3000.0) << i;
+        EXPECT_DOUBLE_EQ(l.capacity_vph, 2 * 2278.0) << i;
         EXPECT_DOUBLE_EQ(l.storage_veh, 150.0 * 2 / 7.5) << i;
     }
     EXPECT_FALSE(net.link(LinkId(4)).reversed);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 #include <vector>
 
@@ -273,10 +275,22 @@ TEST(RoadGraph, ClassDefaultsGiveCapacityStorageAndSpeed) {
     EXPECT_EQ(l.lanes, d.lanes);
     EXPECT_EQ(l.lanes, 1);
     EXPECT_DOUBLE_EQ(l.capacity_vph, 1 * d.capacity_per_lane);
-    EXPECT_DOUBLE_EQ(l.capacity_vph, 600.0);
+    EXPECT_DOUBLE_EQ(l.capacity_vph, 1773.0);  // 3600 / (1.13 + 7.5 / (30 / 3.6)), rounded
     EXPECT_DOUBLE_EQ(l.storage_veh, 150.0 * 1 / 7.5);
     EXPECT_DOUBLE_EQ(l.freeflow_speed_mps, d.speed_kmh / 3.6);
     EXPECT_DOUBLE_EQ(l.freeflow_speed_mps, 30.0 / 3.6);
+}
+
+// A lane passes one vehicle per free-flow headway (SUMO meso's 1.13 s + 7.5 m at the class
+// speed): the junction model takes the junctions' toll, so the defaults must not count it
+// again (MATSim's "planning" 600 veh/h per residential lane did).
+TEST(RoadGraph, DefaultLaneCapacityIsOneVehiclePerFreeFlowHeadway) {
+    for (const auto& d : default_road_class_table()) {
+        EXPECT_DOUBLE_EQ(d.capacity_per_lane, std::round(3600.0 / (1.13 + 7.5 / (d.speed_kmh / 3.6)))) << d.speed_kmh;
+        EXPECT_GT(d.capacity_per_lane, 900.0);
+        EXPECT_LT(d.capacity_per_lane, 2700.0);
+    }
+    EXPECT_NEAR(free_flow_lane_capacity(50.0), 2156.0, 1.0);
 }
 
 TEST(RoadGraph, MotorwayDefaultsTwoLanes) {
@@ -284,7 +298,7 @@ TEST(RoadGraph, MotorwayDefaultsTwoLanes) {
     ASSERT_EQ(net.link_count(), 1u);
     const Link& l = net.link(LinkId(0));
     EXPECT_EQ(l.lanes, 2);
-    EXPECT_DOUBLE_EQ(l.capacity_vph, 2 * 2000.0);
+    EXPECT_DOUBLE_EQ(l.capacity_vph, 2 * 2617.0);
     EXPECT_DOUBLE_EQ(l.storage_veh, 300.0 * 2 / 7.5);
     EXPECT_DOUBLE_EQ(l.freeflow_speed_mps, 110.0 / 3.6);
 }
@@ -304,7 +318,7 @@ TEST(RoadGraph, OsmLanesOnTwoWayRoadAreSplitPerDirection) {
     ASSERT_EQ(net.link_count(), 2u);
     for (const Link& l : net.links()) {
         EXPECT_EQ(l.lanes, 2);
-        EXPECT_DOUBLE_EQ(l.capacity_vph, 2 * 1500.0);
+        EXPECT_DOUBLE_EQ(l.capacity_vph, 2 * 2278.0);  // primary: 60 km/h, 2 278 veh/h per lane
         EXPECT_DOUBLE_EQ(l.storage_veh, 75.0 * 2 / 7.5);
     }
 }
@@ -315,7 +329,7 @@ TEST(RoadGraph, OsmLanesOnOnewayRoadAreAllInOneDirection) {
     const auto net = build({w}, no_pruning());
     ASSERT_EQ(net.link_count(), 1u);
     EXPECT_EQ(net.link(LinkId(0)).lanes, 3);
-    EXPECT_DOUBLE_EQ(net.link(LinkId(0)).capacity_vph, 3 * 1200.0);
+    EXPECT_DOUBLE_EQ(net.link(LinkId(0)).capacity_vph, 3 * 2156.0);
 }
 
 TEST(RoadGraph, OneLaneTwoWayRoadKeepsOneLanePerDirection) {

@@ -137,6 +137,19 @@ TEST(ScenarioFile, NonPositiveSnapToleranceIsRejected) {
     EXPECT_TRUE(contains(msg, "snap_tolerance_m")) << msg;
 }
 
+TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                                           "\nmobility:\n  stuck_rule: teleport\n",  // line 6
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'mobility.stuck_rule'")) << msg;
+    EXPECT_TRUE(contains(msg, "jump_ahead")) << msg;
+    EXPECT_TRUE(contains(msg, "move_on")) << msg;
+}
+
 TEST(ScenarioFile, MissingSourceListsWhereItLooked) {
     TempDir dir;
     std::string file;

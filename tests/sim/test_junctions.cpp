@@ -186,7 +186,7 @@ struct PriorityCase {
     std::uint32_t major_in = 0, minor_in = 0, out = 0;
     /// The minor road comes from (0, minor_y): from the south (−200) it turns right into
     /// the major road's eastbound exit, from the north (+200) it turns left.
-    explicit PriorityCase(JunctionControl control = JunctionControl::Priority, double minor_y = 200) {
+    explicit PriorityCase(JunctionControl control = JunctionControl::Priority, double minor_y = 200, int major_lanes = 1) {
         RoadWay major = way(1, {{-200, 0}, {0, 0}, {200, 0}}, OnewayDirection::Forward);
         major.road_class = RoadClass::Primary;
         const RoadNetwork built = build({major, way(2, {{0, minor_y}, {0, 0}}, OnewayDirection::Forward)}, false);
@@ -197,6 +197,7 @@ struct PriorityCase {
         minor_in = link_between(built, node_at(built, 0, minor_y), j).value;
         out = link_between(built, j, node_at(built, 200, 0)).value;
         for (const auto l : {major_in, minor_in, out}) shape(links, l, 1e6);
+        links[major_in].lanes = major_lanes;
         nodes[j.value].control = control;
         net = RoadNetwork(nodes, std::move(links));
     }
@@ -235,17 +236,65 @@ TEST(Junctions, MinorCapacityFollowsSieglochAsMajorFlowRises) {
     }
 }
 
-// A right turn merges with the near-side major stream only (HCM 2010 ch. 19): against the
-// same major flow it sees half of it as conflicting, so it gets the capacity of q / 2.
-TEST(Junctions, MinorRightTurnYieldsToHalfTheMajorFlow) {
-    const PriorityCase right(JunctionControl::Priority, -200);
+// A right turn merges into the near lane of the stream from its left (HCM 2010 ch. 19:
+// conflicting flow = major through flow / its lanes): against a two-lane major road it
+// sees half the flow; a left turn from the other side crosses all of it.
+TEST(Junctions, MinorRightTurnYieldsToTheNearLaneOfTheStreamFromItsLeft) {
+    const PriorityCase right(JunctionControl::Priority, -200, 2);
+    const PriorityCase left(JunctionControl::Priority, 200, 2);
     const GapAcceptance gap = gap_acceptance_for(JunctionControl::Priority);
     for (const int headway : {6, 4}) {  // 600, 900 veh/h
         const double q = 3600.0 / headway;
-        const double expected = siegloch_capacity(q / 2, gap);
-        EXPECT_NEAR(right.minor_capacity(headway), expected, 0.05 * expected) << "major flow " << q << " veh/h";
-        EXPECT_GT(right.minor_capacity(headway), 1.2 * siegloch_capacity(q, gap));
+        const double expected_right = siegloch_capacity(q / 2, gap), expected_left = siegloch_capacity(q, gap);
+        EXPECT_NEAR(right.minor_capacity(headway), expected_right, 0.05 * expected_right) << "major flow " << q;
+        EXPECT_NEAR(left.minor_capacity(headway), expected_left, 0.05 * expected_left) << "major flow " << q;
     }
+}
+
+// A two-way main road whose class changes at a T junction (primary to the west,
+// secondary to the east) with a residential road from the south. The secondary is the
+// same main road from the other side (SUMO netconvert's rule): it does not yield, and
+// its traffic going straight on never waits for the oncoming primary stream. The minor
+// road's right turn (east) merges with the stream from its left only; its left turn
+// crosses both.
+TEST(Junctions, MainRoadKeepsPriorityWhereItsClassChanges) {
+    RoadWay west = way(1, {{-200, 0}, {0, 0}}, OnewayDirection::Both);
+    west.road_class = RoadClass::Primary;
+    RoadWay east = way(2, {{0, 0}, {200, 0}}, OnewayDirection::Both);
+    east.road_class = RoadClass::Secondary;
+    RoadWay south = way(3, {{0, -200}, {0, 0}}, OnewayDirection::Forward);
+    south.road_class = RoadClass::Residential;
+    const RoadNetwork built = build({west, east, south}, false);
+    std::vector<Node> nodes = built.nodes();
+    const NodeId j = node_at(built, 0, 0);
+    nodes[j.value].control = JunctionControl::Priority;
+    const RoadNetwork net(nodes, built.links());
+    const auto from_west = link_between(net, node_at(net, -200, 0), j).value;
+    const auto from_east = link_between(net, node_at(net, 200, 0), j).value;
+    const auto from_south = link_between(net, node_at(net, 0, -200), j).value;
+    const auto to_west = link_between(net, j, node_at(net, -200, 0)).value;
+    const auto to_east = link_between(net, j, node_at(net, 200, 0)).value;
+    const JunctionModel jm(net, JunctionConfig{});
+    EXPECT_FALSE(jm.control(from_west).yields);
+    EXPECT_FALSE(jm.control(from_east).yields) << "the secondary continues the primary";
+    EXPECT_EQ(jm.control(from_east).rank, jm.control(from_west).rank);
+    EXPECT_TRUE(jm.control(from_south).yields);
+    // Weights in the node's in_links() order.
+    const auto in = net.in_links(j);
+    auto weight = [&](std::uint32_t a, std::uint32_t out, std::uint32_t b) {
+        const float* w = jm.conflict_weights(a, out);
+        for (std::size_t i = 0; i < in.size(); ++i)
+            if (in.first[i].value == b) return w[i];
+        ADD_FAILURE() << "link " << b << " does not enter the junction";
+        return -1.0f;
+    };
+    EXPECT_EQ(weight(from_east, to_west, from_west), 0.0f) << "straight on passes the oncoming stream";
+    EXPECT_EQ(weight(from_east, to_west, from_south), 1.0f) << "straight on crosses the side road";
+    EXPECT_EQ(weight(from_south, to_east, from_west), 1.0f) << "a right turn merges with the stream from its left";
+    EXPECT_EQ(weight(from_south, to_east, from_east), 0.0f) << "not with the far side's";
+    EXPECT_EQ(weight(from_south, to_west, from_west), 1.0f) << "a left turn crosses both";
+    EXPECT_EQ(weight(from_south, to_west, from_east), 1.0f);
+    EXPECT_EQ(weight(from_south, to_west, from_south), 0.0f) << "never its own stream";
 }
 
 TEST(Junctions, SieglochFormulaValues) {

@@ -235,11 +235,20 @@ TEST(NetworkLoading, ZeroCapacityLinkLetsOnlyTheInitialCreditThrough) {
     std::vector<Route> routes(3, Route{0, 1, 2});
     LoadingConfig c = quiet_config();
     c.end = 2000;
+    c.stuck_rule = StuckRule::MoveOn;
     const LoadingResult r = load_network(net, routes, {0, 0, 0}, c);
     EXPECT_EQ(r.arrived, 1u);
     EXPECT_EQ(r.departed, 3u);
     EXPECT_EQ(r.arrived + r.en_route + r.abandoned, 3u);
     EXPECT_EQ(r.en_route, 2u);  // capacity is physical: waiting longer never lets a vehicle through
+    // Jumping ahead (the default) passes a full link without crossing it: the vehicle
+    // behind the one held on B skips B, B still lets only the first one out.
+    c.stuck_rule = StuckRule::JumpAhead;
+    const LoadingResult j = load_network(net, routes, {0, 0, 0}, c);
+    EXPECT_EQ(j.exits[1], 1u);
+    EXPECT_GE(j.stuck, 1u);
+    EXPECT_EQ(j.arrived, 1u + j.stuck);
+    EXPECT_EQ(j.arrived + j.en_route, 3u);
 }
 
 // ---------------------------------------------------------------- spillback and stuck
@@ -259,8 +268,9 @@ struct Spillback {
     RoadNetwork net = chain({{100, 10.0, 1e6, 4.0}, {20, 10.0, 1.0, 2.0}, {50}});
     LoadingConfig config;
     LoadingResult r;
-    explicit Spillback(Seconds stuck_time = 100000) {
+    explicit Spillback(Seconds stuck_time = 100000, StuckRule rule = StuckRule::MoveOn) {
         config.stuck_time = stuck_time;
+        config.stuck_rule = rule;
         config.end = 1000;
         config.trajectory_interval = 1;
         config.trajectory_max_vehicles = 100;
@@ -343,6 +353,29 @@ TEST(NetworkLoading, BlockedVehiclesAreMovedOnAndCountedNotRemoved) {
     const Spillback patient;
     EXPECT_EQ(patient.r.stuck, 0u);
     EXPECT_EQ(patient.r.entries[1], 3u);
+}
+
+// The default: a vehicle that waited stuck_time before the full D jumps over it to E
+// (SUMO's teleport), spends D's free-flow time (2 s) on the way and arrives after E's
+// 5 s; D is never over its storage and lets only its capacity out.
+TEST(NetworkLoading, BlockedVehiclesJumpAheadToTheFirstLinkWithSpace) {
+    const Spillback s(60, StuckRule::JumpAhead);
+    const Seconds tx = s.first_on_d();
+    EXPECT_EQ(s.r.departed, 10u);
+    EXPECT_EQ(s.r.stuck, 7u);
+    EXPECT_EQ(s.r.arrived, 8u);   // vehicle 0 and the seven that jumped
+    EXPECT_EQ(s.r.en_route, 2u);  // 1 and 2 wait on D for its capacity, not for space
+    EXPECT_EQ(s.r.status[1], TripStatus::EnRoute);
+    EXPECT_EQ(s.r.status[2], TripStatus::EnRoute);
+    EXPECT_EQ(s.r.arrival[3], tx + 3 + 60 + 2 + 5);
+    for (std::uint32_t v = 3; v < 10; ++v) {
+        EXPECT_TRUE(s.r.was_stuck[v]) << "vehicle " << v;
+        EXPECT_EQ(s.r.status[v], TripStatus::Arrived) << "vehicle " << v;
+    }
+    EXPECT_EQ(s.r.entries[1], 3u);  // nobody entered D beyond its storage
+    EXPECT_EQ(s.r.exits[1], 1u);
+    EXPECT_EQ(s.r.entries[2], 8u);
+    for (const auto& p : s.r.positions) ASSERT_FALSE(p.link == 1 && p.trip > 2) << "vehicle " << p.trip << " on D";
 }
 
 TEST(NetworkLoading, VehiclesWaitingOnTheirFirstLinkAreShownAtItsEnd) {
@@ -439,7 +472,7 @@ TEST(NetworkLoading, DayConservesVehicles) {
     EXPECT_EQ(r.departed, r.arrived + r.en_route + r.abandoned);
     // Demand at the peak (≈ 8 000 departures a quarter hour) is far above what the
     // half-capacity grid passes, so fewer than half arrive by 09:30 — but the jam never
-    // freezes it: vehicles stuck for stuck_time are moved on (MATSim's rule), and
+    // freezes it: vehicles stuck for stuck_time jump ahead (SUMO's rule), and
     // arrivals go on every quarter hour. Deleting them instead (the old model) hid the
     // jam; a deadlock would show as a quarter hour with next to no arrivals.
     std::map<Seconds, std::size_t> arrivals_per_quarter;
@@ -485,13 +518,13 @@ TEST(NetworkLoading, DayLinkTablesAddUp) {
     ASSERT_EQ(r.entries.size(), r.hours * links);
     ASSERT_EQ(r.exits.size(), r.hours * links);
     ASSERT_EQ(r.exit_travel_time.size(), r.hours * links);
-    // Every arrived trip left each link of its route once (the last one by arriving)
-    // and entered every link but the first; stuck and en-route trips did less.
+    // Every arrived trip that never got stuck left each link of its route once (the last
+    // one by arriving) and entered every link but the first; the others did less.
     std::uint64_t entries = 0, exits = 0, arrived_entries = 0, arrived_exits = 0;
     for (auto e : r.entries) entries += e;
     for (auto e : r.exits) exits += e;
     for (std::size_t i = 0; i < d.routes.size(); ++i)
-        if (r.status[i] == TripStatus::Arrived) {
+        if (r.status[i] == TripStatus::Arrived && !r.was_stuck[i]) {  // a stuck one may have jumped links
             arrived_entries += d.routes[i].size() - 1;
             arrived_exits += d.routes[i].size();
         }

@@ -102,6 +102,37 @@ JunctionModel::JunctionModel(const RoadNetwork& net, const JunctionConfig& confi
     if (!enabled_) return;
     build_signals(net, config);
     build_priorities(net);
+    build_conflicts(net);
+}
+
+void JunctionModel::build_conflicts(const RoadNetwork& net) {
+    conflict_offset_.assign(group_offset_.back(), 0);
+    for (const Link& a : net.links()) {
+        const auto in = net.in_links(a.to);
+        const auto out = net.out_links(a.to);
+        const double heading = arrival_bearing(a) * deg;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            conflict_offset_[group_offset_[a.id.value] + i] = static_cast<std::uint32_t>(conflict_weight_.size());
+            const double turn = turn_angle(a, net.link(out.first[i]));
+            for (std::size_t j = 0; j < in.size(); ++j) {
+                const Link& b = net.link(in.first[j]);
+                float w = 1.0f;
+                if (b.id == a.id) {
+                    w = 0.0f;
+                } else if (!in_[a.id.value].all_way) {
+                    // Where b comes from, seen by a driver on a: −90° from the left,
+                    // +90° from the right, ±180° oncoming, 0° alongside.
+                    const double rel = positive_fmod(arrival_bearing(b) * deg - heading + 180.0, 360.0) - 180.0;
+                    const bool oncoming = std::abs(rel) > 135.0;
+                    const bool from_left = rel >= -135.0 && rel <= -45.0;
+                    const bool alongside = std::abs(rel) < 45.0;
+                    if (turn < -30.0) w = from_left || alongside ? 1.0f / static_cast<float>(std::max(1, b.lanes)) : 0.0f;
+                    else if (turn <= 30.0) w = oncoming ? 0.0f : 1.0f;
+                }
+                conflict_weight_.push_back(w);
+            }
+        }
+    }
 }
 
 void JunctionModel::build_groups(const RoadNetwork& net) {
@@ -109,13 +140,7 @@ void JunctionModel::build_groups(const RoadNetwork& net) {
     for (const Link& l : net.links())
         group_offset_[l.id.value + 1] = group_offset_[l.id.value] + static_cast<std::uint32_t>(net.out_links(l.to).size());
     group_by_out_.assign(group_offset_.back(), 0);
-    right_turn_.assign(group_offset_.back(), 0);
     if (!enabled_) return;
-    for (const Link& l : net.links()) {
-        const auto out = net.out_links(l.to);
-        for (std::size_t i = 0; i < out.size(); ++i)
-            right_turn_[group_offset_[l.id.value] + i] = turn_angle(l, net.link(out.first[i])) < -30.0 ? 1 : 0;
-    }
     std::vector<std::pair<double, std::size_t>> by_angle;
     for (const Link& l : net.links()) {
         const auto out = net.out_links(l.to);
@@ -139,11 +164,11 @@ std::uint8_t JunctionModel::group_of(std::uint32_t in_link, std::uint32_t out_li
     return 0;
 }
 
-double JunctionModel::conflict_share(std::uint32_t in_link, std::uint32_t out_link) const {
+const float* JunctionModel::conflict_weights(std::uint32_t in_link, std::uint32_t out_link) const {
     const auto out = net_->out_links(net_->link(LinkId(in_link)).to);
     for (std::size_t i = 0; i < out.size(); ++i)
-        if (out.first[i].value == out_link) return right_turn_[group_offset_[in_link] + i] ? 0.5 : 1.0;
-    return 1.0;
+        if (out.first[i].value == out_link) return conflict_weight_.data() + conflict_offset_[group_offset_[in_link] + i];
+    return nullptr;
 }
 
 const SignalTiming* JunctionModel::movement_signal(std::uint32_t in_link, std::uint32_t out_link) const {
@@ -243,6 +268,33 @@ void JunctionModel::build_signals(const RoadNetwork& net, const JunctionConfig& 
     }
 }
 
+// One in-link alone has the top class: the one straight opposite it (within 45°) is the
+// same main road from the other side, whatever its class here (SUMO netconvert's rule).
+void JunctionModel::promote_opposite_of_single_top(const RoadNetwork& net, geodata::RoadNetwork::Range in) {
+    std::uint8_t top = 0;
+    for (const LinkId l : in) top = std::max(top, in_[l.value].rank);
+    LinkId main;
+    std::size_t at_top = 0;
+    for (const LinkId l : in)
+        if (in_[l.value].rank == top) {
+            main = l;
+            ++at_top;
+        }
+    if (at_top != 1) return;
+    const double heading = arrival_bearing(net.link(main)) * deg;
+    LinkId opposite;
+    double best = 45.0;  // degrees off exactly oncoming
+    for (const LinkId l : in) {
+        if (l == main) continue;
+        const double off = std::abs(std::abs(positive_fmod(arrival_bearing(net.link(l)) * deg - heading + 180.0, 360.0) - 180.0) - 180.0);
+        if (off < best) {
+            best = off;
+            opposite = l;
+        }
+    }
+    if (opposite.valid()) in_[opposite.value].rank = top;
+}
+
 void JunctionModel::build_priorities(const RoadNetwork& net) {
     for (const auto& node : net.nodes()) {
         const auto in = net.in_links(node.id);
@@ -261,6 +313,7 @@ void JunctionModel::build_priorities(const RoadNetwork& net) {
             }
         } else {
             for (const LinkId l : in) in_[l.value].rank = class_rank(net.link(l).road_class);
+            promote_opposite_of_single_top(net, in);
         }
         std::uint8_t top = 0, bottom = 255;
         for (const LinkId l : in) {

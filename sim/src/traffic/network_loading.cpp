@@ -115,7 +115,9 @@ private:
     void link_exits(Seconds now);
     void junction_transfer(Seconds now);
     void transfer_at_node(std::uint32_t node, Seconds now, std::vector<std::uint32_t>& fresh);
-    bool cross(std::uint32_t from, TurnQueue& tq, Seconds now, double conflicting_vph, std::vector<std::uint32_t>& fresh);
+    bool cross(std::uint32_t from, TurnQueue& tq, Seconds now, std::vector<std::uint32_t>& fresh);
+    void enter_link(std::uint32_t v, std::uint32_t to, Seconds now, double entry, std::vector<std::uint32_t>& fresh);
+    void place_jumping(Seconds now);
     void refresh_active_links();
     void record_hour_end(Seconds now);
     void record_trajectories(Seconds now);
@@ -146,6 +148,7 @@ private:
     std::vector<char> listed_, node_listed_;
     std::vector<std::uint32_t> active_, active_nodes_;
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> newly_active_;
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> jumping_;  // stuck, jumping ahead this step
 
     // Vehicle (= trip) state; each field is written by whoever holds the vehicle.
     std::vector<std::uint32_t> position_;
@@ -335,8 +338,7 @@ void QueueSimulation::link_exits(Seconds now) {
 // Moves the front vehicle of a turning queue of `from` across the junction when its
 // group has flow credit and its next link is open and has space (or it has waited
 // stuck_time: then it is moved on regardless of space).
-bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, double conflicting_vph,
-                            std::vector<std::uint32_t>& fresh) {
+bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std::vector<std::uint32_t>& fresh) {
     if (tq.vehicles.empty()) return false;
     LinkState& s = links_[from];
     const std::uint32_t v = tq.vehicles.front();
@@ -365,16 +367,24 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, doub
     if (tq.flow.value < credit_full) return false;
     const InLinkControl& ctl = junctions_.control(from);
     if (ctl.yields) {
-        // Siegloch capacity of this movement against the smoothed flow it yields to; a
-        // right turn only merges with the near-side major stream (see conflict_share).
+        // Siegloch capacity of this movement against the smoothed flows it yields to: the
+        // streams of higher rank (all-way: all others) its path crosses or merges with.
         const auto& link = net_.link(geodata::LinkId(from));
         const double groups = static_cast<double>(s.ends.size());
-        const double q = conflicting_vph * junctions_.conflict_share(from, to);
+        const auto in = net_.in_links(net_.link(geodata::LinkId(from)).to);
+        const float* w = junctions_.conflict_weights(from, to);
+        double q = 0.0;
+        for (std::size_t j = 0; j < in.size(); ++j) {
+            const InLinkControl& oc = junctions_.control(in.first[j].value);
+            if (w && w[j] > 0.0f && (ctl.all_way || oc.rank > ctl.rank))
+                q += w[j] * 3600.0 * decayed_rate(links_[in.first[j].value], now);
+        }
         const double capacity = std::min(link.capacity_vph * config_.flow_capacity_factor,
                                          std::max(1, link.lanes) * siegloch_capacity(q, ctl.gap)) / groups;
         tq.gap.catch_up(now, capacity / 3600.0);
         if (tq.gap.value < credit_full) return false;
     }
+    const bool jumps = links_[to].space <= 0 && waited_too_long && config_.stuck_rule == StuckRule::JumpAhead;
     if (links_[to].space <= 0) {
         if (!waited_too_long) return false;
         if (!r_.was_stuck[v]) {
@@ -387,11 +397,6 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, doub
     tq.vehicles.pop_front();
     tq.front_since = now;
     --s.at_end;
-    tq.flow.value -= 1.0;
-    if (ctl.yields) tq.gap.value -= 1.0;
-    s.rate = decayed_rate(s, now) + 1.0 / rate_tau_s;
-    s.rate_time = now;
-    --links_[to].space;
     const std::size_t out_cell = hour * n_links_ + from;
     ++r_.exits[out_cell];
     r_.exit_travel_time[out_cell] += static_cast<double>(now - entered_[v]);
@@ -401,28 +406,91 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, doub
     const double held = static_cast<double>(now) - ready_at_[v];
     if (held >= 1.0) r_.junction_delay[node] += held;
     ++r_.junction_crossings[node];
+    if (jumps) {  // placed after this phase, serially: it may land on any link of its route
+        jumping_.local().push_back(v);
+        return true;
+    }
+    tq.flow.value -= 1.0;
+    if (ctl.yields) tq.gap.value -= 1.0;
+    s.rate = decayed_rate(s, now) + 1.0 / rate_tau_s;
+    s.rate_time = now;
+    --links_[to].space;
     ++position_[v];
-    entered_[v] = now;
-    const double entry = held < 1.0 ? ready_at_[v] : static_cast<double>(now);
+    enter_link(v, to, now, held < 1.0 ? ready_at_[v] : static_cast<double>(now), fresh);
+    return true;
+}
+
+// v enters `to` (the link at position_[v] of its route) at `entry` (s; entered_ keeps the
+// step): it reaches the end after the free-flow time.
+void QueueSimulation::enter_link(std::uint32_t v, std::uint32_t to, Seconds now, double entry,
+                                 std::vector<std::uint32_t>& fresh) {
+    entered_[v] = static_cast<Seconds>(std::floor(entry)) < now ? now : static_cast<Seconds>(std::floor(entry));
     ready_at_[v] = entry + params_[to].travel_time;
     LinkState& next = links_[to];
     if (next.queue.empty()) next.front_ready = ready_at_[v];
     next.queue.push_back(v);
-    if (!listed_[to]) {  // only this node (to's from-node) writes listed_[to] now
+    if (!listed_[to]) {  // only to's from-node (or the serial jump phase) writes listed_[to] now
         listed_[to] = 1;
         fresh.push_back(to);
     }
-    ++r_.entries[hour * n_links_ + to];
-    return true;
+    ++r_.entries[hour_of(now) * n_links_ + to];
+}
+
+// Vehicles that waited stuck_time before a full link jump ahead along their route to the
+// first link with space (SUMO's teleport, which frees the jammed junction: moving them
+// into the full link, MATSim's rule, keeps a gridlocked ring of links full). They spend
+// the free-flow time of the links they skip, which see no entry or exit; with no space
+// up to the end of the route they arrive then. The search stops before a closed link:
+// the vehicle then goes into the full next link as under MATSim's rule. Serial, in
+// vehicle order, after the junction phase: the result does not depend on the threads.
+void QueueSimulation::place_jumping(Seconds now) {
+    std::vector<std::uint32_t> jumping;
+    for (auto& j : jumping_) {
+        jumping.insert(jumping.end(), j.begin(), j.end());
+        j.clear();
+    }
+    if (jumping.empty()) return;
+    std::sort(jumping.begin(), jumping.end());
+    auto& fresh = newly_active_.local();
+    for (const std::uint32_t v : jumping) {
+        const Route& route = routes_[v];
+        double skipped = 0.0;
+        std::size_t k = position_[v] + 1;
+        for (; k < route.size(); ++k) {
+            if (closed_[route[k]] > 0 || links_[route[k]].space > 0) break;
+            skipped += params_[route[k]].travel_time;
+        }
+        if (k == route.size()) {  // full to the end: it arrives after driving the rest
+            const Seconds arrival = now + static_cast<Seconds>(std::ceil(skipped));
+            position_[v] = static_cast<std::uint32_t>(route.size() - 1);
+            if (arrival >= config_.end) continue;  // still on its way when the run ends: en route
+            entered_[v] = arrival - static_cast<Seconds>(std::ceil(params_[route.back()].travel_time));
+            ++r_.entries[hour_of(entered_[v]) * n_links_ + route.back()];
+            finish(v, arrival, route.back());
+            continue;
+        }
+        if (closed_[route[k]] > 0) {  // do not jump a closure: into the full next link
+            k = position_[v] + 1;
+            skipped = 0.0;
+        }
+        position_[v] = static_cast<std::uint32_t>(k);
+        --links_[route[k]].space;
+        enter_link(v, route[k], now, static_cast<double>(now) + skipped, fresh);
+    }
 }
 
 void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vector<std::uint32_t>& fresh) {
     const auto in = net_.in_links(geodata::NodeId(node));
-    // Order of the in-links: higher priority rank first; within a rank a capacity-weighted
-    // random order (exponential race: key −ln(u)/capacity), MATSim QNode's rule that a
-    // link's share of the node follows its capacity, keyed by (seed, node, step).
+    // Order of the in-links: a capacity-weighted random order (exponential race: key
+    // −ln(u)/capacity), keyed by (seed, node, step), so that the space on an out-link is
+    // shared in proportion to the in-links' capacities (MATSim's QNode; the capacity-
+    // proportional supply split of Tampère et al. 2011's generic node model). Right of way
+    // acts through the yielding streams' gap-acceptance capacity (cross), not through the
+    // order: serving a higher rank first as well starved the minor roads and roundabout
+    // entries whenever the space downstream, not the gaps, was short (a queued major road
+    // lets its minor road merge in turn), and locked Monaco's roundabouts with its
+    // commuters.
     struct Candidate {
-        std::uint8_t rank;
         double key;
         std::uint32_t link;
     };
@@ -435,11 +503,9 @@ void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vec
         if (links_[l].at_end == 0) continue;
         const double u = uniform(config_.seed, Stream::JunctionOrder, node, static_cast<std::uint64_t>(now) * 64 + j);
         const double cap = std::max(params_[l].flow_per_step, 1e-9);
-        c[k++] = {junctions_.control(l).rank, -std::log1p(-u) / cap, l};
+        c[k++] = {-std::log1p(-u) / cap, l};
     }
-    std::sort(c, c + k, [](const Candidate& a, const Candidate& b) {
-        return a.rank != b.rank ? a.rank > b.rank : (a.key != b.key ? a.key < b.key : a.link < b.link);
-    });
+    std::sort(c, c + k, [](const Candidate& a, const Candidate& b) { return a.key != b.key ? a.key < b.key : a.link < b.link; });
     for (std::size_t i = 0; i < k; ++i) {
         const std::uint32_t l = c[i].link;
         LinkState& s = links_[l];
@@ -449,17 +515,10 @@ void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vec
             continue;
         }
         s.next_try = 0;
-        double conflicting = 0.0;  // veh/h of the streams it yields to
-        if (ctl.yields)
-            for (const geodata::LinkId o : in) {
-                const InLinkControl& oc = junctions_.control(o.value);
-                if (o.value != l && (ctl.all_way || oc.rank > ctl.rank)) conflicting += decayed_rate(links_[o.value], now);
-            }
-        conflicting *= 3600.0;
         // Turning queues take turns, one vehicle at a time, while any can go.
         for (bool moved = true; moved;) {
             moved = false;
-            for (TurnQueue& tq : s.ends) moved = cross(l, tq, now, conflicting, fresh) || moved;
+            for (TurnQueue& tq : s.ends) moved = cross(l, tq, now, fresh) || moved;
         }
     }
 }
@@ -559,6 +618,7 @@ LoadingResult QueueSimulation::run(const ProgressFn& progress) {
         apply_events(now);
         link_exits(now);
         junction_transfer(now);
+        place_jumping(now);
         refresh_active_links();
         record_hour_end(now);
         record_trajectories(now);

@@ -38,6 +38,9 @@ struct RoadClassDefaults {
 
 using RoadClassTable = std::array<RoadClassDefaults, road_class_count>;
 
+/// veh/h one lane passes at one vehicle per free-flow headway: 3600 / (1.13 s + 7.5 m / v).
+double free_flow_lane_capacity(double speed_kmh);
+
 /// The built-in defaults (README "Road defaults").
 const RoadClassTable& default_road_class_table();
 

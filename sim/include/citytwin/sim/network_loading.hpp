@@ -17,7 +17,9 @@
 // its from-node, so the result is bit-identical for any thread count.
 //
 // Congestion is never hidden: a vehicle that waited stuck_time at a link end because its
-// next link was full is moved on into it (as MATSim does; SUMO teleports it further),
+// next link was full jumps ahead along its route to the first link with space, spending
+// the free-flow time of the links it skips (SUMO's teleport; StuckRule::MoveOn moves it
+// into the full link instead, as MATSim does — which keeps a gridlocked ring full), is
 // counted in `stuck`, and completes its trip (its time is in every mean). One waiting
 // that long before a closed link is taken out (`abandoned`, status Stuck) — it cannot
 // legally go on — and its time until then is kept in `arrival`.
@@ -33,12 +35,16 @@
 
 namespace citytwin::sim {
 
+/// What happens to a vehicle that waited stuck_time before a full link (see above).
+enum class StuckRule : std::uint8_t { JumpAhead, MoveOn };
+
 struct LoadingConfig {
     Seconds start = 0;
     Seconds end = 30 * 3600;              ///< vehicles still driving then are "en route"
     double flow_capacity_factor = 1.0;    ///< scale capacities (e.g. to the demand sample)
     double storage_capacity_factor = 1.0;
     Seconds stuck_time = 300;             ///< a vehicle blocked this long at a link end is moved on (see above)
+    StuckRule stuck_rule = StuckRule::JumpAhead;
     Seconds trajectory_interval = 10;     ///< 0: no trajectories
     std::size_t trajectory_max_vehicles = 2000;
     JunctionConfig junctions;
@@ -75,7 +81,7 @@ struct LoadingResult {
     std::vector<char> was_stuck;                ///< per trip: moved on after stuck_time at least once
     std::vector<JunctionModel::PlanRow> signal_plans;  ///< the plans in force
     std::size_t departed = 0, arrived = 0, en_route = 0;
-    std::size_t stuck = 0;       ///< vehicles moved on into a full link after stuck_time (they drive on)
+    std::size_t stuck = 0;       ///< vehicles moved on past a full link after stuck_time (they drive on)
     std::size_t abandoned = 0;   ///< vehicles taken out before a closed link (status Stuck)
     Seconds last_step = 0;
 };

@@ -9,7 +9,11 @@
 //  * its signal window (signals): green from green_start for green_s within the cycle,
 //    shifted by the controller's offset;
 //  * its priority rank and, when it yields, the gap-acceptance parameters that turn the
-//    conflicting flow into a capacity (Siegloch 1973).
+//    conflicting flow into a capacity (Siegloch 1973). Ranks follow the road class; where
+//    one in-link alone has the top class, the in-link straight opposite it (the same road
+//    from the other side, though its class changes here) is a main road too — SUMO
+//    netconvert's rule — so it never yields to its own oncoming traffic;
+//  * per movement, which streams it conflicts with (conflict_weights).
 //
 // Given plans: a green per in-link and/or per movement (in-link → out-link); a movement
 // with its own green follows it, the others their in-link's. Generated fixed-time plans (when the data gives no greens), one documented rule:
@@ -80,11 +84,16 @@ public:
     const InLinkControl& control(std::uint32_t in_link) const { return in_[in_link]; }
     /// Turning group of the movement in_link → out_link (0 when the model is disabled).
     std::uint8_t group_of(std::uint32_t in_link, std::uint32_t out_link) const;
-    /// Share of the conflicting flow a yielding movement sees: 0.5 for a right turn, which
-    /// merges with the near-side major stream only (HCM 2010 ch. 19, two-way stop control:
-    /// a minor right turn conflicts with the major through and right flow of its near side),
-    /// 1 for straight on and left turns, which cross or join both directions.
-    double conflict_share(std::uint32_t in_link, std::uint32_t out_link) const;
+    /// Weight of each in-link's stream (in in_links() order of the node) in the conflicting
+    /// flow of the movement in_link → out_link, whatever their ranks (right-hand traffic;
+    /// HCM 2010 ch. 19, two-way stop control, conflicting flows by movement):
+    ///  * a right turn merges with the near lane of the stream from its left (and of one
+    ///    arriving alongside): 1 / that stream's lanes;
+    ///  * straight on crosses the streams from both sides and merges with one alongside,
+    ///    but not the opposing one, which passes it;
+    ///  * a left turn (or U-turn) crosses every stream.
+    /// All-way control: every other stream, whatever the movement.
+    const float* conflict_weights(std::uint32_t in_link, std::uint32_t out_link) const;
     /// The movement's own green when the data gives one (else the in-link's applies).
     const SignalTiming* movement_signal(std::uint32_t in_link, std::uint32_t out_link) const;
     bool has_movement_signals(std::uint32_t in_link) const {
@@ -106,6 +115,8 @@ private:
     void build_signals(const geodata::RoadNetwork& net, const JunctionConfig& config);
     void build_priorities(const geodata::RoadNetwork& net);
     void build_groups(const geodata::RoadNetwork& net);
+    void build_conflicts(const geodata::RoadNetwork& net);
+    void promote_opposite_of_single_top(const geodata::RoadNetwork& net, geodata::RoadNetwork::Range in);
 
     bool enabled_ = true;
     std::vector<InLinkControl> in_;
@@ -113,7 +124,10 @@ private:
     // Per in-link, the group of each out-link of its to-node in out_links() order.
     std::vector<std::uint32_t> group_offset_;
     std::vector<std::uint8_t> group_by_out_;
-    std::vector<std::uint8_t> right_turn_;   // same layout: 1 when the movement turns right
+    // Per (in-link, out-link) in the layout of group_by_out_: conflict_offset_ into
+    // conflict_weight_, one weight per in-link of the node.
+    std::vector<std::uint32_t> conflict_offset_;
+    std::vector<float> conflict_weight_;
     std::vector<PlanRow> plans_;
     // Movement greens given by the data, per in-link (CSR, by out-link).
     std::vector<std::uint32_t> movement_offset_;
