@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Monaco with a growing number of inbound commuters (scenarios/monaco/commuters.yaml, its
+# Monaco with a growing number of inbound commuters (scenarios/monaco/baseline.yaml, its
 # other settings unchanged): how the car traffic copes. Prints one line per volume; the
 # README's "Traffic from outside" figures come from here.
 #
@@ -14,7 +14,7 @@ trap 'rm -rf "$WORK"' EXIT
 printf '%-9s %10s %10s %10s %9s %13s %8s\n' inbound car_trips completed en_route stuck mean_car_tt_s wall_s
 for n in $VOLUMES; do
     cat >"$WORK/c-$n.yaml" <<YAML
-extends: $ROOT/scenarios/monaco/commuters.yaml
+extends: $ROOT/scenarios/monaco/baseline.yaml
 name: monaco-commuters-$n
 demand:
   external:

@@ -207,6 +207,27 @@ TEST(CliRun, FeedbackRoundsAreReportedAndDeterministic) {
     expect_error(run_citytwin({"-q", "run", yaml.string(), "--json"}), {yaml.string(), "feedback_rounds", "0…10"});
 }
 
+// The Monaco baseline carries its 36 700 cross-border commuters (issue 14) and its morning
+// clears: before the junction toll was counted once, space shared by capacity and stuck
+// vehicles jumped ahead, 35 568 of its 51 735 car trips were still on the road at 30:00.
+TEST(CliRun, MonacoBaselineCarriesItsCommutersAndClears) {
+    const auto r = run_citytwin({"-q", "run", "scenarios/monaco/baseline.yaml", "--json", "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json j = json::parse(r.out);
+    const auto& d = j["demand"];
+    EXPECT_EQ(d["external"]["trips"]["inbound"], 2 * 36700) << d.dump();
+    EXPECT_EQ(d["persons"].get<double>() - d["residents"].get<double>(), 36700.0);
+    for (const char* mode : {"car", "bike", "walk", "transit"}) EXPECT_GT(d["mode_share"][mode].get<double>(), 0.1) << mode;
+    const auto& m = j["mobility"];
+    const double cars = m["car_trips"].get<double>();
+    EXPECT_GT(cars, 45000.0);
+    EXPECT_GT(m["completed"].get<double>(), 0.97 * cars) << m.dump();
+    EXPECT_LT(m["en_route"].get<double>(), 0.002 * cars) << m.dump();
+    EXPECT_LT(m["stuck"].get<double>(), 0.05 * cars) << m.dump();
+    EXPECT_LT(m["mean_travel_time_s"].get<double>(), 3600.0) << m.dump();
+    EXPECT_EQ(m["peak_hour"], 7) << "the commuters make the morning the peak";
+}
+
 // A second city with four modes (scenarios/helsinki-centre/transit.yaml): the shares reach
 // their targets within a point, transit trips ride HSL's timetable, and the ridership
 // layers add up to the boardings KPI.

@@ -419,8 +419,11 @@ TEST(MonacoScenario, KpisAreConsistent) {
     EXPECT_EQ(j["scenario"], "monaco-baseline");
     EXPECT_EQ(j["run"]["seed"], 42);
     EXPECT_EQ(mob["trips"].get<std::size_t>(), run.demand.trips.size());
-    // 38 000 residents at 10 %: about 3 800 persons, about 1.8 trips each.
-    EXPECT_NEAR(static_cast<double>(run.demand.persons), 3800.0, 60.0);
+    // 38 000 residents at 10 %: about 3 800 persons, and the 36 700 who commute in: 3 670.
+    const double residents = j["demand"]["residents"].get<double>();
+    EXPECT_NEAR(residents, 3800.0, 60.0);
+    EXPECT_NEAR(static_cast<double>(run.demand.persons) - residents, 3670.0, 1.0);
+    EXPECT_EQ(j["demand"]["external"]["trips"]["inbound"].get<std::size_t>(), 2u * 3670u);
     EXPECT_EQ(mob["car_trips"].get<std::size_t>() + mob["other_mode_trips"].get<std::size_t>(),
               mob["trips"].get<std::size_t>());
     EXPECT_EQ(mob["completed"].get<std::size_t>() + mob["unroutable"].get<std::size_t>() +
