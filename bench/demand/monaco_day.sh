@@ -7,7 +7,8 @@
 #
 #   git worktree add /tmp/peer 0062bb1 && cmake -S /tmp/peer -B /tmp/peer-build -G Ninja \
 #       -DCMAKE_BUILD_TYPE=Release && cmake --build /tmp/peer-build --target citytwin
-#   PEER_ASSETS=/tmp/peer/assets bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
+#   CITYTWIN_DATA_DIR=../shared/data PEER_ASSETS=/tmp/peer/assets \
+#       bench/demand/monaco_day.sh /tmp/peer-build/app/citytwin [runs=3]
 # (PEER_ASSETS: the peer's own assets/, given to the peer only as CITYTWIN_ASSETS_DIR.)
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -19,6 +20,15 @@ SCENARIO="$ROOT/scenarios/monaco/residents-only.yaml"
 BASELINE="$ROOT/scenarios/monaco/baseline.yaml"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+# The peer predates demand.external: it gets the baseline without that section (the same
+# residents' day as residents-only.yaml), its data found through CITYTWIN_DATA_DIR.
+python3 - "$BASELINE" "$WORK/peer.yaml" <<'PY'
+import sys, yaml
+s = yaml.safe_load(open(sys.argv[1]))
+s["demand"].pop("external", None)
+s["name"] = "monaco-residents-only"
+yaml.safe_dump(s, open(sys.argv[2], "w"), sort_keys=False)
+PY
 # The same day with one feedback round (choice again on the congested car times).
 printf 'extends: %s\nname: monaco-feedback\ndemand:\n  choice:\n    feedback_rounds: 1\n' "$SCENARIO" >"$WORK/feedback.yaml"
 # … and without the path network (walk and bike on the straight line × detour).
@@ -29,7 +39,8 @@ for ((i = 1; i <= RUNS; i++)); do
         scenario=$SCENARIO
         [[ $side == feedback || $side == nopaths ]] && scenario=$WORK/$side.yaml
         [[ $side == baseline ]] && scenario=$BASELINE
-        [[ $side == peer ]] && cmd=(env ${PEER_ASSETS:+CITYTWIN_ASSETS_DIR="$PEER_ASSETS"} "$PEER")
+        [[ $side == peer ]] && cmd=(env ${PEER_ASSETS:+CITYTWIN_ASSETS_DIR="$PEER_ASSETS"} "$PEER") &&
+            scenario=$WORK/peer.yaml
         /usr/bin/time -f "%e" -o "$WORK/$side.$i" "${cmd[@]}" -q run "$scenario" --json >"$WORK/$side.json"
     done
 done

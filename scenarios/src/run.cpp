@@ -367,7 +367,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"toll_crossings", k.toll_crossings},
             {"toll_revenue", k.toll_revenue},
             {"note", "mobility.* is car traffic: only car trips are loaded on the roads (bike, walk and transit trips are in demand.*). "
-                     "stuck: moved on into a full link after stuck_time_s (they complete, their time is in the means); "
+                     "stuck: jumped ahead past a full link after stuck_time_s (they complete, their time is in the means); "
                      "abandoned: taken out before a closed link (their time until then is in the means)"},
         };
     }

@@ -262,8 +262,9 @@ TEST(NetworkLoading, ZeroCapacityLinkLetsOnlyTheInitialCreditThrough) {
 //   t_x+2: vehicle 0 reaches the end of D and leaves on the initial credit; vehicle 1
 //          stays at D's end (no credit for an hour); vehicle 2 takes the freed place;
 //   from then on D holds 2 and U up to 4 — as long as nobody has waited stuck_time at
-//   the end of U. Then (stuck_time 60 s) the vehicle at U's end is moved on into the
-//   full D and counted as stuck, which frees a place on U for one waiting to depart.
+//   the end of U. Then (stuck_time 60 s, StuckRule::MoveOn) the vehicle at U's end is
+//   moved on into the full D and counted as stuck, which frees a place on U for one
+//   waiting to depart (the default, JumpAhead, is checked further down).
 struct Spillback {
     RoadNetwork net = chain({{100, 10.0, 1e6, 4.0}, {20, 10.0, 1.0, 2.0}, {50}});
     LoadingConfig config;

@@ -337,7 +337,7 @@ void QueueSimulation::link_exits(Seconds now) {
 
 // Moves the front vehicle of a turning queue of `from` across the junction when its
 // group has flow credit and its next link is open and has space (or it has waited
-// stuck_time: then it is moved on regardless of space).
+// stuck_time: then it jumps ahead, or is moved on regardless of space; see place_jumping).
 bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std::vector<std::uint32_t>& fresh) {
     if (tq.vehicles.empty()) return false;
     LinkState& s = links_[from];

@@ -27,7 +27,7 @@ struct MobilityConfig {
 struct MobilityKpis {
     std::size_t trips = 0, car_trips = 0, other_mode_trips = 0;
     std::size_t completed = 0, unroutable = 0, en_route = 0;
-    std::size_t stuck = 0;       ///< car trips moved on into a full link after stuck_time (they complete)
+    std::size_t stuck = 0;       ///< car trips moved on past a full link after stuck_time (they complete)
     std::size_t abandoned = 0;   ///< car trips taken out before a closed link after stuck_time
     /// Over completed and abandoned trips (abandoned: their time until taken out).
     double mean_travel_time_s = 0, mean_delay_s = 0;

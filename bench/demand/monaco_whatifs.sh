@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The figures README's "Scenarios" section quotes for Monaco's what-ifs, each against the
+# baseline (its residents and the 36 700 who commute in), printed from `citytwin run
+# --json` and `citytwin compare --json`. Results, not timings: the runs are deterministic.
+#
+#   bench/demand/monaco_whatifs.sh [CITYTWIN=build/app/citytwin]
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CITYTWIN="${1:-$ROOT/build/app/citytwin}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+for s in baseline residents-only roadworks wifi-expansion new-district congestion-charge; do
+    "$CITYTWIN" -q run "$ROOT/scenarios/monaco/$s.yaml" --json >"$WORK/$s.json"
+done
+"$CITYTWIN" -q compare "$ROOT/scenarios/monaco/baseline.yaml" "$ROOT/scenarios/monaco/bike-bridge.yaml" --json \
+    >"$WORK/bike-bridge.json"
+python3 - "$WORK" <<'PY'
+import json, sys
+w = sys.argv[1]
+k = {s: json.load(open(f"{w}/{s}.json")) for s in
+     ("baseline", "residents-only", "roadworks", "wifi-expansion", "new-district", "congestion-charge")}
+b, m = k["baseline"], k["baseline"]["mobility"]
+ro = k["residents-only"]["mobility"]
+print(f"baseline: {b['demand']['persons']} persons ({b['demand']['residents']} residents), {b['demand']['trips']} trips, "
+      f"car {m['car_trips']} ({m['completed']} completed, {m['en_route']} en route, {m['stuck']} stuck), "
+      f"mean car trip {m['mean_travel_time_s']:.1f} s, mean delay {m['mean_delay_s']:.1f} s, peak hour {m['peak_hour']}")
+print(f"residents only: car {ro['car_trips']}, mean car trip {ro['mean_travel_time_s']:.1f} s, "
+      f"mean delay {ro['mean_delay_s']:.1f} s, peak hour {ro['peak_hour']}")
+r = k["roadworks"]["mobility"]
+print(f"roadworks: mean delay {m['mean_delay_s']:.1f} -> {r['mean_delay_s']:.1f} s, unroutable {m['unroutable']} -> "
+      f"{r['unroutable']}, abandoned {m['abandoned']} -> {r['abandoned']}, vehicle hours {m['vehicle_hours']:.0f} -> "
+      f"{r['vehicle_hours']:.0f}")
+wb, wx = b["wifi"], k["wifi-expansion"]["wifi"]
+print(f"wifi-expansion: population covered {100 * wb['population_covered_share']:.1f} % -> "
+      f"{100 * wx['population_covered_share']:.1f} %")
+nd = k["new-district"]["demand"]
+print(f"new-district: residents +{nd['residents'] - b['demand']['residents']}, trips +{nd['trips'] - b['demand']['trips']}")
+c = k["congestion-charge"]["mobility"]
+print(f"congestion-charge: {c['toll_crossings']} entries pay, mean car trip {m['mean_travel_time_s']:.1f} -> "
+      f"{c['mean_travel_time_s']:.1f} s, car share {b['demand']['mode_share']['car']:.4f} -> "
+      f"{k['congestion-charge']['demand']['mode_share']['car']:.4f}")
+bb = json.load(open(f"{w}/bike-bridge.json"))
+s = bb["summary"]
+share = {x["key"]: x for x in bb["kpis"]}["demand.mode_share.bike"]
+print(f"bike-bridge: {s['cyclists_on_new_paths']:.0f} cyclists and {s['pedestrians_on_new_paths']:.0f} pedestrians a day "
+      f"on the new path links, {s['moved_bike_passages']:.0f} moved bike passages, bike share "
+      f"{share['base']:.4f} -> {share['variant']:.4f}")
+PY
