@@ -42,8 +42,9 @@ print(f"congestion-charge: {c['toll_crossings']} entries pay, mean car trip {m['
       f"{k['congestion-charge']['demand']['mode_share']['car']:.4f}")
 bb = json.load(open(f"{w}/bike-bridge.json"))
 s = bb["summary"]
-share = {x["key"]: x for x in bb["kpis"]}["demand.mode_share.bike"]
+kp = {x["key"]: x for x in bb["kpis"]}
+share, bikes = kp["demand.mode_share.bike"], kp["demand.trips_by_mode.bike"]
 print(f"bike-bridge: {s['cyclists_on_new_paths']:.0f} cyclists and {s['pedestrians_on_new_paths']:.0f} pedestrians a day "
       f"on the new path links, {s['moved_bike_passages']:.0f} moved bike passages, bike share "
-      f"{share['base']:.4f} -> {share['variant']:.4f}")
+      f"{share['base']:.5f} -> {share['variant']:.5f} ({bikes['delta']:+.0f} bike trips)")
 PY
