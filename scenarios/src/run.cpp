@@ -351,6 +351,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"stuck", k.stuck},
             {"abandoned", k.abandoned},
             {"en_route", k.en_route},
+            {"not_started", k.not_started},
             {"junction_delay_s_per_trip", k.junction_delay_s_per_trip},
             {"signal_delay_s_per_trip", k.signal_delay_s_per_trip},
             {"signalised_junctions", k.signalised_junctions},
@@ -368,7 +369,9 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"toll_revenue", k.toll_revenue},
             {"note", "mobility.* is car traffic: only car trips are loaded on the roads (bike, walk and transit trips are in demand.*). "
                      "stuck: jumped ahead past a full link after stuck_time_s (they complete, their time is in the means); "
-                     "abandoned: taken out before a closed link (their time until then is in the means)"},
+                     "abandoned: taken out before a closed link (their time until then is in the means); "
+                     "not_started: a tour's next trip due after time.end (completed + unroutable + abandoned + en_route + "
+                     "not_started = car_trips)"},
         };
     }
     if (run.mobility) {

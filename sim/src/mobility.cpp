@@ -97,6 +97,7 @@ void compute_kpis(const geodata::CityModel& model, const Demand& demand, double 
         o.freeflow_time_s = route_cost(ff, route, r.departures[i]);
         for (std::size_t j = 1; j < route.size(); ++j) o.distance_m += net.link(geodata::LinkId(route[j])).length_m;
         const TripStatus status = r.loading.status[i];
+        if (status == TripStatus::NotLoaded) ++k.not_started;
         if (status == TripStatus::Arrived || status == TripStatus::Stuck) {
             // Congestion is never hidden: a trip given up before a closed road counts
             // with the time it had spent until then.

@@ -223,6 +223,11 @@ TEST(CliRun, MonacoBaselineCarriesItsCommutersAndClears) {
     EXPECT_GT(cars, 45000.0);
     EXPECT_GT(m["completed"].get<double>(), 0.97 * cars) << m.dump();
     EXPECT_LT(m["en_route"].get<double>(), 0.002 * cars) << m.dump();
+    EXPECT_LT(m["not_started"].get<double>(), 0.02 * cars) << m.dump();
+    EXPECT_EQ(m["completed"].get<double>() + m["unroutable"].get<double>() + m["abandoned"].get<double>() +
+                  m["en_route"].get<double>() + m["not_started"].get<double>(),
+              cars)
+        << "every car trip is counted once";
     EXPECT_LT(m["stuck"].get<double>(), 0.05 * cars) << m.dump();
     EXPECT_LT(m["mean_travel_time_s"].get<double>(), 3600.0) << m.dump();
     EXPECT_EQ(m["peak_hour"], 7) << "the commuters make the morning the peak";

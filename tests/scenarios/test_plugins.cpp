@@ -879,7 +879,9 @@ TEST(CompareCli, RoadworksDelayAndReroutedTraffic) {
     ASSERT_TRUE(delay_delta) << r.out;
     EXPECT_GT(*delay_delta, 0.0);
     for (const auto& k : j["kpis"])
-        if (k["key"] == "mobility.unroutable") EXPECT_GT(k["delta"].get<double>(), 100.0) << "the port is cut off";
+        if (k["key"] == "mobility.unroutable") {
+            EXPECT_GT(k["delta"].get<double>(), 100.0) << "the port is cut off";
+        }
     EXPECT_GT(j["summary"]["rerouted_passages"].get<double>(), 0.0);
     EXPECT_GT(j["summary"]["links_with_changed_flow"].get<double>(), 0.0);
 }

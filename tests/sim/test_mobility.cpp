@@ -427,7 +427,8 @@ TEST(MonacoScenario, KpisAreConsistent) {
     EXPECT_EQ(mob["car_trips"].get<std::size_t>() + mob["other_mode_trips"].get<std::size_t>(),
               mob["trips"].get<std::size_t>());
     EXPECT_EQ(mob["completed"].get<std::size_t>() + mob["unroutable"].get<std::size_t>() +
-                  mob["abandoned"].get<std::size_t>() + mob["en_route"].get<std::size_t>(),
+                  mob["abandoned"].get<std::size_t>() + mob["en_route"].get<std::size_t>() +
+                  mob["not_started"].get<std::size_t>(),
               mob["car_trips"].get<std::size_t>());
     const double share = mob["car_trips"].get<double>() / mob["trips"].get<double>();
     EXPECT_NEAR(share, 0.35, 0.04);

@@ -29,6 +29,9 @@ struct MobilityKpis {
     std::size_t completed = 0, unroutable = 0, en_route = 0;
     std::size_t stuck = 0;       ///< car trips moved on past a full link after stuck_time (they complete)
     std::size_t abandoned = 0;   ///< car trips taken out before a closed link after stuck_time
+    /// Car trips with a route that never started: a tour's next trip whose departure (the
+    /// previous arrival + the activity) fell after time.end.
+    std::size_t not_started = 0;
     /// Over completed and abandoned trips (abandoned: their time until taken out).
     double mean_travel_time_s = 0, mean_delay_s = 0;
     double junction_delay_s_per_trip = 0;   ///< waiting at stop lines (any control), per loaded car trip
