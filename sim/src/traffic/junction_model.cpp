@@ -61,6 +61,12 @@ double positive_fmod(double a, double m) {
     return r < 0 ? r + m : r;
 }
 
+/// Where b's traffic comes from, seen by a driver arriving on a, in degrees [−180, 180):
+/// −90 from the left, +90 from the right, ±180 oncoming, 0 alongside.
+double relative_approach(const Link& a, const Link& b) {
+    return positive_fmod((arrival_bearing(b) - arrival_bearing(a)) * deg + 180.0, 360.0) - 180.0;
+}
+
 }  // namespace
 
 double siegloch_capacity(double conflicting_vph, const GapAcceptance& g) {
@@ -110,7 +116,6 @@ void JunctionModel::build_conflicts(const RoadNetwork& net) {
     for (const Link& a : net.links()) {
         const auto in = net.in_links(a.to);
         const auto out = net.out_links(a.to);
-        const double heading = arrival_bearing(a) * deg;
         for (std::size_t i = 0; i < out.size(); ++i) {
             conflict_offset_[group_offset_[a.id.value] + i] = static_cast<std::uint32_t>(conflict_weight_.size());
             const double turn = turn_angle(a, net.link(out.first[i]));
@@ -120,9 +125,7 @@ void JunctionModel::build_conflicts(const RoadNetwork& net) {
                 if (b.id == a.id) {
                     w = 0.0f;
                 } else if (!in_[a.id.value].all_way) {
-                    // Where b comes from, seen by a driver on a: −90° from the left,
-                    // +90° from the right, ±180° oncoming, 0° alongside.
-                    const double rel = positive_fmod(arrival_bearing(b) * deg - heading + 180.0, 360.0) - 180.0;
+                    const double rel = relative_approach(a, b);
                     const bool oncoming = std::abs(rel) > 135.0;
                     const bool from_left = rel >= -135.0 && rel <= -45.0;
                     const bool alongside = std::abs(rel) < 45.0;
@@ -281,12 +284,11 @@ void JunctionModel::promote_opposite_of_single_top(const RoadNetwork& net, geoda
             ++at_top;
         }
     if (at_top != 1) return;
-    const double heading = arrival_bearing(net.link(main)) * deg;
     LinkId opposite;
     double best = 45.0;  // degrees off exactly oncoming
     for (const LinkId l : in) {
         if (l == main) continue;
-        const double off = std::abs(std::abs(positive_fmod(arrival_bearing(net.link(l)) * deg - heading + 180.0, 360.0) - 180.0) - 180.0);
+        const double off = 180.0 - std::abs(relative_approach(net.link(main), net.link(l)));
         if (off < best) {
             best = off;
             opposite = l;

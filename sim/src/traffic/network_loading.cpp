@@ -371,7 +371,7 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
         // streams of higher rank (all-way: all others) its path crosses or merges with.
         const auto& link = net_.link(geodata::LinkId(from));
         const double groups = static_cast<double>(s.ends.size());
-        const auto in = net_.in_links(net_.link(geodata::LinkId(from)).to);
+        const auto in = net_.in_links(link.to);
         const float* w = junctions_.conflict_weights(from, to);
         double q = 0.0;
         for (std::size_t j = 0; j < in.size(); ++j) {
