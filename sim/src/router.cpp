@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -69,6 +70,62 @@ struct SearchGraph {
     }
 };
 
+// A 4-ary min-heap of (key, link): half the depth of a binary heap, and a node's four
+// children share a cache line. A key is kept as its IEEE-754 bits: for the non-negative
+// keys of a search they order as the values do, so ordering an entry is two integer
+// comparisons without branches instead of floating-point ones with NaN checks. Any correct
+// priority queue pops the same sequence here (entries are unique pairs, ties settle the
+// lower link id first), so routes do not depend on this choice.
+class FrontierHeap {
+public:
+    bool empty() const { return v_.empty(); }
+    void clear() { v_.clear(); }
+    void push(double key, std::uint32_t link) {
+        const Entry x{std::bit_cast<std::uint64_t>(key), link};
+        std::size_t i = v_.size();
+        v_.push_back(x);
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / arity;
+            if (!before(x, v_[parent])) break;
+            v_[i] = v_[parent];
+            i = parent;
+        }
+        v_[i] = x;
+    }
+    std::pair<double, std::uint32_t> pop() {
+        const Entry top = v_.front();
+        const Entry x = v_.back();
+        v_.pop_back();
+        const std::size_t n = v_.size();
+        if (n > 0) {
+            std::size_t i = 0;
+            for (;;) {
+                const std::size_t first = arity * i + 1;
+                if (first >= n) break;
+                std::size_t best = first;
+                const std::size_t last = std::min(first + arity, n);
+                for (std::size_t c = first + 1; c < last; ++c) best = before(v_[c], v_[best]) ? c : best;
+                if (!before(v_[best], x)) break;
+                v_[i] = v_[best];
+                i = best;
+            }
+            v_[i] = x;
+        }
+        return {std::bit_cast<double>(top.key), top.link};
+    }
+
+private:
+    struct Entry {
+        std::uint64_t key;   ///< bits of a non-negative double
+        std::uint32_t link;
+    };
+    static bool before(const Entry& a, const Entry& b) {
+        return (a.key < b.key) | ((a.key == b.key) & (a.link < b.link));
+    }
+    static constexpr std::size_t arity = 4;
+    std::vector<Entry> v_;
+};
+
 // Per-thread search state, indexed by link. Arrays are reset lazily through the touched
 // list, so a small tree costs what it visits, not the size of the city; the heap keeps
 // its capacity from tree to tree.
@@ -77,7 +134,7 @@ struct Workspace {
     std::vector<std::uint32_t> pred;          ///< the link before, on the best way found
     std::vector<std::uint32_t> target_mark;
     std::vector<std::uint32_t> touched;
-    std::vector<std::pair<double, std::uint32_t>> heap;
+    FrontierHeap heap;
     std::uint32_t stamp = 0;
 };
 
@@ -126,7 +183,6 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
     // reproducible.
     auto& heap = ws.heap;
     heap.clear();
-    auto later = std::greater<>{};
     // The first label a link gets is its final one: every link into b ends at b's start,
     // so they all have the same estimate h, leave the heap in the order of their labels,
     // and all add the same cost (b's; turns cost nothing). So a destination is done when
@@ -141,17 +197,14 @@ void run_group(const SearchGraph& graph, const LinkCosts& costs, const std::vect
                 ws.target_mark[b] = 0;
                 --targets_left;
             }
-            heap.emplace_back(nd + h(b), b);
-            std::push_heap(heap.begin(), heap.end(), later);
+            heap.push(nd + h(b), b);
         }
     };
     // The trip starts at the end of its first link: that link's label is 0 and the first
     // turn off it obeys the same rules as every other.
     relax(g.origin_link, 0.0, no_link);
     while (!heap.empty() && targets_left > 0) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        const auto [key, a] = heap.back();
-        heap.pop_back();
+        const auto [key, a] = heap.pop();
         const double d = ws.dist[a];
         if (key > d + h(a)) continue;  // stale entry (cannot happen, see relax; kept as a guard)
         bool open_turn = false;
