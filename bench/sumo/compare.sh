@@ -30,6 +30,8 @@ SUMO_ROUTER_ENV="${SUMO_ROUTER:-}"
 # priority junctions). 0 = --no-junction-control: plain meso, junctions ignored.
 JUNCTION_CONTROL=1
 SAME_ROUTES=0         # 1: SUMO drives citytwin's routes (citytwin runs first)
+ROUTE_CHOICE=0        # 1: each side chooses routes as its users run it (see --route-choice)
+CHOICE_ITERATIONS=10  # citytwin's equilibrium iterations with --route-choice
 MICRO=0               # 1: SUMO's microscopic model instead of meso
 REPEAT=3              # each side runs REPEAT times; wall time = median (project rule: >= 3 runs)
 BYO_NET=""            # --net/--trips/--name: any SUMO network and trip file
@@ -64,12 +66,19 @@ Options:
   --repeat N        run each side N times (default $REPEAT); wall time = median, min and max shown
   --work DIR        work directory root (default $WORK_ROOT; the case goes to DIR/CASE)
   --rebuild         regenerate network and trips even if the work dir has them
-  --threads N       citytwin --threads (default $THREADS)
+  --threads N       threads for each side (default $THREADS): citytwin --threads N, SUMO
+                    --device.rerouting.threads N (its routing; its simulation is one thread)
   --no-sumo         prepare and run citytwin only (the table then shows the previous SUMO
                     run on the same inputs, if the work dir has one: SUMO is deterministic)
   --no-citytwin     prepare and run SUMO only
   --adaptive-routing  SUMO routes each trip on current (measured) travel times when it departs
-                    (SUMO's default) instead of free-flow times
+                    (SUMO's default) instead of free-flow times; citytwin unchanged
+  --route-choice    both sides choose routes the way their users run them on a congested
+                    network: SUMO routes each trip when it departs on the travel times measured
+                    in the last 180 s (its default, --adaptive-routing), citytwin iterates to
+                    its equilibrium (mobility.iterations, --iterations). Mode tag
+                    MODE-route-choice; not with --same-routes
+  --iterations N    citytwin's iterations with --route-choice (default $CHOICE_ITERATIONS)
 Environment: CITYTWIN (binary, default build/app/citytwin), SUMO_HOME (default /usr/share/sumo),
   CITYTWIN_DATA_DIR (where liechtenstein/*.osm.pbf is), WORK_ROOT, THREADS,
   TRIPS (number of trips to generate instead of the case's -- veh/h in the one-hour cases
@@ -89,6 +98,8 @@ while [[ $# -gt 0 ]]; do
         --adaptive-routing) SUMO_ADAPTATION=1; shift ;;
         --no-junction-control) JUNCTION_CONTROL=0; shift ;;
         --same-routes) SAME_ROUTES=1; shift ;;
+        --route-choice) ROUTE_CHOICE=1; SUMO_ADAPTATION=1; shift ;;
+        --iterations) CHOICE_ITERATIONS="$2"; shift 2 ;;
         --micro) MICRO=1; shift ;;
         --repeat) REPEAT="$2"; shift 2 ;;
         --net) BYO_NET="$2"; shift 2 ;;
@@ -100,6 +111,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --repeat wants a positive integer" >&2; exit 2; }
+[[ $CHOICE_ITERATIONS =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --iterations wants a positive integer" >&2; exit 2; }
 if [[ -n $BYO_NET || -n $BYO_TRIPS || -n $BYO_NAME ]]; then
     [[ -n $BYO_NET && -n $BYO_TRIPS && -n $BYO_NAME ]] \
         || { echo "compare.sh: --net, --trips and --name go together" >&2; exit 2; }
@@ -147,6 +159,12 @@ if [[ $SAME_ROUTES -eq 1 ]]; then
     SCENARIO="$SCENARIO-routes"
     MODE_LABEL="$MODE_LABEL, citytwin's routes"
     [[ $RUN_SUMO -eq 1 && $RUN_CITYTWIN -eq 1 ]] || { echo "compare.sh: --same-routes runs both sides" >&2; exit 2; }
+fi
+if [[ $ROUTE_CHOICE -eq 1 ]]; then
+    [[ $SAME_ROUTES -eq 0 ]] || { echo "compare.sh: --route-choice and --same-routes exclude each other" >&2; exit 2; }
+    MODE="$MODE-route-choice"
+    SCENARIO="$SCENARIO-choice"
+    MODE_LABEL="$MODE_LABEL, route choice"
 fi
 mkdir -p "$WORK_ROOT"
 WORK_ROOT="$(cd "$WORK_ROOT" && pwd)"
@@ -371,6 +389,12 @@ run_case() {
     local begin sd="sumo-$MODE" cd="citytwin-$MODE"
     begin="$(cat trips.csv.begin)"
     mkdir -p "$sd" "$cd"
+    if [[ $ROUTE_CHOICE -eq 1 ]]; then
+        local jflag=()
+        [[ $JUNCTION_CONTROL -eq 1 ]] || jflag=(--no-junctions)
+        $PY scenario --dir . --case "$c" --start "$begin" --end "$END" "${jflag[@]}" --prefix "$SCENARIO" \
+            --iterations "$CHOICE_ITERATIONS"
+    fi
 
     # network check: citytwin's graph from network.geojson against the SUMO net
     if [[ -x $CITYTWIN ]]; then
@@ -402,6 +426,7 @@ run_case() {
                 "${SUMO_MODEL_OPTS[@]}" \
                 --routing-algorithm "$SUMO_ROUTER" \
                 --device.rerouting.adaptation-interval "$SUMO_ADAPTATION" \
+                --device.rerouting.threads "$THREADS" \
                 --begin "$begin" --time-to-teleport 300 --seed "$SEED" \
                 --no-step-log true --duration-log.statistics true \
                 --tripinfo-output "$sd/tripinfo.xml" >"$sd/sumo.log" 2>&1 || rc=$?

@@ -787,14 +787,17 @@ def cmd_scenario(a):
     source: {d}/trips.csv
     crs: {crs}
 mobility:
-  iterations: 1
+  iterations: {iterations}{iterations_note}
   stuck_time_s: 300        # = sumo --time-to-teleport (SUMO teleports, citytwin removes)
   junctions:
     # SUMO meso's discharge at a green: at most 46 vehicles in a 45 s green on 2 lanes
     # (1 840 veh/h per lane; grid-congested, every approach and cycle), against its
     # 2 156 veh/h per lane of free-flow capacity that capacity_per_lane carries
     saturation_flow_per_lane: 1800
-""".format(d=d, crs=crs) + ("  write_routes: true       # trips.route: SUMO replays them (--same-routes)\n"
+""".format(d=d, crs=crs, iterations=a.iterations,
+           iterations_note="" if a.iterations == 1 else
+           "            # --route-choice: equilibrium (SUMO: routes on measured times at departure)")
+   + ("  write_routes: true       # trips.route: SUMO replays them (--same-routes)\n"
                             if a.write_routes else ""))
 
 
@@ -887,6 +890,56 @@ def citytwin_trips(gpkg):
     finally:
         con.close()
     return {str(r[0]): {"status": r[1], "tt": r[2], "ff": r[3], "dist": r[4]} for r in rows}
+
+
+def cmd_where(a):
+    """Where citytwin's trips lose their time: junctions and links by total delay."""
+    import sqlite3
+    con = sqlite3.connect("file:%s?mode=ro" % a.gpkg, uri=True)
+    try:
+        trips = con.execute("SELECT count(*) FROM trips").fetchone()[0]
+        junctions = con.execute("SELECT node_id, control, crossings, delay_s FROM junction_delays "
+                                "ORDER BY delay_s DESC, node_id").fetchall()
+        links = {r[0]: r[1:] for r in con.execute(
+            "SELECT link_id, from_node, to_node, length_m, speed_kmh, lanes, road_class, name FROM links")}
+        flows = con.execute("SELECT link_id, hour, exits_veh, mean_travel_time_s FROM link_flows").fetchall()
+    finally:
+        con.close()
+    total = sum(j[3] for j in junctions)
+    print("%s: %d trips, junction delay %.1f s per trip (%.0f vehicle-hours)"
+          % (a.gpkg, trips, total / max(trips, 1), total / 3600.0))
+    print("junctions by delay: node, control, crossings, mean delay s, share of all, cumulative share")
+    cum = 0.0
+    for node, control, crossings, delay in junctions[:a.top]:
+        cum += delay
+        print("  %6d %-12s %8d %8.1f %6.1f %% %6.1f %%"
+              % (node, control, crossings, delay / max(crossings, 1), 100 * delay / total, 100 * cum / total))
+    # a link's delay: exits x (mean time on it - free-flow time); it includes waiting at its end
+    exits, delay_s, peak = {}, {}, {}
+    for link, hour, n, tt in flows:
+        length, kmh = links[link][2], links[link][3]
+        ff = length / (kmh / 3.6) if kmh else 0.0
+        exits[link] = exits.get(link, 0) + n
+        delay_s[link] = delay_s.get(link, 0.0) + n * max(0.0, tt - ff)
+        if n > peak.get(link, (0, -1))[0]:
+            peak[link] = (n, hour)
+    all_delay = sum(delay_s.values())
+    print("links by delay (SUMO edge = name): link, name, class, lanes, exits, delay s per exit, share of all, "
+          "cumulative, to node")
+    cum = 0.0
+    for link in sorted(delay_s, key=lambda k: (-delay_s[k], k))[:a.top]:
+        cum += delay_s[link]
+        _, to_node, _, _, lanes, cls, name = links[link]
+        print("  %6d %-12s %-13s %d %7d %7.1f %6.1f %% %6.1f %%  -> %d"
+              % (link, name, cls, lanes, exits[link], delay_s[link] / max(exits[link], 1),
+                 100 * delay_s[link] / max(all_delay, 1e-9), 100 * cum / max(all_delay, 1e-9), to_node))
+    for node in a.node:
+        print("node %d: in-links, exits per hour (peak hour), exits a day" % node)
+        for link, (frm, to, _, _, lanes, cls, name) in sorted(links.items()):
+            if to == node:
+                n, hour = peak.get(link, (0, 0))
+                print("  in  %6d %-12s %-13s %d lanes: %4d veh/h at %02d h, %6d a day"
+                      % (link, name, cls, lanes, n, hour, exits.get(link, 0)))
 
 
 def percentile(values, q):
@@ -1054,7 +1107,8 @@ def cmd_table(a):
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     label = {"junctions": "meso+junctions", "plain": "meso plain", "micro": "micro"}
     for case, mode in [(c, m) for c in a.cases for m in a.modes]:
-        for tag, routes in ((mode, "own"), (mode + "-same-routes", "citytwin's")):
+        for tag, routes in ((mode, "own"), (mode + "-same-routes", "citytwin's"),
+                            (mode + "-route-choice", "own, chosen")):
             path = os.path.join(a.work, case, "summary-%s.json" % tag)
             if not os.path.exists(path):
                 continue
@@ -1112,6 +1166,8 @@ def main():
                    help="leave SUMO's junctions (signals, controls, restrictions) out of the city")
     s.add_argument("--prefix", default="scenario", help="file names: PREFIX.yaml, PREFIX_without_demand.yaml")
     s.add_argument("--write-routes", action="store_true", help="mobility.write_routes: true (for --same-routes)")
+    s.add_argument("--iterations", type=int, default=1,
+                   help="mobility.iterations (1 = free-flow routes, as SUMO's static routing; more for --route-choice)")
     s = sub.add_parser("check")
     s.add_argument("--info", required=True)
     s.add_argument("--netinfo", required=True)
@@ -1126,6 +1182,10 @@ def main():
     s.add_argument("--mode-tag", default="junctions", help="summary-TAG.json beside summary.json")
     s.add_argument("--junction-data", action="store_true", help="citytwin was given SUMO's junctions")
     s.add_argument("--rou", default="trips.rou.xml", help="the route file SUMO ran, under --dir")
+    s = sub.add_parser("where", help="where citytwin's delay is: junctions and links by total delay")
+    s.add_argument("--gpkg", required=True, help="citytwin's results.gpkg of a case")
+    s.add_argument("--top", type=int, default=12)
+    s.add_argument("--node", type=int, action="append", default=[], help="also list this node's in-links")
     s = sub.add_parser("table", help="markdown table from WORK/CASE/summary-MODE*.json")
     s.add_argument("--work", required=True)
     s.add_argument("--modes", nargs="+", default=["junctions"], help="mode tags: junctions, plain, micro")
@@ -1133,7 +1193,7 @@ def main():
     a = p.parse_args()
     return {"scc": cmd_scc, "lengths": cmd_lengths, "export": cmd_export, "rates": cmd_rates, "trips": cmd_trips,
             "replay": cmd_replay, "scenario": cmd_scenario, "check": cmd_check, "report": cmd_report,
-            "table": cmd_table}[a.cmd](a) or 0
+            "table": cmd_table, "where": cmd_where}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":
