@@ -1,6 +1,6 @@
 // wifi_expansion: place N new access points where they cover the most people not yet
 // covered. Greedy on the scenario's own coverage model: each candidate site's received
-// power is computed at every home (building centroid cell) within reach, exactly as the
+// power is computed at every home (its cell inside the building, sim::wifi::home_cells) within reach, exactly as the
 // coverage raster would have it; each round takes the site adding the most residents
 // (ties: the first candidate). Adding an AP never lowers anyone's best signal, so the
 // population covered can only rise.
@@ -53,7 +53,8 @@ public:
 
     void before_run(plugin::BeforeRun& run) override {
         if (!run.scenario.wifi) params_.fail("", "needs the scenario's wifi: section (the coverage model it optimises)");
-        const auto& cfg = *run.scenario.wifi;
+        sim::wifi::CoverageConfig cfg = *run.scenario.wifi;   // with the city's building types, as the run
+        sim::wifi::assign_building_types(cfg, run.model);
         auto& model = run.model;
         const sim::Grid grid = sim::Grid::covering(model.bounds, cfg.cell_size_m);
         const sim::HeightRaster heights = sim::build_height_raster(model, grid, cfg.use_terrain);
@@ -62,10 +63,11 @@ public:
         sim::SyntheticDemandConfig people = run.scenario.synthetic ? *run.scenario.synthetic : sim::SyntheticDemandConfig{};
         people.sample = 1.0;
         const auto residents = sim::residents_per_building(model, people, run.scenario.seed);
+        const std::vector<std::size_t> home_cell = sim::wifi::home_cells(model, heights);
         std::vector<Home> homes;
         for (const auto& b : *model.buildings)
-            if (residents[b.id.value] > 0)
-                if (const auto c = grid.cell_of(b.centroid)) homes.push_back({grid.index(c->col, c->row), static_cast<double>(residents[b.id.value])});
+            if (residents[b.id.value] > 0 && home_cell[b.id.value] != SIZE_MAX)
+                homes.push_back({home_cell[b.id.value], static_cast<double>(residents[b.id.value])});
 
         // Homes covered today.
         std::vector<char> covered(homes.size(), 0);

@@ -74,10 +74,35 @@ private:
     std::unique_ptr<geodata::Progress> current_;
 };
 
+// The links outside the path-loss model's validity range: said once on stderr (how many,
+// which range, what they get), or an error with wifi.beyond_validity: refuse.
+void report_validity(const sim::wifi::CoverageConfig& cfg, const sim::wifi::Coverage& cov, const std::string& path) {
+    if (cov.beyond_validity_ap_cells == 0) return;
+    const auto& p = cfg.propagation;
+    const auto& nlos = p.nlos_environment == sim::wifi::NlosEnvironment::Urban ? sim::wifi::p1411_nlos_urban_range
+                                                                               : sim::wifi::p1411_nlos_residential_range;
+    char what[512];
+    std::snprintf(what, sizeof what,
+                  "%llu of %llu AP-cell links lie outside the validity of ITU-R P.1411 site-general (LoS to %.0f m, "
+                  "NLoS %s to %.0f m, %.1f-%.0f GHz; wifi.max_radius_m is %.0f m)",
+                  static_cast<unsigned long long>(cov.beyond_validity_ap_cells),
+                  static_cast<unsigned long long>(cov.ap_cells), sim::wifi::p1411_los_range.max_distance_m,
+                  std::string(sim::wifi::to_string(p.nlos_environment)).c_str(), nlos.max_distance_m,
+                  nlos.min_frequency_ghz, nlos.max_frequency_ghz, cfg.max_radius_m);
+    if (p.beyond_validity == sim::wifi::BeyondValidity::Refuse)
+        throw Error(path + ": wifi: " + what + "; 'wifi.beyond_validity' is refuse (extrapolate, free_space or "
+                    "log_distance run it; a smaller wifi.max_radius_m avoids it)");
+    std::fprintf(stderr, "citytwin: warning: wifi: %s; they get %s (wifi.beyond_validity)\n", what,
+                 p.beyond_validity == sim::wifi::BeyondValidity::Extrapolate
+                     ? "the fit extrapolated"
+                     : (std::string(sim::wifi::to_string(p.beyond_validity)) + " instead").c_str());
+}
+
 WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const sim::Demand& demand,
                     const std::optional<sim::MobilityResult>& mobility, std::uint64_t seed, bool progress) {
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::wifi::CoverageConfig& cfg = *s.wifi;
+    sim::wifi::CoverageConfig cfg = *s.wifi;
+    sim::wifi::assign_building_types(cfg, model);
     WifiOutput out;
     const sim::Grid grid = sim::Grid::covering(model.bounds, cfg.cell_size_m);
     if (progress)
@@ -90,6 +115,7 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
                                                    [&](std::size_t done, std::size_t) { bar.update(done); });
         bar.finish();
     }
+    report_validity(cfg, out.coverage, s.path);
     // Residents as the synthetic demand places them (whole population, not the sample);
     // without synthetic demand, the same rule with its defaults (home floor area / 40 m²).
     sim::SyntheticDemandConfig people;
@@ -113,7 +139,8 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     } else {
         out.present = sim::wifi::people_present(residents, nullptr, 1.0);
     }
-    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving);
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving,
+                                            sim::wifi::home_cells(model, heights));
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
@@ -405,6 +432,11 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"threshold_dbm", cfg.threshold_dbm},
             {"area_covered_share", k.area_covered_share},
             {"population_covered_share", k.population_covered_share},
+            {"indoor_population_covered_share", k.population_covered_share},
+            {"location_probability", k.location_probability},
+            {"entry_loss_model", sim::wifi::to_string(cfg.propagation.entry_loss_model)},
+            {"beyond_validity_ap_cells", k.beyond_validity_ap_cells},
+            {"homes_counted_outdoors", k.homes_outdoors},
             {"population", k.population},
             {"population_source", run.wifi->population_source},
             {"mean_sinr_db", k.mean_sinr_db},

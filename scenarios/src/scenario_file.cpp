@@ -255,9 +255,15 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage", "line_of_sight"});
+                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage", "line_of_sight",
+                  "location_probability", "entry_loss", "building_type", "thermally_efficient_uses",
+                  "shadowing_sigma_db", "beyond_validity"});
     sim::wifi::CoverageConfig c;
     auto& p = c.propagation;
+    // A scenario states coverage at 90 % of locations, indoors behind P.2109's entry loss
+    // (the library's defaults are the plain median formulas).
+    p.location_probability = 0.9;
+    p.entry_loss_model = sim::wifi::EntryLossModel::P2109;
     if (auto model = m.text("model")) {
         if (*model == "free_space") p.model = sim::wifi::PathLossModel::FreeSpace;
         else if (*model == "log_distance") p.model = sim::wifi::PathLossModel::LogDistance;
@@ -294,6 +300,56 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     read_number(m, "noise_floor_dbm", c.noise_floor_dbm);
     read_number(m, "entry_loss_db", p.entry_loss_db);
     if (p.entry_loss_db < 0.0) throw Error(m.where("entry_loss_db") + "'" + m.path_of("entry_loss_db") + "' must be >= 0");
+    // A fixed entry_loss_db without entry_loss: means the fixed model (as before P.2109).
+    if (m.has("entry_loss_db") && !m.has("entry_loss")) p.entry_loss_model = sim::wifi::EntryLossModel::Fixed;
+    if (auto e = m.text("entry_loss")) {
+        if (*e == "p2109") p.entry_loss_model = sim::wifi::EntryLossModel::P2109;
+        else if (*e == "fixed") p.entry_loss_model = sim::wifi::EntryLossModel::Fixed;
+        else
+            throw Error(m.where("entry_loss") + "'" + m.path_of("entry_loss") + "': unknown model '" + *e +
+                        "' (known: p2109, fixed — fixed adds entry_loss_db)");
+        if (p.entry_loss_model == sim::wifi::EntryLossModel::P2109 && m.has("entry_loss_db"))
+            throw Error(m.where("entry_loss_db") + "'" + m.path_of("entry_loss_db") +
+                        "' is for entry_loss: fixed; P.2109 works the loss out per building type");
+    }
+    auto building_type = [&](const std::string& key, const std::string& v) {
+        if (v == "traditional") return sim::wifi::BuildingEntryType::Traditional;
+        if (v == "thermally_efficient") return sim::wifi::BuildingEntryType::ThermallyEfficient;
+        throw Error(m.where(key) + "'" + m.path_of(key) + "': unknown building type '" + v +
+                    "' (known: traditional, thermally_efficient)");
+    };
+    if (auto t = m.text("building_type")) c.default_building_type = building_type("building_type", *t);
+    if (auto uses = m.text_list("thermally_efficient_uses")) {
+        using geodata::BuildingUse;
+        for (const auto& u : *uses) {
+            bool found = false;
+            for (const BuildingUse use : {BuildingUse::Residential, BuildingUse::Commercial, BuildingUse::Industrial,
+                                          BuildingUse::Public, BuildingUse::Other})
+                if (u == geodata::to_string(use)) {
+                    c.thermally_efficient_uses.push_back(use);
+                    found = true;
+                }
+            if (!found)
+                throw Error(m.where("thermally_efficient_uses") + "'" + m.path_of("thermally_efficient_uses") +
+                            "': unknown building use '" + u + "' (known: residential, commercial, industrial, public, other)");
+        }
+    }
+    read_number(m, "location_probability", p.location_probability);
+    if (!(p.location_probability > 0.0 && p.location_probability < 1.0))
+        throw Error(m.where("location_probability") + "'" + m.path_of("location_probability") +
+                    "' must be between 0 and 1 (exclusive; 0.5 = the median)");
+    read_number(m, "shadowing_sigma_db", p.shadowing_sigma_db);
+    if (!(p.shadowing_sigma_db >= 0.0 && p.shadowing_sigma_db <= 30.0))
+        throw Error(m.where("shadowing_sigma_db") + "'" + m.path_of("shadowing_sigma_db") + "' must be between 0 and 30 dB");
+    if (auto b = m.text("beyond_validity")) {
+        if (*b == "extrapolate") p.beyond_validity = sim::wifi::BeyondValidity::Extrapolate;
+        else if (*b == "free_space") p.beyond_validity = sim::wifi::BeyondValidity::FreeSpace;
+        else if (*b == "log_distance") p.beyond_validity = sim::wifi::BeyondValidity::LogDistance;
+        else if (*b == "refuse") p.beyond_validity = sim::wifi::BeyondValidity::Refuse;
+        else
+            throw Error(m.where("beyond_validity") + "'" + m.path_of("beyond_validity") + "': unknown choice '" + *b +
+                        "' (known: extrapolate, free_space, log_distance, refuse)");
+    }
     positive("log_distance_exponent", p.log_distance_exponent, 10.0);
     read_number(m, "log_distance_reference_loss_db", p.log_distance_reference_loss_db);
     if (m.has("use_terrain")) {

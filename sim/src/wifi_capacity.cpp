@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace citytwin::sim::wifi {
@@ -87,18 +88,23 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
 
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
-                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving) {
+                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving,
+                             const std::vector<std::size_t>& homes) {
     const auto& buildings = *model.buildings;
     const std::size_t nb = buildings.size();
     const std::size_t naps = model.access_points->size();
     const auto& g = coverage.grid;
-    // Serving AP and PHY rate of each building (its centroid cell).
+    // Serving AP and PHY rate of each building (its home cell).
     std::vector<std::uint32_t> server(nb, no_server);
     std::vector<double> rate(nb, 0.0);
     for (std::size_t b = 0; b < nb; ++b) {
-        const auto cell = g.cell_of(buildings[b].centroid);
-        if (!cell) continue;
-        const std::size_t i = g.index(cell->col, cell->row);
+        std::size_t i = SIZE_MAX;
+        if (!homes.empty()) {
+            if (b < homes.size()) i = homes[b];
+        } else if (const auto cell = g.cell_of(buildings[b].centroid)) {
+            i = g.index(cell->col, cell->row);
+        }
+        if (i == SIZE_MAX) continue;
         if (coverage.server[i] == no_server || coverage.server[i] >= naps || !(coverage.rssi_dbm[i] >= config.threshold_dbm))
             continue;
         server[b] = coverage.server[i];

@@ -28,7 +28,7 @@ int band_of(double frequency_ghz) { return frequency_ghz < 3.0 ? 2 : frequency_g
 struct ApField {
     int col0 = 0, row0 = 0, cols = 0, rows = 0;
     std::vector<float> dbm;   ///< no_signal beyond the radius
-    std::uint64_t pairs = 0, los = 0;
+    std::uint64_t pairs = 0, los = 0, beyond = 0;
 
     std::size_t at(int c, int rw) const {
         return static_cast<std::size_t>(rw) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(c);
@@ -48,15 +48,18 @@ struct Scratch {
     RayHorizon ray;
 };
 
-/// The received power of `ap` at cell (col, row), its line of sight already decided.
+/// The received power of `ap` at cell (col, row), its line of sight already decided;
+/// counts the link in `*beyond` when it lies outside the model's validity range.
 double cell_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, const PathLossAt& loss, double z_antenna,
-                int col, int row, bool los, const CoverageConfig& config) {
+                int col, int row, bool los, const CoverageConfig& config, std::uint64_t* beyond = nullptr) {
     const Grid& g = heights.grid;
     const std::size_t i = g.index(col, row);
     const geodata::Point rx = g.centre(col, row);
     const double dx = ap.position.x - rx.x, dy = ap.position.y - rx.y;
     const double dz = z_antenna - (heights.ground[i] + config.receiver_height_m);
-    return ap.tx_power_dbm - loss(dx * dx + dy * dy + dz * dz, los, heights.indoor(i));
+    const double d2 = dx * dx + dy * dy + dz * dz;
+    if (beyond && loss.beyond_validity(d2, los)) ++*beyond;
+    return ap.tx_power_dbm - loss(d2, los, receiver_site(heights, i, config));
 }
 
 /// Milliwatts from dBm (10^(dbm/10), as exp: cheaper than pow on every cell).
@@ -168,7 +171,8 @@ ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, co
         for (int c = c0; c < c1; ++c) {
             const std::size_t k = f.at(c, rw);
             const bool los = scratch.los[k] != 0;
-            f.dbm[k] = static_cast<float>(cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, los, config));
+            f.dbm[k] = static_cast<float>(
+                cell_dbm(heights, ap, loss, view.antenna_z(), f.col0 + c, f.row0 + rw, los, config, &f.beyond));
             ++f.pairs;
             f.los += los ? 1 : 0;
         }
@@ -177,6 +181,24 @@ ApField field_of(const HeightRaster& heights, const geodata::AccessPoint& ap, co
 }
 
 }  // namespace
+
+void assign_building_types(CoverageConfig& config, const geodata::CityModel& model) {
+    config.building_types.clear();
+    if (!model.buildings) return;
+    for (const auto& b : *model.buildings) {
+        const auto id = static_cast<std::size_t>(b.id.value);
+        if (config.building_types.size() <= id) config.building_types.resize(id + 1, config.default_building_type);
+        const bool efficient = std::find(config.thermally_efficient_uses.begin(), config.thermally_efficient_uses.end(),
+                                         b.use) != config.thermally_efficient_uses.end();
+        config.building_types[id] = efficient ? BuildingEntryType::ThermallyEfficient : config.default_building_type;
+    }
+}
+
+ReceiverSite receiver_site(const HeightRaster& heights, std::size_t cell, const CoverageConfig& config) {
+    const std::uint32_t b = heights.building_id[cell];
+    if (b == no_building) return ReceiverSite::Outdoor;
+    return indoor_site(b < config.building_types.size() ? config.building_types[b] : config.default_building_type);
+}
 
 std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
                                    const CoverageConfig& config) {
@@ -271,6 +293,7 @@ Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata
         for (const ApField& f : fields) {
             cov.ap_cells += f.pairs;
             cov.los_ap_cells += f.los;
+            cov.beyond_validity_ap_cells += f.beyond;
         }
         if (progress) progress(b1, sites.size());
     }

@@ -1,6 +1,8 @@
 #include <citytwin/sim/wifi_kpis.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace citytwin::sim::wifi {
@@ -26,6 +28,28 @@ std::vector<geodata::District> grid_districts(const geodata::Box& area, double s
             out.push_back(std::move(d));
         }
     return out;
+}
+
+std::vector<std::size_t> home_cells(const geodata::CityModel& model, const HeightRaster& heights) {
+    const Grid& g = heights.grid;
+    const auto& buildings = *model.buildings;
+    constexpr std::size_t off_grid = SIZE_MAX;
+    std::size_t ids = 0;
+    for (const auto& b : buildings) ids = std::max<std::size_t>(ids, b.id.value + 1);
+    std::vector<std::size_t> first_cell(ids, off_grid), home(ids, off_grid);
+    for (std::size_t i = 0; i < g.cells(); ++i) {
+        const std::uint32_t b = heights.building_id[i];
+        if (b != no_building && b < ids && first_cell[b] == off_grid) first_cell[b] = i;
+    }
+    for (const auto& b : buildings) {
+        const std::size_t id = b.id.value;
+        const auto c = g.cell_of(b.centroid);
+        const std::size_t centroid = c ? g.index(c->col, c->row) : off_grid;
+        if (centroid != off_grid && heights.building_id[centroid] == b.id.value) home[id] = centroid;
+        else if (first_cell[id] != off_grid) home[id] = first_cell[id];
+        else home[id] = centroid;
+    }
+    return home;
 }
 
 WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
@@ -71,13 +95,15 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
             if (c) ++dc.covered_outdoor_cells;
         }
     }
-    // Population: a building counts as covered when the cell of its centroid is.
+    // Population: a building counts as covered when its home cell is (inside it, so
+    // behind its own wall; home_cells).
     const auto& buildings = *model.buildings;
+    const std::vector<std::size_t> homes = home_cells(model, heights);
     for (std::size_t b = 0; b < buildings.size() && b < residents.size(); ++b) {
-        const auto cell = g.cell_of(buildings[b].centroid);
-        if (!cell) continue;
-        const std::size_t i = g.index(cell->col, cell->row);
+        if (b >= homes.size() || homes[b] == SIZE_MAX) continue;
+        const std::size_t i = homes[b];
         const double people = residents[b];
+        if (people > 0 && !heights.indoor(i)) ++k.homes_outdoors;
         const bool c = covered(i);
         k.population += people;
         if (c) k.population_covered += people;
@@ -96,6 +122,8 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
     auto share = [](double part, double whole) { return whole > 0 ? part / whole : 0.0; };
     k.area_covered_share = share(static_cast<double>(k.covered_outdoor_cells), static_cast<double>(k.outdoor_cells));
     k.population_covered_share = share(k.population_covered, k.population);
+    k.location_probability = config.propagation.location_probability;
+    k.beyond_validity_ap_cells = coverage.beyond_validity_ap_cells;
     k.mean_sinr_db = k.covered_outdoor_cells ? sinr_sum / static_cast<double>(k.covered_outdoor_cells) : 0.0;
     for (auto& dc : k.districts) {
         dc.area_covered_share = share(static_cast<double>(dc.covered_outdoor_cells), static_cast<double>(dc.outdoor_cells));

@@ -429,6 +429,52 @@ TEST(Coverage, BitIdenticalForOneAndTwoThreads) {
 
 // ---------------------------------------------------------------- KPIs
 
+TEST(Coverage, ReceiverBehindItsOwnWallLosesThatBuildingsEntryLoss) {
+    // A 20 × 20 m block east of the AP, in free space: the receiver just inside the west
+    // wall sees the AP through its own wall (line of sight kept) but loses the P.2109
+    // median entry loss of its building; just outside it loses nothing.
+    const CityModel m = town({box_building(0, 60, 40, 80, 60, 10.0)}, {ap_at(0, {20.5, 50.5}, 6)}, field);
+    wifi::CoverageConfig cfg = free_space();
+    cfg.propagation.entry_loss_model = wifi::EntryLossModel::P2109;
+    const HeightRaster h = build_height_raster(m, Grid::covering(field, 1.0), false);
+    auto at = [&](double x, double y) { const auto c = h.grid.cell_of({x, y}); return h.grid.index(c->col, c->row); };
+    const std::size_t outside = at(59.5, 50.5), inside = at(60.5, 50.5);
+    ASSERT_FALSE(h.indoor(outside));
+    ASSERT_TRUE(h.indoor(inside));
+    const auto cov = wifi::compute_coverage(h, *m.access_points, cfg);
+    const double spread = wifi::free_space_loss_db(40.0, 2400.0) - wifi::free_space_loss_db(39.0, 2400.0);
+    EXPECT_NEAR(cov.rssi_dbm[outside] - cov.rssi_dbm[inside], 15.187 + spread, 0.01);
+    // The same block thermally efficient (by its use) loses 30.6 dB.
+    cfg.thermally_efficient_uses = {geodata::BuildingUse::Residential};
+    wifi::assign_building_types(cfg, m);
+    const auto efficient = wifi::compute_coverage(h, *m.access_points, cfg);
+    EXPECT_NEAR(efficient.rssi_dbm[outside] - efficient.rssi_dbm[inside], 30.570 + spread, 0.01);
+    EXPECT_EQ(efficient.rssi_dbm[outside], cov.rssi_dbm[outside]);
+    // Its residents are counted indoors: a threshold between the two levels leaves them out.
+    cfg.threshold_dbm = (efficient.rssi_dbm[outside] + efficient.rssi_dbm[inside]) / 2.0;
+    const auto k = wifi::wifi_kpis(m, h, efficient, {50}, cfg);
+    EXPECT_DOUBLE_EQ(k.population, 50.0);
+    EXPECT_DOUBLE_EQ(k.population_covered_share, 0.0);
+    EXPECT_GT(k.area_covered_share, 0.0);
+    EXPECT_EQ(k.homes_outdoors, 0u);
+}
+
+TEST(Coverage, LinksBeyondTheFitsRangeAreCounted) {
+    // P.1411 residential NLoS holds to 170 m; a 300 m radius over a 200 m field reaches
+    // beyond it only behind the block (NLoS) far from the AP.
+    const CityModel m = town({box_building(0, 20, 40, 24, 60, 30.0)}, {ap_at(0, {10.5, 50.5}, 6)}, field);
+    wifi::CoverageConfig cfg;
+    cfg.cell_size_m = 1.0;
+    cfg.use_terrain = false;
+    cfg.propagation.nlos_environment = wifi::NlosEnvironment::Residential;
+    const HeightRaster h = build_height_raster(m, Grid::covering(field, 1.0), false);
+    const auto cov = wifi::compute_coverage(h, *m.access_points, cfg);
+    EXPECT_GT(cov.beyond_validity_ap_cells, 0u);
+    EXPECT_LT(cov.beyond_validity_ap_cells, cov.ap_cells - cov.los_ap_cells);
+    cfg.propagation.nlos_environment = wifi::NlosEnvironment::Urban;   // to 715 m: none
+    EXPECT_EQ(wifi::compute_coverage(h, *m.access_points, cfg).beyond_validity_ap_cells, 0u);
+}
+
 TEST(WifiKpis, SharesOnAHandMadeTown) {
     // 200 × 100 m field, 1 m cells. An AP at the west end covers (free space, −75 dBm
     // threshold) every cell of the field: 20 − FSPL(200 m) = −66 dBm.

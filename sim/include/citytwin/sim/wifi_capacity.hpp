@@ -62,13 +62,15 @@ struct CapacityResult {
 };
 
 /// Loads per AP and hour. A building's people are served by the best server of its
-/// centroid cell when that cell's RSSI is >= the threshold, else by none. Airtime is
+/// home cell (`homes`, by building id: wifi_kpis.hpp home_cells; empty: its centroid's
+/// cell) when that cell's RSSI is >= the threshold, else by none. Airtime is
 /// shared so that every user of an AP gets the same throughput T (802.11 DCF per-frame
 /// fairness): Σ_u T / rate_u = 1, T = 1 / Σ_u (1 / rate_u), rate_u from the SINR of
-/// the user's building centroid cell. With fewer than one user, T is the users' mean rate.
+/// the user's building's cell. With fewer than one user, T is the users' mean rate.
 /// Sums run in building order: the same result for any thread count.
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
-                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving = {});
+                             const CapacityConfig& capacity, const std::vector<MovingPeople>& moving = {},
+                             const std::vector<std::size_t>& homes = {});
 
 }  // namespace citytwin::sim::wifi

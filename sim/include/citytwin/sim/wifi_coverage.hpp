@@ -35,6 +35,13 @@ struct CoverageConfig {
     double threshold_dbm = -75.0;       ///< "covered" and "usable server" level
     double noise_floor_dbm = -95.0;
     bool use_terrain = true;            ///< ground from the city's terrain raster when it has one
+    /// P.2109 type of each building by id (entry_loss_model p2109); ids beyond the list
+    /// and an empty list: default_building_type.
+    BuildingEntryType default_building_type = BuildingEntryType::Traditional;
+    /// Uses whose buildings are thermally efficient (the rest: default_building_type);
+    /// assign_building_types turns this into building_types for a city.
+    std::vector<geodata::BuildingUse> thermally_efficient_uses;
+    std::vector<BuildingEntryType> building_types;
     CapacityConfig capacity;
 };
 
@@ -49,7 +56,16 @@ struct Coverage {
     std::vector<std::uint16_t> servers;      ///< APs received at >= threshold
     std::uint64_t ap_cells = 0;              ///< (AP, cell) pairs evaluated (within max radius)
     std::uint64_t los_ap_cells = 0;          ///< of which with line of sight (P.1411 only)
+    std::uint64_t beyond_validity_ap_cells = 0;  ///< of which outside the model's validity range
 };
+
+/// Fills config.building_types for the city's buildings from default_building_type and
+/// thermally_efficient_uses.
+void assign_building_types(CoverageConfig& config, const geodata::CityModel& model);
+
+/// Where the receiver of a cell is: outdoors, or inside its building (of that building's
+/// P.2109 type).
+ReceiverSite receiver_site(const HeightRaster& heights, std::size_t cell, const CoverageConfig& config);
 
 /// Received power of every AP at every cell of `heights.grid`. APs are computed in
 /// parallel, in batches taken in id order, and merged into each cell in id order (a

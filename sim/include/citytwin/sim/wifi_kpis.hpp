@@ -29,11 +29,20 @@ struct WifiKpis {
     std::size_t outdoor_cells = 0, covered_outdoor_cells = 0;
     double area_covered_share = 0.0;        ///< outdoor cells >= threshold / outdoor cells
     double population = 0.0, population_covered = 0.0;
-    double population_covered_share = 0.0;  ///< residents of buildings whose centroid cell is >= threshold
+    double population_covered_share = 0.0;  ///< residents of buildings whose home cell is >= threshold (indoors)
     double mean_sinr_db = 0.0;              ///< over covered outdoor cells (0 when none)
+    double location_probability = 0.5;      ///< the probability "covered" is stated at
+    std::uint64_t beyond_validity_ap_cells = 0;  ///< AP-cell links outside the model's validity range
+    std::size_t homes_outdoors = 0;         ///< inhabited buildings smaller than a cell: counted at an outdoor cell
     bool grid_districts = false;            ///< districts are a square grid (the city has none)
     std::vector<DistrictCoverage> districts;
 };
+
+/// The cell where a building's residents are counted, per building id: its centroid's
+/// cell when that cell lies inside the building (the receiver is then behind the
+/// building's own wall), else its first cell in row order, else (a building smaller
+/// than a cell) its centroid's cell; SIZE_MAX off the grid.
+std::vector<std::size_t> home_cells(const geodata::CityModel& model, const HeightRaster& heights);
 
 /// Square districts of `size_m` over `area` (for cities without a district layer),
 /// named "grid r<row> c<col>" from the north-west corner.
