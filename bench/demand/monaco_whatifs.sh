@@ -13,6 +13,12 @@ trap 'rm -rf "$WORK"' EXIT
 for s in baseline residents-only roadworks wifi-expansion new-district congestion-charge; do
     "$CITYTWIN" -q run "$ROOT/scenarios/monaco/$s.yaml" --json >"$WORK/$s.json"
 done
+# The same two wifi runs with the model before issue 15: median, no entry loss.
+for s in baseline wifi-expansion; do
+    printf 'extends: %s\nwifi: {location_probability: 0.5, entry_loss: fixed}\n' "$ROOT/scenarios/monaco/$s.yaml" \
+        >"$WORK/$s-median.yaml"
+    "$CITYTWIN" -q run "$WORK/$s-median.yaml" --json >"$WORK/$s-median.json"
+done
 "$CITYTWIN" -q compare "$ROOT/scenarios/monaco/baseline.yaml" "$ROOT/scenarios/monaco/bike-bridge.yaml" --json \
     >"$WORK/bike-bridge.json"
 python3 - "$WORK" <<'PY'
@@ -32,8 +38,13 @@ print(f"roadworks: mean delay {m['mean_delay_s']:.1f} -> {r['mean_delay_s']:.1f}
       f"{r['unroutable']}, abandoned {m['abandoned']} -> {r['abandoned']}, vehicle hours {m['vehicle_hours']:.0f} -> "
       f"{r['vehicle_hours']:.0f}")
 wb, wx = b["wifi"], k["wifi-expansion"]["wifi"]
-print(f"wifi-expansion: population covered {100 * wb['population_covered_share']:.1f} % -> "
-      f"{100 * wx['population_covered_share']:.1f} %")
+mb, mx = (json.load(open(f"{w}/{s}-median.json"))["wifi"] for s in ("baseline", "wifi-expansion"))
+print(f"wifi-expansion: residents covered indoors at {wb['location_probability']:.0%} of locations "
+      f"{100 * wb['indoor_population_covered_share']:.1f} % -> {100 * wx['indoor_population_covered_share']:.1f} %, "
+      f"outdoor area {100 * wb['area_covered_share']:.1f} % -> {100 * wx['area_covered_share']:.1f} %; "
+      f"median model without entry loss (before issue 15): residents {100 * mb['population_covered_share']:.1f} % -> "
+      f"{100 * mx['population_covered_share']:.1f} %, outdoor area {100 * mb['area_covered_share']:.1f} % -> "
+      f"{100 * mx['area_covered_share']:.1f} %")
 nd = k["new-district"]["demand"]
 print(f"new-district: residents +{nd['residents'] - b['demand']['residents']}, trips +{nd['trips'] - b['demand']['trips']}")
 c = k["congestion-charge"]["mobility"]
