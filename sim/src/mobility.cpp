@@ -244,8 +244,16 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
         std::vector<RouteRequest> sample = requests;
         for (std::size_t i = 0; i < requests.size(); ++i) sample[i].active = in_sample[i];
         r.relative_gap.push_back(relative_gap(experienced, r.routes, best, sample));
-        for (std::size_t i = 0; i < requests.size(); ++i)
-            if (reroute[i]) r.routes[i] = std::move(best[i]);
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+            if (!reroute[i]) continue;
+            Route& b = best[i];
+            // Bounded rationality: keep the route unless the new one saves enough.
+            if (config.min_saving > 0.0 && !b.empty() && !r.routes[i].empty() &&
+                route_cost(experienced, b, requests[i].departure) >
+                    (1.0 - config.min_saving) * route_cost(experienced, r.routes[i], requests[i].departure))
+                continue;
+            r.routes[i] = std::move(b);
+        }
     }
     compute_kpis(model, demand, config.loading.flow_capacity_factor, r);
     r.demand = demand_kpis(demand, r.trips);

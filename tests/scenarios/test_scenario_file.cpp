@@ -150,6 +150,21 @@ TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
     EXPECT_TRUE(contains(msg, "move_on")) << msg;
 }
 
+TEST(ScenarioFile, MinSavingIsAShare) {
+    TempDir dir;
+    std::string file;
+    const std::string msg = load_error(dir,
+                                       "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                                           "\nmobility:\n  min_saving: 1.5\n",  // line 6
+                                       &file);
+    EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'mobility.min_saving'")) << msg;
+    const std::string ok = (dir.path() / "ok.yaml").string();
+    citytwin::testing::write_file(ok, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
+                                          "\nmobility:\n  min_saving: 0.1\n");
+    EXPECT_EQ(load_scenario(ok).mobility.min_saving, 0.1);
+}
+
 TEST(ScenarioFile, MissingSourceListsWhereItLooked) {
     TempDir dir;
     std::string file;

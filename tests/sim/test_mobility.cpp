@@ -367,6 +367,26 @@ TEST(Mobility, ReroutingShiftsTrafficToTheWideRoadAndClosesTheGap) {
     EXPECT_EQ(five.kpis.completed, 200u);
 }
 
+TEST(Mobility, ReroutersKeepTheirRouteUnlessTheBestSavesMinSaving) {
+    // The same day: with an indifference band wider than any saving nobody leaves the
+    // short street; with one below the saving of the first re-routing, as without a band.
+    const TwoRoutes w;
+    const CityModel m = model_of(w.net);
+    Demand demand;
+    for (std::uint32_t i = 0; i < 200; ++i)
+        demand.trips.push_back(link_trip(i, w.origin, w.destination, 7 * 3600 + 3 * static_cast<Seconds>(i)));
+    MobilityConfig stay = quiet_config(3);
+    stay.min_saving = 0.99;
+    const MobilityResult kept = run_mobility(m, demand, stay, 11);
+    EXPECT_EQ(using_link(kept.routes, w.short_road), 200u);
+    EXPECT_EQ(using_link(kept.routes, w.long_road), 0u);
+    MobilityConfig small = quiet_config(3);
+    small.min_saving = 0.01;
+    const MobilityResult moved = run_mobility(m, demand, small, 11);
+    EXPECT_GT(using_link(moved.routes, w.long_road), 0u);
+    EXPECT_LT(moved.kpis.mean_travel_time_s, kept.kpis.mean_travel_time_s);
+}
+
 // ---------------------------------------------------------------- Monaco
 
 std::string monaco_scenario() { return std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/monaco/baseline.yaml"; }

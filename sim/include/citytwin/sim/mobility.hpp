@@ -17,6 +17,10 @@ namespace citytwin::sim {
 struct MobilityConfig {
     int iterations = 1;            ///< network loadings; ≥ 1
     double reroute_share = 0.2;    ///< share of car trips given the new best route between iterations
+    /// A traveller drawn to re-route keeps the current route unless the best one saves at
+    /// least this share of its time on the last loading's costs (an indifference band,
+    /// Mahmassani & Chang 1987). 0 = always take the best.
+    double min_saving = 0.0;
     std::size_t gap_sample_trips = 5000;   ///< trips the relative gap is measured on (all when fewer)
     /// Money per hour of travel time: turns tolls into seconds of generalised cost.
     double value_of_time_per_hour = 150.0;
