@@ -137,13 +137,15 @@ TEST(ScenarioFile, NonPositiveSnapToleranceIsRejected) {
     EXPECT_TRUE(contains(msg, "snap_tolerance_m")) << msg;
 }
 
+// A scenario on Monaco's roads whose mobility: section holds one line (line 6).
+std::string with_mobility_line(const std::string& line) {
+    return "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\nmobility:\n  " + line + "\n";
+}
+
 TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
     TempDir dir;
     std::string file;
-    const std::string msg = load_error(dir,
-                                       "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
-                                           "\nmobility:\n  stuck_rule: teleport\n",  // line 6
-                                       &file);
+    const std::string msg = load_error(dir, with_mobility_line("stuck_rule: teleport"), &file);
     EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
     EXPECT_TRUE(contains(msg, "'mobility.stuck_rule'")) << msg;
     EXPECT_TRUE(contains(msg, "jump_ahead")) << msg;
@@ -153,15 +155,11 @@ TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
 TEST(ScenarioFile, MinSavingIsAShare) {
     TempDir dir;
     std::string file;
-    const std::string msg = load_error(dir,
-                                       "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
-                                           "\nmobility:\n  min_saving: 1.5\n",  // line 6
-                                       &file);
+    const std::string msg = load_error(dir, with_mobility_line("min_saving: 1.5"), &file);
     EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
     EXPECT_TRUE(contains(msg, "'mobility.min_saving'")) << msg;
     const std::string ok = (dir.path() / "ok.yaml").string();
-    citytwin::testing::write_file(ok, "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() +
-                                          "\nmobility:\n  min_saving: 0.1\n");
+    write_file(ok, with_mobility_line("min_saving: 0.1"));
     EXPECT_EQ(load_scenario(ok).mobility.min_saving, 0.1);
 }
 

@@ -338,12 +338,18 @@ std::size_t using_link(const std::vector<Route>& routes, std::uint32_t link) {
     return n;
 }
 
-TEST(Mobility, ReroutingShiftsTrafficToTheWideRoadAndClosesTheGap) {
-    const TwoRoutes w;
-    const CityModel m = model_of(w.net);
+// 200 vehicles from 07:00, one every 3 s, from origin to destination of the two routes.
+Demand two_route_peak(const TwoRoutes& w) {
     Demand demand;
     for (std::uint32_t i = 0; i < 200; ++i)
         demand.trips.push_back(link_trip(i, w.origin, w.destination, 7 * 3600 + 3 * static_cast<Seconds>(i)));
+    return demand;
+}
+
+TEST(Mobility, ReroutingShiftsTrafficToTheWideRoadAndClosesTheGap) {
+    const TwoRoutes w;
+    const CityModel m = model_of(w.net);
+    const Demand demand = two_route_peak(w);
 
     const MobilityResult first = run_mobility(m, demand, quiet_config(1), 11);
     EXPECT_EQ(using_link(first.routes, w.short_road), 200u) << "free flow: everybody on the short street";
@@ -372,9 +378,7 @@ TEST(Mobility, ReroutersKeepTheirRouteUnlessTheBestSavesMinSaving) {
     // short street; with one below the saving of the first re-routing, as without a band.
     const TwoRoutes w;
     const CityModel m = model_of(w.net);
-    Demand demand;
-    for (std::uint32_t i = 0; i < 200; ++i)
-        demand.trips.push_back(link_trip(i, w.origin, w.destination, 7 * 3600 + 3 * static_cast<Seconds>(i)));
+    const Demand demand = two_route_peak(w);
     MobilityConfig stay = quiet_config(3);
     stay.min_saving = 0.99;
     const MobilityResult kept = run_mobility(m, demand, stay, 11);
