@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -644,6 +645,28 @@ geodata::Table wifi_district_table(const sim::wifi::WifiKpis& k) {
     return t;
 }
 
+// Every building on the coverage grid with its footprint: what its residents receive
+// indoors (home cell, entry loss and margin included), so QGIS can colour buildings by it.
+geodata::Table wifi_building_table(const sim::wifi::WifiKpis& k, const geodata::CityModel& model) {
+    const std::size_t n = k.buildings.size();
+    std::vector<std::int64_t> id(n), covered(n), indoors(n), server(n);
+    std::vector<double> residents(n), rssi(n);
+    geodata::Table t{"wifi_buildings", n, {}, {}, {}};
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& b = k.buildings[i];
+        id[i] = b.id;
+        residents[i] = b.residents;
+        indoors[i] = b.indoors ? 1 : 0;
+        rssi[i] = b.rssi_dbm == sim::wifi::no_signal ? std::numeric_limits<double>::quiet_NaN() : b.rssi_dbm;
+        covered[i] = b.covered ? 1 : 0;
+        server[i] = b.server == sim::wifi::no_server ? -1 : static_cast<std::int64_t>(b.server);
+        t.polygons.push_back((*model.buildings)[b.id].footprint);
+    }
+    t.columns = {{"building_id", id}, {"residents", residents}, {"indoors", indoors}, {"rssi_dbm", rssi},
+                 {"covered", covered}, {"server_ap_id", server}};
+    return t;
+}
+
 // Every (AP, hour), 24 rows per AP; throughput is null for an hour without users.
 geodata::Table wifi_ap_load_table(const sim::wifi::CapacityResult& c) {
     const std::size_t n = c.loads.size();
@@ -734,6 +757,7 @@ std::vector<geodata::Table> result_tables(const RunOutput& run) {
     for (const auto& p : run.plugins) tables.insert(tables.end(), p.tables.begin(), p.tables.end());
     if (run.wifi) {
         tables.push_back(wifi_district_table(run.wifi->kpis));
+        tables.push_back(wifi_building_table(run.wifi->kpis, run.model));
         tables.push_back(wifi_ap_load_table(run.wifi->capacity));
     }
     return tables;

@@ -105,6 +105,8 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
         const double people = residents[b];
         if (people > 0 && !heights.indoor(i)) ++k.homes_outdoors;
         const bool c = covered(i);
+        k.buildings.push_back({buildings[b].id.value, people, heights.building_id[i] == buildings[b].id.value,
+                               coverage.rssi_dbm[i], c, coverage.server[i]});
         k.population += people;
         if (c) k.population_covered += people;
         if (district_of[i] != no_district) {

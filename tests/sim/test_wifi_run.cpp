@@ -299,6 +299,25 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     EXPECT_EQ(load->GetFeatureCount(), 24 * 9);   // every AP and hour, also without users
     for (const char* field : {"ap_id", "hour", "users", "throughput_per_user_mbps", "overloaded"})
         EXPECT_GE(load->GetLayerDefn()->GetFieldIndex(field), 0) << field;
+    // Every building with what its residents receive indoors; the covered ones' residents
+    // are the KPI's share.
+    OGRLayer* homes = gpkg->GetLayerByName("wifi_buildings");
+    ASSERT_TRUE(homes);
+    EXPECT_EQ(homes->GetFeatureCount(), static_cast<GIntBig>(run.wifi->kpis.buildings.size()));
+    EXPECT_EQ(wkbFlatten(homes->GetGeomType()), wkbMultiPolygon);
+    double residents = 0.0, covered_residents = 0.0;
+    std::size_t indoors = 0;
+    for (auto& f : *homes) {
+        residents += f->GetFieldAsDouble("residents");
+        if (f->GetFieldAsInteger("covered")) {
+            covered_residents += f->GetFieldAsDouble("residents");
+            EXPECT_GE(f->GetFieldAsDouble("rssi_dbm"), scenario.wifi->threshold_dbm);
+        }
+        indoors += f->GetFieldAsInteger("indoors") ? 1 : 0;
+    }
+    EXPECT_NEAR(residents, w["population"].get<double>(), 1e-6);
+    EXPECT_NEAR(covered_residents / residents, w["population_covered_share"].get<double>(), 1e-12);
+    EXPECT_GT(indoors, run.wifi->kpis.buildings.size() * 9 / 10);   // most buildings hold a cell
 
     // The same rasters as GeoPackage raster tables: same grid, same cells as the GeoTIFFs.
     const std::vector<std::pair<std::string, std::string>> tables = {

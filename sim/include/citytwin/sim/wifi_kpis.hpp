@@ -23,6 +23,16 @@ struct DistrictCoverage {
     double people_per_ap = 0.0;             ///< NaN when the district has no AP
 };
 
+/// One building's residents as the coverage sees them: at its home cell, indoors.
+struct BuildingCoverage {
+    std::uint32_t id = 0;
+    double residents = 0.0;
+    bool indoors = false;        ///< the home cell lies inside the building (else: smaller than a cell)
+    float rssi_dbm = no_signal;  ///< best server at the home cell, entry loss and margin included
+    bool covered = false;        ///< rssi_dbm >= threshold
+    std::uint32_t server = no_server;
+};
+
 /// The figures of `citytwin run --json` under "wifi.*" (README "Wifi coverage").
 struct WifiKpis {
     std::size_t aps = 0;
@@ -35,6 +45,7 @@ struct WifiKpis {
     std::uint64_t beyond_validity_ap_cells = 0;  ///< AP-cell links outside the model's validity range
     std::size_t homes_outdoors = 0;         ///< inhabited buildings smaller than a cell: counted at an outdoor cell
     bool grid_districts = false;            ///< districts are a square grid (the city has none)
+    std::vector<BuildingCoverage> buildings;  ///< per building on the grid, in building order
     std::vector<DistrictCoverage> districts;
 };
 
