@@ -103,10 +103,10 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
         if (b >= homes.size() || homes[b] == SIZE_MAX) continue;
         const std::size_t i = homes[b];
         const double people = residents[b];
-        if (people > 0 && !heights.indoor(i)) ++k.homes_outdoors;
+        const bool inside = heights.building_id[i] == buildings[b].id.value;
+        if (people > 0 && !inside) ++k.homes_outdoors;
         const bool c = covered(i);
-        k.buildings.push_back({buildings[b].id.value, people, heights.building_id[i] == buildings[b].id.value,
-                               coverage.rssi_dbm[i], c, coverage.server[i]});
+        k.buildings.push_back({buildings[b].id.value, people, inside, coverage.rssi_dbm[i], c, coverage.server[i]});
         k.population += people;
         if (c) k.population_covered += people;
         if (district_of[i] != no_district) {

@@ -43,7 +43,7 @@ struct WifiKpis {
     double mean_sinr_db = 0.0;              ///< over covered outdoor cells (0 when none)
     double location_probability = 0.5;      ///< the probability "covered" is stated at
     std::uint64_t beyond_validity_ap_cells = 0;  ///< AP-cell links outside the model's validity range
-    std::size_t homes_outdoors = 0;         ///< inhabited buildings smaller than a cell: counted at an outdoor cell
+    std::size_t homes_outdoors = 0;         ///< inhabited buildings holding no cell: counted at their centroid's cell
     bool grid_districts = false;            ///< districts are a square grid (the city has none)
     std::vector<BuildingCoverage> buildings;  ///< per building on the grid, in building order
     std::vector<DistrictCoverage> districts;
