@@ -128,7 +128,8 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     }
     people.sample = 1.0;
     const auto residents = sim::residents_per_building(model, people, seed);
-    out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg);
+    const std::vector<std::size_t> homes = sim::wifi::home_cells(model, heights);   // KPIs and capacity alike
+    out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg, &homes);
     // Capacity: people present per hour. With synthetic demand, its persons move between
     // buildings (each counts 1 / sample); otherwise residents stay at home all day.
     if (s.synthetic && s.synthetic->sample > 0.0 && demand.source == "synthetic") {
@@ -140,8 +141,7 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     } else {
         out.present = sim::wifi::people_present(residents, nullptr, 1.0);
     }
-    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving,
-                                            sim::wifi::home_cells(model, heights));
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving, homes);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",

@@ -53,7 +53,8 @@ std::vector<std::size_t> home_cells(const geodata::CityModel& model, const Heigh
 }
 
 WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
-                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config) {
+                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config,
+                   const std::vector<std::size_t>* home_cells_given) {
     const Grid& g = coverage.grid;
     WifiKpis k;
     k.aps = model.access_points->size();
@@ -98,7 +99,9 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
     // Population: a building counts as covered when its home cell is (inside it, so
     // behind its own wall; home_cells).
     const auto& buildings = *model.buildings;
-    const std::vector<std::size_t> homes = home_cells(model, heights);
+    std::vector<std::size_t> own_homes;
+    if (!home_cells_given) own_homes = home_cells(model, heights);
+    const std::vector<std::size_t>& homes = home_cells_given ? *home_cells_given : own_homes;
     for (std::size_t b = 0; b < buildings.size() && b < residents.size(); ++b) {
         if (b >= homes.size() || homes[b] == SIZE_MAX) continue;
         const std::size_t i = homes[b];

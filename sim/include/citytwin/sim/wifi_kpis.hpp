@@ -59,9 +59,11 @@ std::vector<std::size_t> home_cells(const geodata::CityModel& model, const Heigh
 /// named "grid r<row> c<col>" from the north-west corner.
 std::vector<geodata::District> grid_districts(const geodata::Box& area, double size_m);
 
-/// KPIs of a coverage. residents[b] = residents of building b (ids as in the model).
+/// KPIs of a coverage. residents[b] = residents of building b (ids as in the model);
+/// `homes`: home_cells of the same model and raster when the caller has them already.
 /// Uses the city's districts, or a 500 m grid over the coverage grid when it has none.
 WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
-                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config);
+                   const std::vector<std::uint32_t>& residents, const CoverageConfig& config,
+                   const std::vector<std::size_t>* homes = nullptr);
 
 }  // namespace citytwin::sim::wifi
