@@ -40,7 +40,11 @@ void print_mobility(const nlohmann::json& m, const nlohmann::json& demand) {
     fmt::print("  vehicle km / hours    {:.0f} km / {:.0f} h\n", m["vehicle_km"].get<double>(), m["vehicle_hours"].get<double>());
     fmt::print("  congested links       {:.1f} % (v/c > 0.9 in the peak hour {}:00)\n",
                100 * m["congested_link_share"].get<double>(), m["peak_hour"].get<int>());
-    fmt::print("  iterations            {} (relative gap {:.4f})\n", m["iterations"].get<int>(), m["relative_gap"].get<double>());
+    const double target = m.value("target_gap", 0.0);
+    fmt::print("  iterations            {} (relative gap {:.4f}{})\n", m["iterations"].get<int>(), m["relative_gap"].get<double>(),
+               target <= 0.0                         ? ""
+               : m.value("converged", false) ? fmt::format(", at most the target {:.4f}", target)
+                                                     : fmt::format(", above the target {:.4f}: not at equilibrium", target));
 }
 
 void print_wifi(const nlohmann::json& w) {

@@ -77,6 +77,16 @@ private:
 
 // The links outside the path-loss model's validity range: said once on stderr (how many,
 // which range, what they get), or an error with wifi.beyond_validity: refuse.
+// A run that stopped short of its target gap is no equilibrium: its what-if deltas mix
+// the change with the travellers' remaining re-routing. Say so once, with the cure.
+void report_convergence(const sim::MobilityConfig& cfg, const sim::MobilityKpis& k, const std::string& path) {
+    if (cfg.target_gap <= 0.0 || k.converged) return;
+    std::fprintf(stderr,
+                 "citytwin: warning: %s: mobility: relative gap %.4f after %d iterations is above mobility.target_gap %.4f: "
+                 "the traffic is not at equilibrium (raise mobility.iterations, or lower mobility.reroute_share)\n",
+                 path.c_str(), k.relative_gap, k.iterations, cfg.target_gap);
+}
+
 void report_validity(const sim::wifi::CoverageConfig& cfg, const sim::wifi::Coverage& cov, const std::string& path) {
     if (cov.beyond_validity_ap_cells == 0) return;
     const auto& p = cfg.propagation;
@@ -348,6 +358,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
             }
             out.demand.choice->car_share_by_round = std::move(car_share);
         }
+        report_convergence(scenario.mobility, out.mobility->kpis, scenario.path);
     }
     if (scenario.wifi) out.wifi = run_wifi(scenario, out.model, out.demand, out.mobility, out.seed, options.progress);
     for (auto& p : plugins.loaded) {
@@ -392,6 +403,8 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"iterations", k.iterations},
             {"relative_gap", k.relative_gap},
             {"relative_gap_by_iteration", run.mobility->relative_gap},
+            {"target_gap", run.scenario.mobility.target_gap},
+            {"converged", k.converged},
             {"closed_links", k.closed_links},
             {"toll_crossings", k.toll_crossings},
             {"toll_revenue", k.toll_revenue},

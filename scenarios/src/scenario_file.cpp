@@ -228,7 +228,7 @@ void read_junctions(const YamlMap& m, sim::JunctionConfig& c) {
 void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     m.allow_only({"iterations", "reroute_share", "gap_sample_trips", "value_of_time_per_hour", "stuck_time_s", "stuck_rule", "flow_capacity_factor",
                   "storage_capacity_factor", "trajectory_interval_s", "trajectory_max_vehicles", "junctions", "write_routes",
-                  "min_saving"});
+                  "min_saving", "target_gap"});
     if (auto j = m.map("junctions")) read_junctions(*j, c.loading.junctions);
     if (auto it = m.integer("iterations")) {
         if (*it < 1 || *it > 1000) throw Error(m.where("iterations") + "'" + m.path_of("iterations") + "' must be 1…1000");
@@ -236,6 +236,7 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     }
     c.reroute_share = read_share(m, "reroute_share", c.reroute_share);
     c.min_saving = read_share(m, "min_saving", c.min_saving);
+    c.target_gap = read_share(m, "target_gap", c.target_gap);
     if (auto g = m.integer("gap_sample_trips")) c.gap_sample_trips = static_cast<std::size_t>(std::max(1, *g));
     if (auto s = m.integer("stuck_time_s")) c.loading.stuck_time = *s;
     if (auto r = m.text("stuck_rule")) {

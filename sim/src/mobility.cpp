@@ -217,7 +217,7 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
                                    static_cast<std::size_t>(config.loading.end - config.loading.start));
         }, hooks);
         LinkCosts experienced = experienced_costs(net, r.loading);
-        if (it + 1 == iterations) r.congested = experienced;
+        r.congested = experienced;  // the result's costs, whichever loading ends the run
         apply_restrictions(model, config.value_of_time_per_hour, experienced);
         // Best routes are needed for the travellers who re-route and for the trips the
         // gap is measured on (a fixed random sample: 5000 trips estimate the gap of a
@@ -244,6 +244,12 @@ MobilityResult run_mobility(const geodata::CityModel& model, const Demand& deman
         std::vector<RouteRequest> sample = requests;
         for (std::size_t i = 0; i < requests.size(); ++i) sample[i].active = in_sample[i];
         r.relative_gap.push_back(relative_gap(experienced, r.routes, best, sample));
+        if (config.target_gap > 0.0 && r.relative_gap.back() <= config.target_gap) {
+            // Converged: this loading is the result; the re-routes drawn for the next
+            // one are dropped (a small share of the routing just done).
+            r.kpis.converged = true;
+            break;
+        }
         for (std::size_t i = 0; i < requests.size(); ++i) {
             if (!reroute[i]) continue;
             Route& b = best[i];

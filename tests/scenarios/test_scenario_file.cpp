@@ -152,15 +152,18 @@ TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
     EXPECT_TRUE(contains(msg, "move_on")) << msg;
 }
 
-TEST(ScenarioFile, MinSavingIsAShare) {
-    TempDir dir;
-    std::string file;
-    const std::string msg = load_error(dir, with_mobility_line("min_saving: 1.5"), &file);
-    EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
-    EXPECT_TRUE(contains(msg, "'mobility.min_saving'")) << msg;
-    const std::string ok = (dir.path() / "ok.yaml").string();
-    write_file(ok, with_mobility_line("min_saving: 0.1"));
-    EXPECT_EQ(load_scenario(ok).mobility.min_saving, 0.1);
+TEST(ScenarioFile, MinSavingAndTargetGapAreShares) {
+    for (const std::string key : {"min_saving", "target_gap"}) {
+        TempDir dir;
+        std::string file;
+        const std::string msg = load_error(dir, with_mobility_line(key + ": 1.5"), &file);
+        EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
+        EXPECT_TRUE(contains(msg, "'mobility." + key + "'")) << msg;
+        const std::string ok = (dir.path() / "ok.yaml").string();
+        write_file(ok, with_mobility_line(key + ": 0.1"));
+        const auto& m = load_scenario(ok).mobility;
+        EXPECT_EQ(key == "min_saving" ? m.min_saving : m.target_gap, 0.1) << key;
+    }
 }
 
 TEST(ScenarioFile, MissingSourceListsWhereItLooked) {

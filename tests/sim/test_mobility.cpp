@@ -373,6 +373,35 @@ TEST(Mobility, ReroutingShiftsTrafficToTheWideRoadAndClosesTheGap) {
     EXPECT_EQ(five.kpis.completed, 200u);
 }
 
+TEST(Mobility, StopsAtTheFirstLoadingWhoseGapReachesTheTarget) {
+    const TwoRoutes w;
+    const CityModel m = model_of(w.net);
+    const Demand demand = two_route_peak(w);
+    const MobilityResult all = run_mobility(m, demand, quiet_config(8), 11);
+    ASSERT_EQ(all.relative_gap.size(), 8u);
+    EXPECT_FALSE(all.kpis.converged) << "no target: every iteration runs";
+    // The target is the gap of the third loading: the run stops at the first loading at or
+    // below it, and that loading is the result, as if iterations had been that count.
+    const double target = all.relative_gap[2];
+    std::size_t first = 0;
+    while (all.relative_gap[first] > target) ++first;
+    MobilityConfig c = quiet_config(8);
+    c.target_gap = target;
+    const MobilityResult stopped = run_mobility(m, demand, c, 11);
+    EXPECT_TRUE(stopped.kpis.converged);
+    EXPECT_EQ(stopped.kpis.iterations, static_cast<int>(first + 1));
+    EXPECT_LT(stopped.kpis.iterations, 8);
+    EXPECT_EQ(stopped.kpis.relative_gap, all.relative_gap[first]);
+    const MobilityResult fixed = run_mobility(m, demand, quiet_config(static_cast<int>(first + 1)), 11);
+    EXPECT_EQ(stopped.kpis.mean_travel_time_s, fixed.kpis.mean_travel_time_s);
+    EXPECT_EQ(stopped.routes, fixed.routes);
+    // Out of reach: all iterations, and the run says it did not converge.
+    c.target_gap = 1e-9;
+    const MobilityResult short_of_it = run_mobility(m, demand, c, 11);
+    EXPECT_EQ(short_of_it.kpis.iterations, 8);
+    EXPECT_FALSE(short_of_it.kpis.converged);
+}
+
 TEST(Mobility, ReroutersKeepTheirRouteUnlessTheBestSavesMinSaving) {
     // The same day: with an indifference band wider than any saving nobody leaves the
     // short street; with one below the saving of the first re-routing, as without a band.

@@ -675,5 +675,21 @@ TEST(NetworkLoading, ExperiencedCostsAreMeanTimesNeverBelowFreeFlow) {
     EXPECT_FLOAT_EQ(c.at(5, 2), 5.0f);
 }
 
+TEST(NetworkLoading, OnlyAJammedLinkIsPricedByItsLongestWait) {
+    // Link 1 let 10 vehicles out in 20 s each while one waited 600 s to turn: it costs
+    // the 20 s they drove, not the one long wait. Link 2 let nobody out that hour: it
+    // costs the 900 s its queue had waited, not free flow (a jam is never cheap).
+    const RoadNetwork net = chain({{10}, {100}, {50}});
+    LoadingResult r;
+    r.hours = 1;
+    r.exits = {0, 10, 0};
+    r.exit_travel_time = {0.0, 200.0, 0.0};
+    r.queued_time = {0.0f, 600.0f, 900.0f};
+    const LinkCosts c = experienced_costs(net, r);
+    EXPECT_FLOAT_EQ(c.at(0, 1), 20.0f);
+    EXPECT_FLOAT_EQ(c.at(0, 2), 900.0f);
+    EXPECT_FLOAT_EQ(c.at(1, 2), c.at(5, 2)) << "later hours keep free flow";
+}
+
 }  // namespace
 }  // namespace citytwin::sim

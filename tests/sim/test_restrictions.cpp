@@ -410,7 +410,8 @@ TEST(ClosedMobility, VehicleReachingTheClosureWaitsAndIsStuckOrPassesWhenItReope
     demand.trips = {link_trip(0, w.p, w.d, 8 * h - 5)};
     const std::size_t n = w.model.roads->link_count();
 
-    MobilityConfig stuck = quiet_config();  // stuck after 300 s: at 08:05:05
+    MobilityConfig stuck = quiet_config();
+    stuck.loading.stuck_time = 300;  // stuck after 300 s: at 08:05:05
     const MobilityResult a = run_mobility(w.model, demand, stuck, 1);
     EXPECT_EQ(a.routes[0], (Route{w.p, w.a, w.short_road, w.d}));
     EXPECT_EQ(a.loading.status[0], TripStatus::Stuck);

@@ -656,7 +656,11 @@ LinkCosts experienced_costs(const geodata::RoadNetwork& net, const LoadingResult
             const std::size_t cell = h * n + l;
             float& c = costs.seconds[h * n + l];
             if (result.exits[cell] > 0) c = std::max(c, static_cast<float>(result.exit_travel_time[cell] / result.exits[cell]));
-            if (cell < result.queued_time.size()) c = std::max(c, result.queued_time[cell]);
+            // The longest wait of a vehicle still on the link prices it only where nobody
+            // left it that hour (a jam): elsewhere one vehicle waiting long to turn would
+            // price the link for all its traffic (Monaco: route costs 4× the times driven,
+            // and an equilibrium that never settles; bench/demand/convergence.sh).
+            if (cell < result.queued_time.size() && result.exits[cell] == 0) c = std::max(c, result.queued_time[cell]);
         }
     return costs;
 }

@@ -15,7 +15,10 @@
 namespace citytwin::sim {
 
 struct MobilityConfig {
-    int iterations = 1;            ///< network loadings; ≥ 1
+    int iterations = 1;            ///< network loadings at most; ≥ 1
+    /// Stop once a loading's relative gap is at most this: that loading is the result
+    /// (its gap is measured on its own costs). 0 = always run every iteration.
+    double target_gap = 0.0;
     double reroute_share = 0.2;    ///< share of car trips given the new best route between iterations
     /// A traveller drawn to re-route keeps the current route unless the best one saves at
     /// least this share of its time on the last loading's costs (an indifference band,
@@ -46,6 +49,7 @@ struct MobilityKpis {
     int peak_hour = 0;
     int iterations = 0;
     double relative_gap = 0;
+    bool converged = false;            ///< target_gap > 0 and the last loading's gap is at most it
     std::size_t closed_links = 0;      ///< links closed at some time of the day
     std::size_t toll_crossings = 0;    ///< tolled link entries while the toll applies
     double toll_revenue = 0;           ///< their amounts summed (simulated vehicles)

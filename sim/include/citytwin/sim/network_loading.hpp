@@ -43,7 +43,11 @@ struct LoadingConfig {
     Seconds end = 30 * 3600;              ///< vehicles still driving then are "en route"
     double flow_capacity_factor = 1.0;    ///< scale capacities (e.g. to the demand sample)
     double storage_capacity_factor = 1.0;
-    Seconds stuck_time = 300;             ///< a vehicle blocked this long at a link end is moved on (see above)
+    /// A vehicle blocked this long at a link end by a full next link is moved on (see
+    /// above). Between MATSim's 10 s and SUMO's 300 s time-to-teleport: with 300 s a
+    /// gridlock on Monaco's short links holds for minutes, and the equilibrium swings
+    /// between jammed and free loadings instead of settling (bench/demand/convergence.sh).
+    Seconds stuck_time = 60;
     StuckRule stuck_rule = StuckRule::JumpAhead;
     Seconds trajectory_interval = 10;     ///< 0: no trajectories
     std::size_t trajectory_max_vehicles = 2000;
