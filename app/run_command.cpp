@@ -50,16 +50,17 @@ void print_mobility(const nlohmann::json& m, const nlohmann::json& demand) {
 void print_wifi(const nlohmann::json& w) {
     fmt::print("  wifi                  {} access points, model {}, threshold {:.0f} dBm\n", w["aps"].get<std::size_t>(),
                w["model"].get<std::string>(), w["threshold_dbm"].get<double>());
-    fmt::print("  outdoor area covered  {:.1f} %   population covered {:.1f} %   mean SINR {:.1f} dB\n",
+    fmt::print("  outdoor area covered  {:.1f} %   population covered {:.1f} % (indoors)   in the streets {:.1f} %   "
+               "mean SINR {:.1f} dB\n",
                100 * w["area_covered_share"].get<double>(), 100 * w["population_covered_share"].get<double>(),
-               w["mean_sinr_db"].get<double>());
+               100 * w.value("outdoor_people_covered_share", 0.0), w["mean_sinr_db"].get<double>());
     for (const auto& d : w["districts"]) {
         if (d["aps"].get<std::size_t>() == 0 && d["area_covered_share"].get<double>() == 0.0 &&
             d["population"].get<double>() == 0.0)
             continue;  // empty grid squares (sea, outside the city)
-        fmt::print("    {:<20} area {:5.1f} %  population {:5.1f} %  APs {}\n", d["name"].get<std::string>(),
+        fmt::print("    {:<20} area {:5.1f} %  population {:5.1f} %  streets {:5.1f} %  APs {}\n", d["name"].get<std::string>(),
                    100 * d["area_covered_share"].get<double>(), 100 * d["population_covered_share"].get<double>(),
-                   d["aps"].get<std::size_t>());
+                   100 * d.value("outdoor_people_covered_share", 0.0), d["aps"].get<std::size_t>());
     }
 }
 }  // namespace

@@ -139,19 +139,25 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
     people.sample = 1.0;
     const auto residents = sim::residents_per_building(model, people, seed);
     const std::vector<std::size_t> homes = sim::wifi::home_cells(model, heights);   // KPIs and capacity alike
-    out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg, &homes);
-    // Capacity: people present per hour. With synthetic demand, its persons move between
-    // buildings (each counts 1 / sample); otherwise residents stay at home all day.
+    // People present per hour. With synthetic demand, its persons move between buildings
+    // (each counts 1 / sample); otherwise residents stay at home all day.
     if (s.synthetic && s.synthetic->sample > 0.0 && demand.source == "synthetic") {
         const auto sampled = sim::residents_per_building(model, *s.synthetic, seed);
-        out.present = sim::wifi::people_present(sampled, &demand, 1.0 / s.synthetic->sample);
-        if (mobility)  // car travellers are on the road, not yet at their destination
-            out.moving = sim::wifi::people_on_the_move(demand, mobility->loading, model.buildings->size(),
-                                                       1.0 / s.synthetic->sample, out.present);
+        const double weight = 1.0 / s.synthetic->sample;
+        out.present = sim::wifi::people_present(sampled, &demand, weight);
+        // Travellers are in the street, not yet at their destination: walkers and
+        // cyclists where their routes put them, car travellers where the traffic did.
+        out.on_foot = sim::wifi::people_on_foot(model, demand, mobility ? mobility->departures : std::vector<sim::Seconds>{},
+                                                weight, out.present);
+        if (mobility)
+            out.moving = sim::wifi::people_on_the_move(demand, mobility->loading, model.buildings->size(), weight, out.present);
     } else {
         out.present = sim::wifi::people_present(residents, nullptr, 1.0);
     }
-    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, out.moving, homes);
+    out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg, &homes, &out.on_foot);
+    std::vector<sim::wifi::MovingPeople> travelling = out.on_foot;
+    travelling.insert(travelling.end(), out.moving.begin(), out.moving.end());
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, travelling, homes);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
@@ -436,6 +442,8 @@ nlohmann::json kpis_json(const RunOutput& run) {
                                  {"area_covered_share", d.area_covered_share},
                                  {"population", d.population},
                                  {"population_covered_share", d.population_covered_share},
+                                 {"street_person_hours", d.street_person_hours},
+                                 {"outdoor_people_covered_share", d.outdoor_people_covered_share},
                                  {"aps", d.aps},
                                  {"people_per_ap", number_or_null(d.people_per_ap)}});
         j["wifi"] = {
@@ -447,6 +455,8 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"area_covered_share", k.area_covered_share},
             {"population_covered_share", k.population_covered_share},
             {"indoor_population_covered_share", k.population_covered_share},
+            {"street_person_hours", k.street_person_hours},
+            {"outdoor_people_covered_share", k.outdoor_people_covered_share},
             {"location_probability", k.location_probability},
             {"entry_loss_model", sim::wifi::to_string(cfg.propagation.entry_loss_model)},
             {"beyond_validity_ap_cells", k.beyond_validity_ap_cells},
@@ -640,7 +650,7 @@ geodata::Table wifi_district_table(const sim::wifi::WifiKpis& k) {
     const std::size_t n = k.districts.size();
     std::vector<std::int64_t> id(n), aps(n);
     std::vector<std::string> name(n);
-    std::vector<double> area(n), pop(n), pop_share(n), per_ap(n);
+    std::vector<double> area(n), pop(n), pop_share(n), per_ap(n), street(n), street_share(n);
     geodata::Table t{"wifi_districts", n, {}, {}, {}};
     for (std::size_t i = 0; i < n; ++i) {
         const auto& d = k.districts[i];
@@ -649,12 +659,15 @@ geodata::Table wifi_district_table(const sim::wifi::WifiKpis& k) {
         area[i] = d.area_covered_share;
         pop[i] = d.population;
         pop_share[i] = d.population_covered_share;
+        street[i] = d.street_person_hours;
+        street_share[i] = d.outdoor_people_covered_share;
         aps[i] = static_cast<std::int64_t>(d.aps);
         per_ap[i] = d.people_per_ap;  // NaN (no AP) is written as null
         t.polygons.push_back(d.area);
     }
     t.columns = {{"district_id", id}, {"name", name}, {"area_covered_share", area}, {"population", pop},
-                 {"population_covered_share", pop_share}, {"aps", aps}, {"people_per_ap", per_ap}};
+                 {"population_covered_share", pop_share}, {"street_person_hours", street},
+                 {"outdoor_people_covered_share", street_share}, {"aps", aps}, {"people_per_ap", per_ap}};
     return t;
 }
 

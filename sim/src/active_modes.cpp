@@ -253,12 +253,10 @@ ActiveFlows active_flows(const geodata::CityModel& model, const std::vector<Trip
         const Route& route = routes.routes[i];
         if (route.empty()) continue;
         const std::size_t m = trips[i].mode == Mode::Bike ? 1 : 0;
-        double t = departures[i] + routes.start_s[i];
-        for (std::size_t k = 0; k < route.size(); ++k) {
+        follow_route(route, costs[m], departures[i] + routes.start_s[i], [&](std::size_t, std::uint32_t link, double t, double) {
             const auto hour = std::min<std::size_t>(static_cast<std::size_t>(std::max(0.0, t) / 3600.0), hours_per_day - 1);
-            ++f.count[m][hour * f.link_count + route[k]];
-            t += (k == 0 ? 0.5 : 1.0) * costs[m].at(0, route[k]);
-        }
+            ++f.count[m][hour * f.link_count + link];
+        });
     }
     return f;
 }

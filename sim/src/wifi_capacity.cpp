@@ -1,5 +1,7 @@
 #include <citytwin/sim/wifi_capacity.hpp>
 
+#include <citytwin/sim/active_modes.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -57,6 +59,17 @@ double mcs_rate_mbps(double sinr_db) {
     return r;
 }
 
+namespace {
+
+// A traveller on the way at h:30 is not yet at the destination people_present put them in.
+void not_yet_arrived(std::vector<double>& present, std::size_t buildings, int hour, std::uint32_t building, double weight) {
+    if (building >= buildings) return;
+    double& p = present[static_cast<std::size_t>(hour) * buildings + building];
+    p = std::max(0.0, p - weight);
+}
+
+}  // namespace
+
 std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
                                              double weight, std::vector<double>& present) {
     std::vector<MovingPeople> out;
@@ -67,10 +80,7 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
             const Trip& trip = demand.trips[i];
             if (!trip.by_car() || trip.departure > t || loading.arrival[i] <= t) continue;  // not driving at t
             en_route += weight;
-            if (trip.destination_building < buildings) {
-                double& p = present[static_cast<std::size_t>(h) * buildings + trip.destination_building];
-                p = std::max(0.0, p - weight);
-            }
+            not_yet_arrived(present, buildings, h, trip.destination_building, weight);
         }
         // Samples of the last sampling instant at or before t (positions are in time order).
         Seconds at = -1;
@@ -82,6 +92,36 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
         const double each = en_route / static_cast<double>(samples);
         for (const auto& s : loading.positions)
             if (s.time == at) out.push_back({h, {s.x, s.y}, each});
+    }
+    return out;
+}
+
+std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const Demand& demand,
+                                         const std::vector<Seconds>& departures, double weight,
+                                         std::vector<double>& present) {
+    std::vector<MovingPeople> out;
+    const ActiveRoutes& active = demand.active;
+    if (!model.paths || active.routes.empty()) return out;
+    const auto& paths = *model.paths;
+    const std::size_t nb = model.buildings->size();
+    const std::array<LinkCosts, 2> costs{path_costs(paths, Mode::Walk, active.speeds), path_costs(paths, Mode::Bike, active.speeds)};
+    for (std::size_t i = 0; i < demand.trips.size() && i < active.routes.size(); ++i) {
+        const Route& route = active.routes[i];
+        if (route.empty()) continue;
+        const Trip& trip = demand.trips[i];
+        const Seconds departure = i < departures.size() ? departures[i] : trip.departure;
+        follow_route(route, costs[trip.mode == Mode::Bike ? 1 : 0], departure + active.start_s[i],
+                     [&](std::size_t k, std::uint32_t link, double entered, double seconds) {
+                         // The h:30 instants inside [entered, entered + seconds).
+                         for (int h = std::max(0, static_cast<int>(std::ceil((entered - 1800.0) / 3600.0)));
+                              h < hours_per_day && h * 3600.0 + 1800.0 < entered + seconds; ++h) {
+                             const double f = (h * 3600.0 + 1800.0 - entered) / seconds;
+                             const auto& line = paths.link(geodata::LinkId(link)).geometry;
+                             const double along = (k == 0 ? 0.5 + 0.5 * f : f) * geodata::length(line);
+                             out.push_back({h, geodata::point_along(line, along), weight});
+                             not_yet_arrived(present, nb, h, trip.destination_building, weight);
+                         }
+                     });
     }
     return out;
 }

@@ -54,7 +54,7 @@ std::vector<std::size_t> home_cells(const geodata::CityModel& model, const Heigh
 
 WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights, const Coverage& coverage,
                    const std::vector<std::uint32_t>& residents, const CoverageConfig& config,
-                   const std::vector<std::size_t>* home_cells_given) {
+                   const std::vector<std::size_t>* home_cells_given, const std::vector<MovingPeople>* street) {
     const Grid& g = coverage.grid;
     WifiKpis k;
     k.aps = model.access_points->size();
@@ -118,6 +118,21 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
             if (c) dc.population_covered += people;
         }
     }
+    // People in the streets: at their position's cell, as the raster has it there.
+    if (street)
+        for (const auto& p : *street) {  // in the given order: fixed sums
+            const auto cell = g.cell_of(p.position);
+            if (!cell) continue;
+            const std::size_t i = g.index(cell->col, cell->row);
+            const bool c = covered(i);
+            k.street_person_hours += p.weight;
+            if (c) k.street_covered_person_hours += p.weight;
+            if (district_of[i] != no_district) {
+                auto& dc = k.districts[district_of[i]];
+                dc.street_person_hours += p.weight;
+                if (c) dc.street_covered_person_hours += p.weight;
+            }
+        }
     for (const auto& ap : *model.access_points)
         if (const auto cell = g.cell_of(ap.position)) {
             const std::uint32_t d = district_of[g.index(cell->col, cell->row)];
@@ -127,12 +142,14 @@ WifiKpis wifi_kpis(const geodata::CityModel& model, const HeightRaster& heights,
     auto share = [](double part, double whole) { return whole > 0 ? part / whole : 0.0; };
     k.area_covered_share = share(static_cast<double>(k.covered_outdoor_cells), static_cast<double>(k.outdoor_cells));
     k.population_covered_share = share(k.population_covered, k.population);
+    k.outdoor_people_covered_share = share(k.street_covered_person_hours, k.street_person_hours);
     k.location_probability = config.propagation.location_probability;
     k.beyond_validity_ap_cells = coverage.beyond_validity_ap_cells;
     k.mean_sinr_db = k.covered_outdoor_cells ? sinr_sum / static_cast<double>(k.covered_outdoor_cells) : 0.0;
     for (auto& dc : k.districts) {
         dc.area_covered_share = share(static_cast<double>(dc.covered_outdoor_cells), static_cast<double>(dc.outdoor_cells));
         dc.population_covered_share = share(dc.population_covered, dc.population);
+        dc.outdoor_people_covered_share = share(dc.street_covered_person_hours, dc.street_person_hours);
         dc.people_per_ap = dc.aps ? dc.population / static_cast<double>(dc.aps) : std::numeric_limits<double>::quiet_NaN();
     }
     return k;

@@ -1,5 +1,8 @@
 // Wifi capacity on hand-made cases: people present per hour follow their trips, users
 // per AP sum to active_share × people in covered buildings, SINR → MCS rate, overload flag.
+#include "test_networks.hpp"
+
+#include <citytwin/sim/active_modes.hpp>
 #include <citytwin/sim/wifi_capacity.hpp>
 
 #include <gtest/gtest.h>
@@ -168,6 +171,53 @@ TEST(WifiCapacity, FewerThanOneUserGetsTheMeanRate) {
     const auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
     EXPECT_NEAR(c.loads[0].users, 0.1, 1e-15);
     EXPECT_NEAR(c.loads[0].throughput_per_user_mbps, 65.0, 1e-9);
+}
+
+TEST(WifiCapacity, WalkersAreInTheStreetWhereTheirRouteIsAtHalfPast) {
+    // A footway of two 1800 m links east from (0, 0); a walker (5 km/h: 1296 s a link)
+    // leaves at 08:00 from the middle of the first (half its time: 648 s), so at 08:30
+    // is 1152 s into the second: 1800 + 1800 × 1152 / 1296 = 3400 m east.
+    std::vector<geodata::RoadWay> ways;
+    for (double x : {0.0, 1800.0}) {
+        geodata::RoadWay w = test_networks::way(1, {{x, 0}, {x + 1800.0, 0}});
+        w.modes_forward = w.modes_backward = geodata::walk_access;
+        w.path_kind = geodata::PathKind::Footway;
+        ways.push_back(w);
+    }
+    CityModel model;
+    model.paths = std::make_shared<geodata::RoadNetwork>(test_networks::build(ways));
+    model.buildings = std::make_shared<std::vector<Building>>(2);
+    Route east;
+    for (double from_x : {0.0, 1800.0})
+        for (std::uint32_t l = 0; l < model.paths->link_count(); ++l)
+            if (model.paths->link(geodata::LinkId(l)).geometry.front().x == from_x &&
+                model.paths->link(geodata::LinkId(l)).geometry.back().x == from_x + 1800.0)
+                east.push_back(l);
+    ASSERT_EQ(east.size(), 2u);
+    Demand demand;
+    Trip trip;
+    trip.mode = Mode::Walk;
+    trip.departure = 8 * 3600;
+    trip.destination_building = 1;
+    demand.trips = {trip};
+    demand.active.routes = {east};
+    demand.active.start_s = {0};
+    std::vector<double> present(24 * 2, 0.0);
+    for (int h = 0; h < 24; ++h) present[h * 2 + (h >= 8 ? 1 : 0)] = 2.0;
+    const auto walkers = people_on_foot(model, demand, {}, 2.0, present);
+    ASSERT_EQ(walkers.size(), 1u);   // 08:00 → 08:32:24: only 08:30 falls inside
+    EXPECT_EQ(walkers[0].hour, 8);
+    EXPECT_NEAR(walkers[0].position.x, 3400.0, 1e-6);
+    EXPECT_NEAR(walkers[0].position.y, 0.0, 1e-9);
+    EXPECT_EQ(walkers[0].weight, 2.0);
+    EXPECT_EQ(present[8 * 2 + 1], 0.0);   // not yet at the destination at 08:30
+    EXPECT_EQ(present[9 * 2 + 1], 2.0);
+    // Re-timed by the traffic (a tour's later trip) to 08:10: at 08:30 it is 552 s into
+    // the second link, 1800 + 1800 × 552 / 1296 ≈ 2567 m east.
+    std::vector<double> later(24 * 2, 0.0);
+    const auto retimed = people_on_foot(model, demand, {8 * 3600 + 600}, 1.0, later);
+    ASSERT_EQ(retimed.size(), 1u);
+    EXPECT_NEAR(retimed[0].position.x, 1800.0 + 1800.0 * 552.0 / 1296.0, 1e-6);
 }
 
 }  // namespace

@@ -496,7 +496,15 @@ TEST(WifiKpis, SharesOnAHandMadeTown) {
     // A −60 dBm threshold: covered up to 10^((20 − 40.05 + 60)/20) ≈ 99.5 m from the AP.
     cfg.threshold_dbm = -60.0;
     const auto cov60 = wifi::compute_coverage(h, *m.access_points, cfg);
-    const auto part = wifi::wifi_kpis(m, h, cov60, {10, 30}, cfg);
+    // People in the street: 3 person-hours 50 m from the AP, 1 at 150 m, 1 off the grid.
+    const std::vector<wifi::MovingPeople> street{
+        {8, {50.5, 40.5}, 2.0}, {9, {50.5, 40.5}, 1.0}, {8, {150.5, 40.5}, 1.0}, {8, {900.0, 40.0}, 1.0}};
+    const auto part = wifi::wifi_kpis(m, h, cov60, {10, 30}, cfg, nullptr, &street);
+    EXPECT_DOUBLE_EQ(part.street_person_hours, 4.0);
+    EXPECT_DOUBLE_EQ(part.street_covered_person_hours, 3.0);
+    EXPECT_DOUBLE_EQ(part.outdoor_people_covered_share, 0.75);
+    EXPECT_DOUBLE_EQ(part.districts[0].outdoor_people_covered_share, 0.75);
+    EXPECT_DOUBLE_EQ(all.outdoor_people_covered_share, 0.0) << "nobody in the streets given";
     EXPECT_DOUBLE_EQ(part.population_covered_share, 10.0 / 40.0);   // only the western building
     EXPECT_GT(part.area_covered_share, 0.35);   // a half-disc of ~99 m clipped to the 100 m band: ~0.48
     EXPECT_LT(part.area_covered_share, 0.55);

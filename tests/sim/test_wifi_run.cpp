@@ -206,7 +206,7 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     const auto& w = j["wifi"];
     EXPECT_EQ(w["aps"].get<std::size_t>(), 9u);
     EXPECT_EQ(w["line_of_sight"].get<std::string>(), "viewshed");   // how it was computed
-    for (const char* key : {"area_covered_share", "population_covered_share"}) {
+    for (const char* key : {"area_covered_share", "population_covered_share", "outdoor_people_covered_share"}) {
         EXPECT_GT(w[key].get<double>(), 0.0) << key;
         EXPECT_LT(w[key].get<double>(), 1.0) << key;
     }
@@ -229,12 +229,19 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     ASSERT_TRUE(w.contains("overloaded_aps_peak"));
     EXPECT_LE(w["overloaded_aps_peak"].get<std::size_t>(), 9u);
     EXPECT_GT(w["peak_hour_users"].get<double>(), 0.0);
+    EXPECT_GE(w["peak_hour"].get<int>(), 7);    // the city's wifi peaks in the day…
+    EXPECT_LE(w["peak_hour"].get<int>(), 21);   // …not at night
+    // Walkers and cyclists in the streets, from the walk and bike trips' routes.
+    EXPECT_GT(w["street_person_hours"].get<double>(), 1000.0);
+    EXPECT_FALSE(run.wifi->on_foot.empty());
     ASSERT_EQ(run.wifi->capacity.loads.size(), 24u * 9u);
-    for (int h = 0; h < 24; ++h) {   // every hour: users = active_share × people in covered buildings
+    for (int h = 0; h < 24; ++h) {   // every hour: users = active_share × people in covered places
         double users = 0.0, people = 0.0;
         for (std::size_t a = 0; a < 9; ++a) users += run.wifi->capacity.loads[a * 24 + h].users;
         const std::size_t nb = run.model.buildings->size();
         for (std::size_t b = 0; b < nb; ++b) people += run.wifi->present[h * nb + b];
+        for (const auto* travellers : {&run.wifi->on_foot, &run.wifi->moving})
+            for (const auto& m : *travellers) people += m.hour == h ? m.weight : 0.0;
         EXPECT_GT(users, 0.0) << h;
         EXPECT_LE(users, 0.1 * people * (1 + 1e-9)) << h;
     }

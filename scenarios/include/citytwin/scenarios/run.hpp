@@ -35,6 +35,7 @@ struct WifiOutput {
     sim::wifi::WifiKpis kpis;
     std::vector<double> present;      ///< people present, [hour * buildings + building]
     std::vector<sim::wifi::MovingPeople> moving;   ///< car travellers at h:30, where the mobility run saw them
+    std::vector<sim::wifi::MovingPeople> on_foot;  ///< walkers and cyclists at h:30, on their routes
     sim::wifi::CapacityResult capacity;
     std::string population_source;   ///< how residents per building were obtained
     double seconds = 0.0;

@@ -54,6 +54,19 @@ struct ActiveRoutes {
 /// A trip with no route keeps the times it has. No-op without a path network.
 ActiveRoutes route_active_trips(const geodata::CityModel& model, const ChoiceConfig& config, std::vector<Trip>& trips);
 
+/// Calls f(k, link, entered_s, seconds_on_it) for each link of a routed walk or bike trip
+/// that enters its first link at `start_s`; the first link is joined at its middle (half
+/// its time), each link costs what `costs` says at its mode's speed.
+template <class F>
+void follow_route(const Route& route, const LinkCosts& costs, double start_s, F&& f) {
+    double t = start_s;
+    for (std::size_t k = 0; k < route.size(); ++k) {
+        const double dt = (k == 0 ? 0.5 : 1.0) * costs.at(0, route[k]);
+        f(k, route[k], t, dt);
+        t += dt;
+    }
+}
+
 /// Walkers and cyclists entering each link of the path network per hour:
 /// count[mode][hour * link_count + link], mode 0 = walk, 1 = bike.
 struct ActiveFlows {

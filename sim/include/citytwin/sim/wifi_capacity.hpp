@@ -45,6 +45,16 @@ struct MovingPeople {
 std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
                                              double weight, std::vector<double>& present);
 
+/// Walkers and cyclists on the path network at h:30, where their routes put them
+/// (demand.active: each link at the mode's speed, as the trips were timed; `departures`
+/// per trip, e.g. the mobility run's re-timed tours, or empty for the trips' own). They
+/// are taken out of the destination building `present` put them in. The minutes walked
+/// to and from the network, and walk and bike trips the network did not serve, stay
+/// counted at the destination. Each person counts `weight`.
+std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const Demand& demand,
+                                         const std::vector<Seconds>& departures, double weight,
+                                         std::vector<double>& present);
+
 struct ApHourLoad {
     std::uint32_t ap = 0;
     int hour = 0;
