@@ -68,7 +68,12 @@ double relative_gap(const LinkCosts& costs, const std::vector<Route>& current, c
     double experienced = 0.0, shortest = 0.0;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         if (!requests[i].active || current[i].empty() || best[i].empty()) continue;
-        experienced += route_cost(costs, current[i], requests[i].departure);
+        const double now = route_cost(costs, current[i], requests[i].departure);
+        // A route that meets a closure on the way (routed on its departure hour's costs,
+        // it reaches the link after the closure began) costs +inf: left out, or the gap is
+        // NaN. Such trips are `abandoned` in the KPIs.
+        if (!std::isfinite(now)) continue;
+        experienced += now;
         shortest += route_cost(costs, best[i], requests[i].departure);
     }
     return experienced > 0.0 ? (experienced - shortest) / experienced : 0.0;

@@ -435,6 +435,24 @@ scenarios::Scenario small_monaco() {
     return s;
 }
 
+TEST(MobilityMonaco, RoadworksGapIsANumberAtEveryIteration) {
+    // A tour's later trip re-timed into the closure keeps a route through the closed
+    // boulevard (+inf on its departure hour's costs): the gap leaves it out. Before, the
+    // gap was NaN from the 3rd iteration on, and the run never stopped at target_gap.
+    scenarios::Scenario s = scenarios::load_scenario(std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/monaco/roadworks.yaml");
+    s.mobility.iterations = 3;
+    s.mobility.target_gap = 0.0;
+    scenarios::RunOptions o;
+    o.progress = false;
+    const auto run = scenarios::run_scenario(s, o);
+    ASSERT_TRUE(run.mobility);
+    ASSERT_EQ(run.mobility->relative_gap.size(), 3u);
+    for (double g : run.mobility->relative_gap) {
+        EXPECT_TRUE(std::isfinite(g)) << g;
+        EXPECT_GE(g, 0.0);
+    }
+}
+
 const scenarios::RunOutput& monaco_run(int threads) {
     static std::map<int, scenarios::RunOutput> runs;
     auto it = runs.find(threads);
