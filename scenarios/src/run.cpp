@@ -467,6 +467,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"ap_cells", run.wifi->coverage.ap_cells},
             {"active_share", cfg.capacity.active_share},
             {"client_limit", cfg.capacity.client_limit},
+            {"peak_quantile", cfg.capacity.peak_quantile},
             {"overloaded_aps_peak", run.wifi->capacity.overloaded_aps_peak},
             {"overloaded_peak_hour", run.wifi->capacity.overloaded_peak_hour},
             {"peak_hour_users", run.wifi->capacity.peak_hour_users},
@@ -697,17 +698,18 @@ geodata::Table wifi_building_table(const sim::wifi::WifiKpis& k, const geodata::
 geodata::Table wifi_ap_load_table(const sim::wifi::CapacityResult& c) {
     const std::size_t n = c.loads.size();
     std::vector<std::int64_t> ap(n), hour(n), overloaded(n);
-    std::vector<double> users(n), throughput(n);
+    std::vector<double> users(n), throughput(n), peak(n);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& l = c.loads[i];
         ap[i] = l.ap;
         hour[i] = l.hour;
         users[i] = l.users;
+        peak[i] = l.peak_users;
         throughput[i] = l.throughput_per_user_mbps;
         overloaded[i] = l.overloaded ? 1 : 0;
     }
     return {"wifi_ap_load", n,
-            {{"ap_id", ap}, {"hour", hour}, {"users", users}, {"throughput_per_user_mbps", throughput},
+            {{"ap_id", ap}, {"hour", hour}, {"users", users}, {"peak_users", peak}, {"throughput_per_user_mbps", throughput},
              {"overloaded", overloaded}},
             {}, {}};
 }

@@ -258,7 +258,7 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "client_limit", "rasters_in_geopackage", "line_of_sight",
+                  "use_terrain", "active_share", "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
                   "location_probability", "entry_loss", "building_type", "thermally_efficient_uses",
                   "shadowing_sigma_db", "beyond_validity"});
     sim::wifi::CoverageConfig c;
@@ -364,6 +364,9 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     read_number(m, "active_share", c.capacity.active_share);
     if (!(c.capacity.active_share >= 0.0 && c.capacity.active_share <= 1.0))
         throw Error(m.where("active_share") + "'" + m.path_of("active_share") + "' must be between 0 and 1");
+    read_number(m, "peak_quantile", c.capacity.peak_quantile);
+    if (!(c.capacity.peak_quantile >= 0.5 && c.capacity.peak_quantile < 1.0))
+        throw Error(m.where("peak_quantile") + "'" + m.path_of("peak_quantile") + "' must be at least 0.5 and below 1");
     read_number(m, "client_limit", c.capacity.client_limit);
     if (!(c.capacity.client_limit >= 0.0))
         throw Error(m.where("client_limit") + "'" + m.path_of("client_limit") + "' must be >= 0");

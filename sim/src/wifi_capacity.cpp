@@ -2,6 +2,8 @@
 
 #include <citytwin/sim/active_modes.hpp>
 
+#include <boost/math/distributions/poisson.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -46,6 +48,13 @@ std::vector<double> people_present(const std::vector<std::uint32_t>& residents, 
         }
     }
     return present;
+}
+
+double busy_users(double mean, double q) {
+    if (!(mean > 0.0)) return 0.0;
+    using namespace boost::math::policies;
+    using Poisson = boost::math::poisson_distribution<double, policy<discrete_quantile<integer_round_up>>>;
+    return boost::math::quantile(Poisson(mean), q);
 }
 
 double mcs_rate_mbps(double sinr_db) {
@@ -184,7 +193,8 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
             // T = 1 / Σ 1/rate_u for >= 1 user; the users' harmonic-mean rate for fewer.
             l.throughput_per_user_mbps = users[a] > 0.0 ? users[a] / airtime[a] / std::max(users[a], 1.0)
                                                         : std::numeric_limits<double>::quiet_NaN();
-            l.overloaded = users[a] > capacity.client_limit;
+            l.peak_users = busy_users(users[a], capacity.peak_quantile);
+            l.overloaded = l.peak_users > capacity.client_limit;
             if (l.overloaded) ++overloaded;
             total += users[a];
         }

@@ -146,17 +146,28 @@ TEST(WifiCapacity, UsersSumToActiveShareOfPeopleInCoveredBuildings) {
     EXPECT_EQ(c.overloaded_aps_peak, 0u);
 }
 
-TEST(WifiCapacity, OverloadedFlagFlipsAtTheClientLimit) {
+TEST(WifiCapacity, BusyUsersAreAPoissonQuantile) {
+    // Smallest k with P(N <= k) >= q, N ~ Poisson(mean), summed by hand.
+    EXPECT_EQ(busy_users(40.0, 0.95), 51.0);   // 40 + 1.645 √40 ≈ 50.4, rounded up to a user
+    EXPECT_EQ(busy_users(10.0, 0.95), 15.0);
+    EXPECT_EQ(busy_users(0.1, 0.95), 1.0);     // one user now and then
+    EXPECT_EQ(busy_users(5.0, 0.5), 5.0);
+    EXPECT_EQ(busy_users(0.0, 0.95), 0.0);
+}
+
+TEST(WifiCapacity, OverloadedFlagFlipsAtTheClientLimitOnTheBusyMoments) {
     const Row r = row_of_three();
     const auto present = people_present({20, 20, 0}, nullptr, 1.0);   // 40 people at AP 0
     CoverageConfig cfg;
     CapacityConfig cap;
     cap.active_share = 1.0;
-    cap.client_limit = 40.0;   // users == limit: not overloaded
+    cap.client_limit = 51.0;   // 40 users on average, 51 at the 95 % busy moments: not overloaded
     auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    EXPECT_EQ(c.loads[12].users, 40.0);
+    EXPECT_EQ(c.loads[12].peak_users, 51.0);
     EXPECT_FALSE(c.loads[12].overloaded);
     EXPECT_EQ(c.overloaded_aps_peak, 0u);
-    cap.client_limit = 39.0;
+    cap.client_limit = 50.0;   // above the mean, below the busy moments: overloaded
     c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
     EXPECT_TRUE(c.loads[12].overloaded);
     EXPECT_FALSE(c.loads[24 + 12].overloaded);

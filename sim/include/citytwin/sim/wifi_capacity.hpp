@@ -60,8 +60,15 @@ struct ApHourLoad {
     int hour = 0;
     double users = 0.0;                  ///< active_share × people present in the AP's buildings
     double throughput_per_user_mbps = 0.0;  ///< NaN when no users
-    bool overloaded = false;             ///< users > client_limit
+    /// Users at the hour's busy moments: the peak_quantile of a Poisson number with mean
+    /// `users` (busy_users); 0 without users.
+    double peak_users = 0.0;
+    bool overloaded = false;             ///< peak_users > client_limit
 };
+
+/// The q-quantile of a Poisson number with mean `mean` (the smallest k with P(N <= k) >= q);
+/// 0 for a mean of 0.
+double busy_users(double mean, double q);
 
 struct CapacityResult {
     std::vector<ApHourLoad> loads;       ///< every (AP, hour): index ap * 24 + hour

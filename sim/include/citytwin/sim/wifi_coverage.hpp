@@ -19,6 +19,9 @@ namespace citytwin::sim::wifi {
 struct CapacityConfig {
     double active_share = 0.1;       ///< share of the people present who use the public wifi (assumption)
     double client_limit = 30.0;      ///< associated users per radio above which an AP is overloaded
+    /// The busy moments of an hour: users active at once are a Poisson number with the
+    /// hour's mean (independent users), and the client limit is checked on this quantile.
+    double peak_quantile = 0.95;
 };
 
 /// How P.1411's line of sight is decided: a viewshed per AP (fast; shadow edges within
