@@ -41,10 +41,18 @@ wb, wx = b["wifi"], k["wifi-expansion"]["wifi"]
 mb, mx = (json.load(open(f"{w}/{s}-median.json"))["wifi"] for s in ("baseline", "wifi-expansion"))
 print(f"wifi-expansion: residents covered indoors at {wb['location_probability']:.0%} of locations "
       f"{100 * wb['indoor_population_covered_share']:.1f} % -> {100 * wx['indoor_population_covered_share']:.1f} %, "
-      f"outdoor area {100 * wb['area_covered_share']:.1f} % -> {100 * wx['area_covered_share']:.1f} %; "
+      f"outdoor area {100 * wb['area_covered_share']:.1f} % -> {100 * wx['area_covered_share']:.1f} %, "
+      f"people in the streets {100 * wb['outdoor_people_covered_share']:.1f} % -> "
+      f"{100 * wx['outdoor_people_covered_share']:.1f} % ({wb['street_person_hours']:.0f} person-hours), "
+      f"peak hour {wb['peak_hour']}:00 -> {wx['peak_hour']}:00 with {wb['peak_hour_users']:.0f} -> {wx['peak_hour_users']:.0f} users, "
+      f"APs overloaded at the busy moments {wb['overloaded_aps_peak']} of {wb['aps']} -> {wx['overloaded_aps_peak']} of {wx['aps']}; "
       f"median model without entry loss (before issue 15): residents {100 * mb['population_covered_share']:.1f} % -> "
       f"{100 * mx['population_covered_share']:.1f} %, outdoor area {100 * mb['area_covered_share']:.1f} % -> "
       f"{100 * mx['area_covered_share']:.1f} %")
+for name, run in k.items():   # is each at equilibrium? (mobility.target_gap)
+    mm = run["mobility"]
+    print(f"{name}: {mm['iterations']} iterations, relative gap {mm['relative_gap']:.4f}, "
+          f"{'converged' if mm['converged'] else 'NOT converged'} (target {mm['target_gap']})")
 nd = k["new-district"]["demand"]
 print(f"new-district: residents +{nd['residents'] - b['demand']['residents']}, trips +{nd['trips'] - b['demand']['trips']}")
 c = k["congestion-charge"]["mobility"]
