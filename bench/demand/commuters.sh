@@ -5,12 +5,8 @@
 #
 #   bench/demand/commuters.sh [CITYTWIN=build/app/citytwin] [VOLUMES="8000 16000 24000 36700"]
 set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-CITYTWIN="${1:-$ROOT/build/app/citytwin}"
+source "$(dirname "$0")/common.sh"
 VOLUMES="${2:-8000 16000 24000 36700}"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
 printf '%-9s %10s %10s %10s %9s %13s %8s\n' inbound car_trips completed en_route stuck mean_car_tt_s wall_1run
 for n in $VOLUMES; do
     cat >"$WORK/c-$n.yaml" <<YAML

@@ -6,11 +6,7 @@
 #
 #   bench/demand/convergence.sh [CITYTWIN=build/app/citytwin]
 set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-CITYTWIN="${1:-$ROOT/build/app/citytwin}"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 monaco="$ROOT/scenarios/monaco"
 # label | scenario | mobility keys over it | seed
 runs=(

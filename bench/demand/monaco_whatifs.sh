@@ -5,11 +5,7 @@
 #
 #   bench/demand/monaco_whatifs.sh [CITYTWIN=build/app/citytwin]
 set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
-CITYTWIN="${1:-$ROOT/build/app/citytwin}"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 for s in baseline residents-only roadworks wifi-expansion new-district congestion-charge; do
     "$CITYTWIN" -q run "$ROOT/scenarios/monaco/$s.yaml" --json >"$WORK/$s.json"
 done
