@@ -30,6 +30,7 @@ struct RunArgs {
     std::optional<int> threads;
     std::optional<std::uint64_t> seed;
     std::vector<std::string> plugin_dirs;
+    std::string memory_limit;   ///< "4G" etc.; empty: 80 % of physical memory
     bool json = false;
     bool progress = true;
 };

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--threads", run.threads, "worker threads (0 = all cores); results are identical for any count");
     run_cmd->add_option("--seed", run.seed, "random seed (overrides the scenario's)");
     run_cmd->add_option("--driver", run.driver, "OGR driver for --out (default GPKG)");
+    run_cmd->add_option("--memory-limit", run.memory_limit,
+                        "most memory the run may hold, e.g. 4G or 512M (default: 80 % of physical memory); a "
+                        "scenario that would need more (tiny wifi.cell_size_m, a long time.end) stops before it starts");
     run_cmd->add_option("--plugin-path", run.plugin_dirs, "folder searched first for plugins (citytwin_<name>.so); "
                                                           "repeatable; then the scenario's plugin_path, $CITYTWIN_PLUGIN_PATH, "
                                                           "the built-in plugins");

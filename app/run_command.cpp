@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <algorithm>
+#include <citytwin/scenarios/memory_budget.hpp>
 #include <citytwin/scenarios/run.hpp>
 
 #include <fmt/format.h>
@@ -70,6 +71,7 @@ int run_run(const RunArgs& args) {
     if (!args.out.empty()) scenarios::check_output_path(args.out);
     scenarios::RunOptions opts;
     opts.threads = args.threads;
+    if (!args.memory_limit.empty()) opts.memory_limit = scenarios::parse_memory_size(args.memory_limit, "--memory-limit");
     opts.seed = args.seed;
     opts.progress = args.progress;
     opts.plugin_dirs = args.plugin_dirs;

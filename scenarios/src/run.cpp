@@ -1,5 +1,7 @@
 #include <citytwin/scenarios/run.hpp>
 
+#include <citytwin/scenarios/memory_budget.hpp>
+
 #include "demand_results.hpp"
 #include "transit_results.hpp"
 
@@ -313,6 +315,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
     // (copy on write), so this shallow copy stays as loaded.
     const geodata::CityModel today = out.model;
     apply_edits(scenario, out.model, out, options.progress);
+    check_memory(scenario, out.model, options.memory_limit ? options.memory_limit : default_memory_limit());
     const plugin::ScenarioView view = scenario_view(scenario, out.seed);
     for (auto& p : plugins.loaded) {
         p->params().set_model(&out.model);

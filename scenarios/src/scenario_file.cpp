@@ -238,7 +238,12 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
     c.min_saving = read_share(m, "min_saving", c.min_saving);
     c.target_gap = read_share(m, "target_gap", c.target_gap);
     if (auto g = m.integer("gap_sample_trips")) c.gap_sample_trips = static_cast<std::size_t>(std::max(1, *g));
-    if (auto s = m.integer("stuck_time_s")) c.loading.stuck_time = *s;
+    if (auto s = m.integer("stuck_time_s")) {
+        // 0 would take every queued vehicle out at once; longer than a day is no rule at all.
+        if (*s < 1 || *s > 86400)
+            throw Error(m.where("stuck_time_s") + "'" + m.path_of("stuck_time_s") + "' must be 1…86400 s (got " + std::to_string(*s) + ")");
+        c.loading.stuck_time = *s;
+    }
     if (auto r = m.text("stuck_rule")) {
         if (*r != "jump_ahead" && *r != "move_on")
             throw Error(m.where("stuck_rule") + "'" + m.path_of("stuck_rule") + "' must be jump_ahead (SUMO) or move_on (MATSim) (got '" + *r + "')");
@@ -599,6 +604,9 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
         s.mobility.loading.end = read_clock(*time, "end", s.mobility.loading.end);
         if (s.mobility.loading.end <= s.mobility.loading.start)
             throw Error(time->where("end") + "'time.end' must be after 'time.start'");
+        // A run's tables grow with its hours: a week is the longest day a scenario may ask for.
+        if (s.mobility.loading.end - s.mobility.loading.start > 7 * 24 * 3600)
+            throw Error(time->where("end") + "'time.end' must be at most 7 days (168:00:00) after 'time.start'");
     }
     if (auto demand = root.map("demand")) {
         demand->allow_only({"synthetic", "trips", "choice", "targets", "external"});

@@ -385,6 +385,18 @@ TEST(CliErrors, MissingScenarioFile) {
     EXPECT_EQ(files_in(t.path()), (std::set<std::string>{}));
 }
 
+TEST(CliErrors, WifiCellsBeyondTheMemoryLimitStopBeforeTheRun) {
+    // Before: `wifi.cell_size_m: 0.001` ended in "internal error: std::bad_alloc" (exit 2).
+    TempDir t;
+    const std::string tiny = (t / "tiny.yaml").string(), fine = (t / "fine.yaml").string();
+    write_file(tiny, "extends: " + std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/monaco/baseline.yaml\nwifi:\n  cell_size_m: 0.001\n");
+    expect_one_error(run_citytwin({"-q", "run", tiny}), {tiny, "'wifi.cell_size_m' 0.001 m", "more than a raster can hold"});
+    write_file(fine, "extends: " + std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/monaco/baseline.yaml\nwifi:\n  cell_size_m: 0.5\n");
+    expect_one_error(run_citytwin({"-q", "run", fine, "--memory-limit", "1G"}),
+                     {fine, "'wifi.cell_size_m' 0.5 m", "over the memory limit of 1.0 GiB", "--memory-limit"});
+    expect_one_error(run_citytwin({"-q", "run", fine, "--memory-limit", "lots"}), {"--memory-limit 'lots' is not a size"});
+}
+
 TEST(CliErrors, MissingSourceFile) {
     TempDir t;
     const std::string missing = (t / "nothing-here.osm.pbf").string();

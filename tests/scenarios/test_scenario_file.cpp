@@ -142,6 +142,23 @@ std::string with_mobility_line(const std::string& line) {
     return "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\nmobility:\n  " + line + "\n";
 }
 
+TEST(ScenarioFile, StuckTimeAndTheDayAreBounded) {
+    TempDir dir;
+    std::string file;
+    for (const char* line : {"stuck_time_s: 0", "stuck_time_s: -5", "stuck_time_s: 86401"}) {
+        const std::string msg = load_error(dir, with_mobility_line(line), &file);
+        EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
+        EXPECT_TRUE(contains(msg, "'mobility.stuck_time_s' must be 1…86400 s")) << msg;
+    }
+    const std::string week = "name: x\ncity:\n  roads:\n    source: " + monaco_pbf() + "\ntime:\n  end: ";
+    const std::string msg = load_error(dir, week + "604801\n", &file);
+    EXPECT_EQ(msg.rfind(file + ":6:", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'time.end' must be at most 7 days")) << msg;
+    const std::string ok = (dir.path() / "ok.yaml").string();
+    write_file(ok, week + "604800\n");
+    EXPECT_EQ(load_scenario(ok).mobility.loading.end, 604800);
+}
+
 TEST(ScenarioFile, StuckRuleIsJumpAheadOrMoveOn) {
     TempDir dir;
     std::string file;

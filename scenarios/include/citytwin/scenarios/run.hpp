@@ -20,6 +20,8 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario
     bool progress = true;                ///< progress on stderr
     std::vector<std::string> plugin_dirs;   ///< searched first for plugins (--plugin-path)
+    /// Bytes the run may hold at once (memory_budget.hpp); 0 = default_memory_limit().
+    std::uint64_t memory_limit = 0;
 };
 
 /// What a plugin added to the run's results.
