@@ -3,11 +3,25 @@
 #include <citytwin/geodata/od_table.hpp>
 #include <citytwin/geodata/osm_values.hpp>
 
+#include <cmath>
 #include <memory>
 
 namespace citytwin::geodata {
 
 using detail::number_field;
+
+namespace {
+
+// A link id as the exported network numbers them: a whole number from 0. Casting -1 or
+// 2.5 to an unsigned id would pass a range check it should fail (issue 17).
+std::uint32_t link_id_field(const OGRFeature& f, int index, const std::string& where, const std::string& name) {
+    const double v = number_field(f, index, where, name);
+    if (!(v >= 0.0 && v < 4294967295.0 && v == std::floor(v)))
+        throw Error(where + ": " + name + " " + detail::field_string(f, index) + " is not a link id (a whole number from 0)");
+    return static_cast<std::uint32_t>(v);
+}
+
+}  // namespace
 
 std::vector<OdRecord> read_od_table(const OdTableConfig& cfg, const std::string& working_crs) {
     detail::DatasetPtr ds = detail::open_vector(cfg.source);
@@ -40,8 +54,8 @@ std::vector<OdRecord> read_od_table(const OdTableConfig& cfg, const std::string&
         r.where.resize(r.where.size() - 2);  // drop the trailing ": "
         r.departure = detail::field_string(*f, f_dep);
         if (by_link) {
-            r.origin_link = static_cast<std::uint32_t>(number_field(*f, f_ol, r.where, "origin link"));
-            r.destination_link = static_cast<std::uint32_t>(number_field(*f, f_dl, r.where, "destination link"));
+            r.origin_link = link_id_field(*f, f_ol, r.where, "origin link");
+            r.destination_link = link_id_field(*f, f_dl, r.where, "destination link");
         } else {
             double x[2] = {number_field(*f, f_ox, r.where, cfg.origin_x_field),
                            number_field(*f, f_dx, r.where, cfg.destination_x_field)};

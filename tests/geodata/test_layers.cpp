@@ -5,6 +5,7 @@
 
 #include <citytwin/geodata/city_loader.hpp>
 #include <citytwin/geodata/error.hpp>
+#include <citytwin/geodata/od_table.hpp>
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -92,6 +93,38 @@ std::string load_error(const CityConfig& c) {
         return e.what();
     }
     return "";
+}
+
+TEST(OdTable, LinkIdsAreWholeNumbersFromZero) {
+    // Before, -1 and 2.5 were cast to unsigned ids before any range check.
+    TempDir t;
+    for (const char* bad : {"-1", "2.5"}) {
+        const std::string csv = (t / (std::string("trips") + (bad[0] == '-' ? "n" : "f") + ".csv")).string();
+        write_file(csv, std::string("id,departure,origin_link,destination_link\n1,07:00,3,4\n2,07:05,") + bad + ",4\n");
+        OdTableConfig cfg;
+        cfg.source = csv;
+        cfg.origin_link_field = "origin_link";
+        cfg.destination_link_field = "destination_link";
+        try {
+            read_od_table(cfg, "EPSG:32632");
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(csv), std::string::npos) << msg;
+            EXPECT_NE(msg.find("feature 2"), std::string::npos) << msg;
+            EXPECT_NE(msg.find(std::string("origin link ") + bad + " is not a link id"), std::string::npos) << msg;
+        }
+    }
+    const std::string good = (t / "good.csv").string();
+    write_file(good, "id,departure,origin_link,destination_link\n1,07:00,3,4\n");
+    OdTableConfig cfg;
+    cfg.source = good;
+    cfg.origin_link_field = "origin_link";
+    cfg.destination_link_field = "destination_link";
+    const auto rows = read_od_table(cfg, "EPSG:32632");
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].origin_link, 3u);
+    EXPECT_EQ(rows[0].destination_link, 4u);
 }
 
 TEST(LoadRoads, FieldsMapToLinks) {
