@@ -1,7 +1,10 @@
 #include <citytwin/geodata/data_paths.hpp>
 #include <citytwin/geodata/error.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <string>
 
 #ifndef CITYTWIN_SOURCE_DIR
 #error "CITYTWIN_SOURCE_DIR must be defined by the build"
@@ -20,9 +23,23 @@ std::vector<fs::path> data_search_path() {
     return dirs;
 }
 
+bool is_gdal_connection(const std::string& path) {
+    if (path.rfind("/vsi", 0) == 0) return true;
+    static constexpr const char* prefixes[] = {"PG:", "postgresql://", "postgres://", "MySQL:", "OCI:", "MSSQL:",
+                                               "ODBC:", "WFS:", "http://", "https://", "ftp://"};
+    for (const char* p : prefixes) {
+        const std::size_t n = std::char_traits<char>::length(p);
+        if (path.size() >= n && std::equal(p, p + n, path.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return true;
+    }
+    return false;
+}
+
 std::string resolve_data_path(const std::string& path, const fs::path& base_dir) {
     // Connection strings and GDAL virtual paths are GDAL's business, not the file system's.
-    if (path.rfind("/vsi", 0) == 0 || path.find(':') != std::string::npos) return path;
+    if (is_gdal_connection(path)) return path;
     const fs::path p(path);
     if (p.is_absolute()) {
         if (!fs::exists(p)) throw Error(path + ": file not found");

@@ -3,6 +3,8 @@
 
 #include <citytwin/geodata/city_writer.hpp>
 #include <citytwin/geodata/dataset_writer.hpp>
+
+#include <citytwin/geodata/data_paths.hpp>
 #include <citytwin/geodata/junctions.hpp>
 
 #include <algorithm>
@@ -225,7 +227,7 @@ DatasetWriter::DatasetWriter(std::string path, std::string crs_wkt, std::string 
         throw Error(path + ": output driver '" + driver_name +
                     "' holds one layer per file, the result has several; use GPKG (default), SQLite, or a PG: connection");
     impl_->path = path;
-    impl_->is_file = path.find(':') == std::string::npos;  // PG:… and friends write in place
+    impl_->is_file = !is_gdal_connection(path);  // PG:… and friends write in place
     const fs::path final_path(path);
     if (impl_->is_file) {
         if (fs::is_directory(final_path)) throw Error(path + ": is a folder; give a file name such as out.gpkg");

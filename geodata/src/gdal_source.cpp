@@ -32,7 +32,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 void check_file_exists(const std::string& path) {
-    if (path.rfind("/vsi", 0) == 0 || path.find(':') != std::string::npos) return;
+    if (is_gdal_connection(path)) return;
     if (!std::filesystem::exists(path)) throw Error(path + ": file not found");
 }
 

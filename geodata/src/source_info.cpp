@@ -2,6 +2,8 @@
 
 #include <citytwin/geodata/source_info.hpp>
 
+#include <citytwin/geodata/data_paths.hpp>
+
 #include <filesystem>
 
 namespace citytwin::geodata {
@@ -18,7 +20,7 @@ std::string crs_name(const OGRSpatialReference* srs) {
 
 SourceInfo describe_source(const std::string& path) {
     detail::ensure_gdal_registered();
-    if (path.rfind("/vsi", 0) != 0 && path.find(':') == std::string::npos && !std::filesystem::exists(path))
+    if (!is_gdal_connection(path) && !std::filesystem::exists(path))
         throw Error(path + ": file not found");
     detail::GdalErrorCapture cap;
     const bool osm = detail::looks_like_osm(path);

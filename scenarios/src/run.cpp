@@ -5,6 +5,7 @@
 #include "demand_results.hpp"
 #include "transit_results.hpp"
 
+#include <citytwin/geodata/data_paths.hpp>
 #include <citytwin/geodata/dataset_writer.hpp>
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/progress.hpp>
@@ -807,7 +808,7 @@ void write_results(const RunOutput& run, const std::string& path, const std::str
     if (run.wifi) {
         // Rasters before the GeoPackage gets its name: its appearance means all is written.
         // A connection string (PG:…) has no folder to put files in: no rasters then.
-        if (path.find(':') == std::string::npos) write_wifi_rasters(run, path);
+        if (!geodata::is_gdal_connection(path)) write_wifi_rasters(run, path);
         if (run.scenario.wifi_rasters_in_geopackage && driver == "GPKG") add_wifi_raster_tables(run, writer);
     }
     writer.commit();

@@ -659,7 +659,7 @@ geodata::CityModel load_scenario_city(const Scenario& scenario, const geodata::L
 }
 
 void check_output_path(const std::string& path) {
-    if (path.find(':') != std::string::npos) return;  // PG:… and other connection strings
+    if (geodata::is_gdal_connection(path)) return;  // PG:… and other connection strings
     const fs::path p(path);
     if (fs::is_directory(p)) throw Error(path + ": is a folder; give a file name such as out.gpkg");
     if (!p.parent_path().empty() && !fs::is_directory(p.parent_path()))

@@ -334,6 +334,19 @@ TEST(CliExport, MonacoGeoPackage) { export_and_check("scenarios/monaco/baseline.
 
 TEST(CliExport, GothenburgGeoPackage) { export_and_check("scenarios/gothenburg/baseline.yaml", "3006"); }
 
+TEST(CliExport, AColonInAFileNameIsStillAFile) {
+    // Before, any ':' made a path a database connection: written in place (not atomic),
+    // its folder unchecked. Only PG:, postgresql://, MySQL: … are connections now.
+    TempDir t;
+    const fs::path out = t / "run:3.gpkg";
+    const auto r = run_citytwin({"-q", "export-city", "scenarios/monaco/baseline.yaml", "--out", out.string()});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    EXPECT_EQ(files_in(t.path()), (std::set<std::string>{"run:3.gpkg"}));   // staged, then renamed
+    expect_one_error(run_citytwin({"-q", "export-city", "scenarios/monaco/baseline.yaml", "--out",
+                                   (t / "no-such-folder" / "a:b.gpkg").string()}),
+                     {"no-such-folder"});
+}
+
 TEST(CliExport, LinkAttributesInTheGeoPackage) {
     TempDir t;
     const fs::path out = t / "m.gpkg";

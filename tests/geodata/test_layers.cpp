@@ -4,6 +4,7 @@
 #include "test_helpers.hpp"
 
 #include <citytwin/geodata/city_loader.hpp>
+#include <citytwin/geodata/data_paths.hpp>
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/od_table.hpp>
 
@@ -93,6 +94,19 @@ std::string load_error(const CityConfig& c) {
         return e.what();
     }
     return "";
+}
+
+TEST(DataPaths, OnlyKnownPrefixesAreConnections) {
+    for (const char* c : {"PG:dbname=city", "pg:host=x", "postgresql://u@h/db", "MySQL:db", "WFS:https://x",
+                          "https://example.org/a.geojson", "/vsizip/a.zip/b.shp"})
+        EXPECT_TRUE(is_gdal_connection(c)) << c;
+    for (const char* f : {"run:3.gpkg", "data/a:b.osm.pbf", "C:/data/roads.shp", "roads.shp", "PGdump.sql"})
+        EXPECT_FALSE(is_gdal_connection(f)) << f;
+    // A file with a colon in its name is looked up like any other file.
+    TempDir t;
+    write_file((t / "a:b.csv").string(), "x\n");
+    EXPECT_EQ(resolve_data_path("a:b.csv", t.path()), (t / "a:b.csv").string());
+    EXPECT_THROW(resolve_data_path("c:d.csv", t.path()), Error);
 }
 
 TEST(OdTable, LinkIdsAreWholeNumbersFromZero) {
