@@ -30,6 +30,7 @@ struct RunArgs {
     std::optional<int> threads;
     std::optional<std::uint64_t> seed;
     std::vector<std::string> plugin_dirs;
+    bool allow_scenario_plugins = false;   ///< --allow-scenario-plugins
     std::string memory_limit;   ///< "4G" etc.; empty: 80 % of physical memory
     bool json = false;
     bool progress = true;
@@ -43,6 +44,7 @@ struct CompareArgs {
     std::optional<int> threads;
     std::optional<std::uint64_t> seed;
     std::vector<std::string> plugin_dirs;
+    bool allow_scenario_plugins = false;   ///< --allow-scenario-plugins
     bool json = false;
     bool progress = true;
 };
@@ -53,6 +55,7 @@ struct SweepArgs {
     std::string out;
     std::optional<int> threads;
     std::vector<std::string> plugin_dirs;
+    bool allow_scenario_plugins = false;   ///< --allow-scenario-plugins
     bool list = false;
     bool progress = true;
 };
@@ -72,6 +75,7 @@ struct ViewArgs {
     double exit_after = 0;        ///< window: close after this many seconds (0: when closed)
     std::optional<int> threads;
     std::vector<std::string> plugin_dirs;
+    bool allow_scenario_plugins = false;   ///< --allow-scenario-plugins
     bool progress = true;
 };
 int run_view(const ViewArgs& args);

@@ -113,6 +113,7 @@ int run_compare(const CompareArgs& args) {
     options.threads = args.threads;
     options.seed = args.seed;
     options.plugin_dirs = args.plugin_dirs;
+    options.allow_scenario_plugins = args.allow_scenario_plugins;
     options.progress = args.progress;
     options.out = args.out;
     const Comparison c = scenarios::compare(args.base, args.variant, options);

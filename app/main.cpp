@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--memory-limit", run.memory_limit,
                         "most memory the run may hold, e.g. 4G or 512M (default: 80 % of physical memory); a "
                         "scenario that would need more (tiny wifi.cell_size_m, a long time.end) stops before it starts");
+    run_cmd->add_flag("--allow-scenario-plugins", run.allow_scenario_plugins,
+                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
     run_cmd->add_option("--plugin-path", run.plugin_dirs, "folder searched first for plugins (citytwin_<name>.so); "
                                                           "repeatable; then the scenario's plugin_path, $CITYTWIN_PLUGIN_PATH, "
                                                           "the built-in plugins");
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
                                              "beside it as OUT-base.gpkg and OUT-variant.gpkg");
     cmp_cmd->add_option("--threads", cmp.threads, "worker threads for scenario runs (0 = all cores)");
     cmp_cmd->add_option("--seed", cmp.seed, "random seed for both scenario runs (overrides the scenarios')");
+    cmp_cmd->add_flag("--allow-scenario-plugins", cmp.allow_scenario_plugins,
+                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
     cmp_cmd->add_option("--plugin-path", cmp.plugin_dirs, "for scenario runs: folder searched first for plugins; "
                                                           "repeatable (as for `run`)");
     cmp_cmd->add_flag("--json", cmp.json, "the comparison as JSON: base, variant, kpis, summary, districts");
@@ -100,6 +104,8 @@ int main(int argc, char** argv) {
                                                  "in OUT.runs.jsonl, so re-running resumes");
     sweep_cmd->add_option("--threads", sweep.threads, "threads per run (default: all cores; under MPI: the node's "
                                                       "cores / ranks on it)");
+    sweep_cmd->add_flag("--allow-scenario-plugins", sweep.allow_scenario_plugins,
+                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
     sweep_cmd->add_option("--plugin-path", sweep.plugin_dirs, "folder searched first for plugins; repeatable");
     sweep_cmd->add_flag("--list", sweep.list, "print the runs (index and key) and stop");
     sweep_cmd->footer("Examples:\n"
@@ -130,6 +136,8 @@ int main(int argc, char** argv) {
     view_cmd->add_option("--exit-after", view.exit_after, "window: close by itself after this many seconds (kiosk, tests)");
     view_cmd->add_option("--export", view.export_path, "write the 3D scene: .glb (glTF 2.0) or .osgb");
     view_cmd->add_option("--threads", view.threads, "threads for scenario runs");
+    view_cmd->add_flag("--allow-scenario-plugins", view.allow_scenario_plugins,
+                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
     view_cmd->add_option("--plugin-path", view.plugin_dirs, "folder searched first for plugins; repeatable");
     view_cmd->footer("Examples:\n"
                      "  citytwin view scenarios/monaco/baseline.yaml --screenshot monaco.png --time 08:00\n"

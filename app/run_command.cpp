@@ -75,6 +75,7 @@ int run_run(const RunArgs& args) {
     opts.seed = args.seed;
     opts.progress = args.progress;
     opts.plugin_dirs = args.plugin_dirs;
+    opts.allow_scenario_plugins = args.allow_scenario_plugins;
     const auto run = scenarios::run_scenario(scenario, opts);
     if (!args.out.empty()) {
         const auto t0 = std::chrono::steady_clock::now();

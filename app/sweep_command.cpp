@@ -31,6 +31,7 @@ int run_sweep_command(const SweepArgs& args) {
     scenarios::SweepOptions opts;
     opts.threads = args.threads;
     opts.plugin_dirs = args.plugin_dirs;
+    opts.allow_scenario_plugins = args.allow_scenario_plugins;
     opts.progress = args.progress;
     if (launched_by_mpi()) {
 #ifdef CITYTWIN_WITH_MPI

@@ -77,7 +77,8 @@ int coordinate(const scenarios::SweepPlan& plan, const std::string& out, const s
     };
     std::thread local([&] {
         for (long long i; (i = queue.take()) >= 0;)
-            record(scenarios::run_sweep_one(plan, static_cast<std::size_t>(i), opts.threads, opts.plugin_dirs), 0);
+            record(scenarios::run_sweep_one(plan, static_cast<std::size_t>(i), opts.threads, opts.plugin_dirs,
+                                            opts.allow_scenario_plugins), 0);
     });
     // Per worker: what it is running, when it was last heard of, whether it is gone.
     struct Worker {
@@ -150,7 +151,8 @@ void work(const scenarios::SweepPlan& plan, const scenarios::SweepOptions& opts,
         if (dies) std::_Exit(9);
         // The run on a second thread; this one says "alive" every second (only it calls MPI).
         auto row = std::async(std::launch::async, [&] {
-            return scenarios::run_sweep_one(plan, static_cast<std::size_t>(index), opts.threads, opts.plugin_dirs);
+            return scenarios::run_sweep_one(plan, static_cast<std::size_t>(index), opts.threads, opts.plugin_dirs,
+                                            opts.allow_scenario_plugins);
         });
         while (row.wait_for(std::chrono::seconds(1)) != std::future_status::ready)
             MPI_Send(nullptr, 0, MPI_CHAR, 0, tag_heartbeat, MPI_COMM_WORLD);

@@ -38,6 +38,7 @@ render::ViewData load(const std::string& input, const ViewArgs& args) {
     opts.threads = args.threads;
     opts.progress = args.progress;
     opts.plugin_dirs = args.plugin_dirs;
+    opts.allow_scenario_plugins = args.allow_scenario_plugins;
     return render::view_data(scenarios::run_scenario(scenarios::load_scenario(input), opts));
 }
 

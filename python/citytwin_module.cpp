@@ -116,12 +116,13 @@ public:
     }
 
     Result run(std::optional<int> threads, std::optional<std::uint64_t> seed, bool progress,
-               const std::vector<std::string>& plugin_path) const {
+               const std::vector<std::string>& plugin_path, bool allow_scenario_plugins) const {
         scenarios::RunOptions opts;
         opts.threads = threads;
         opts.seed = seed;
         opts.progress = progress;
         opts.plugin_dirs = plugin_path;
+        opts.allow_scenario_plugins = allow_scenario_plugins;
         py::gil_scoped_release release;   // other Python threads go on while the city simulates
         return Result{std::make_shared<scenarios::RunOutput>(scenarios::run_scenario(scenario_, opts)), std::nullopt};
     }
@@ -213,7 +214,9 @@ PYBIND11_MODULE(citytwin, m) {
              "append a plugin, e.g. add_plugin('wifi_expansion', {'count': 10})")
         .def("run", &PyScenario::run, py::arg("threads") = py::none(), py::arg("seed") = py::none(),
              py::arg("progress") = false, py::arg("plugin_path") = std::vector<std::string>{},
-             "run the scenario (the GIL is released meanwhile) and return a Result")
+             py::arg("allow_scenario_plugins") = false,
+             "run the scenario (the GIL is released meanwhile) and return a Result; plugins from the scenario's own "
+             "plugin_path:/path: load only with allow_scenario_plugins=True (they run code)")
         .def_property_readonly("name", [](const PyScenario& s) { return s.scenario().name; })
         .def_property_readonly("path", &PyScenario::path)
         .def_property_readonly("seed", [](const PyScenario& s) { return s.scenario().seed; })

@@ -397,6 +397,7 @@ std::string run_into(const Scenario& scenario, const std::string& result, const 
     run_options.threads = options.threads;
     run_options.seed = options.seed;
     run_options.plugin_dirs = options.plugin_dirs;
+    run_options.allow_scenario_plugins = options.allow_scenario_plugins;
     run_options.progress = options.progress;
     write_results(run_scenario(scenario, run_options), result);
     return result;

@@ -25,6 +25,15 @@ fs::path own_library_dir() {
 
 std::string plugin_file_name(const std::string& name) { return "citytwin_" + name + ".so"; }
 
+std::vector<std::string> builtin_plugin_dirs() {
+    std::vector<std::string> dirs;
+#ifdef CITYTWIN_BUILD_PLUGIN_DIR
+    dirs.push_back(CITYTWIN_BUILD_PLUGIN_DIR);
+#endif
+    if (const fs::path lib = own_library_dir(); !lib.empty()) dirs.push_back((lib / "citytwin" / "plugins").string());
+    return dirs;
+}
+
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& extra_dirs) {
     std::vector<std::string> dirs = extra_dirs;
     if (const char* env = std::getenv("CITYTWIN_PLUGIN_PATH")) {
@@ -32,10 +41,7 @@ std::vector<std::string> plugin_search_path(const std::vector<std::string>& extr
         for (std::string dir; std::getline(ss, dir, ':');)
             if (!dir.empty()) dirs.push_back(dir);
     }
-#ifdef CITYTWIN_BUILD_PLUGIN_DIR
-    dirs.push_back(CITYTWIN_BUILD_PLUGIN_DIR);
-#endif
-    if (const fs::path lib = own_library_dir(); !lib.empty()) dirs.push_back((lib / "citytwin" / "plugins").string());
+    for (auto& d : builtin_plugin_dirs()) dirs.push_back(std::move(d));
     return dirs;
 }
 
@@ -57,6 +63,15 @@ LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_
             throw Error("plugin '" + name + "' not found; looked for:" + looked +
                         "\n(add a folder with --plugin-path, plugin_path: in the scenario, or CITYTWIN_PLUGIN_PATH)");
         }
+    }
+    // A library named like a built-in one but found elsewhere would run instead of it
+    // (a shared folder shadowing roadworks): refused before any of its code is loaded.
+    std::error_code ec;
+    for (const auto& dir : builtin_plugin_dirs()) {
+        const fs::path builtin = fs::path(dir) / plugin_file_name(name);
+        if (fs::exists(builtin) && !fs::equivalent(builtin, path_, ec) && fs::path(path_).parent_path() != fs::path(dir))
+            throw Error("plugin '" + name + "': " + path_ + " would shadow the built-in " + builtin.string() +
+                        "; give your plugin another name");
     }
     library_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!library_) throw Error("plugin '" + name + "': cannot load " + path_ + ": " + dlerror());

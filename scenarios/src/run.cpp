@@ -203,6 +203,16 @@ struct PluginSet {
 };
 
 PluginSet load_plugins(const Scenario& s, const RunOptions& options) {
+    // A scenario file shared by a colleague must not run code on this machine unless its
+    // user says so: plugin folders and files named by the scenario need the flag.
+    if (!options.allow_scenario_plugins) {
+        const std::string how = " loads plugin code from a place the scenario names; run with --allow-scenario-plugins "
+                                "if you trust this file, or give the folder with --plugin-path";
+        if (!s.plugin_path.empty()) throw Error(s.plugin_path_where + "'plugin_path'" + how);
+        for (std::size_t i = 0; i < s.plugins.size(); ++i)
+            if (!s.plugins[i].path.empty())
+                throw Error(s.plugins[i].path_where + "'plugins[" + std::to_string(i) + "].path'" + how);
+    }
     std::vector<std::string> dirs = options.plugin_dirs;
     dirs.insert(dirs.end(), s.plugin_path.begin(), s.plugin_path.end());
     const auto search = plugin_search_path(dirs);

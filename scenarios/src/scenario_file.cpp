@@ -446,8 +446,10 @@ void read_plugins(const YamlMap& root, std::vector<PluginSpec>& out) {
         const auto name = entry.text("name");
         if (!name) throw Error(entry.where() + "'" + path + ".name' is required");
         p.name = *name;
-        if (auto file = entry.text("path"))
+        if (auto file = entry.text("path")) {
             p.path = (fs::path(root.file()).parent_path() / *file).lexically_normal().string();
+            p.path_where = entry.where("path");
+        }
         if (entry.has("params")) p.params = entry.value("params");
         p.file = root.file();
         p.key_path = path + ".params";
@@ -478,8 +480,10 @@ YAML::Node resolved_root(const std::string& path, Scenario& s, std::vector<std::
     }
     read_edits(top, s.edits);
     read_plugins(top, s.plugins);
-    if (auto dirs = top.text_list("plugin_path"))
+    if (auto dirs = top.text_list("plugin_path")) {
+        if (s.plugin_path_where.empty()) s.plugin_path_where = top.where("plugin_path");
         for (const auto& d : *dirs) s.plugin_path.push_back((fs::path(path).parent_path() / d).lexically_normal().string());
+    }
     for (const char* key : {"extends", "edits", "plugins", "plugin_path"}) root.remove(key);
     return merged.size() == 0 ? root : merge(merged, root);
 }

@@ -212,7 +212,7 @@ SweepRow SweepRow::from_json(const std::string& line) {
 }
 
 SweepRow run_sweep_one(const SweepPlan& plan, std::size_t index, std::optional<int> threads,
-                       const std::vector<std::string>& plugin_dirs) {
+                       const std::vector<std::string>& plugin_dirs, bool allow_scenario_plugins) {
     const SweepRun& run = plan.runs.at(index);
     const auto t0 = std::chrono::steady_clock::now();
     SweepRow row;
@@ -225,6 +225,7 @@ SweepRow run_sweep_one(const SweepPlan& plan, std::size_t index, std::optional<i
         opts.seed = run.seed;
         opts.progress = false;
         opts.plugin_dirs = plugin_dirs;
+        opts.allow_scenario_plugins = allow_scenario_plugins;
         flatten_numbers(kpis_json(run_scenario(scenario, opts)), "", row.kpis);
         row.ok = true;
     } catch (const std::exception& e) {
@@ -372,7 +373,7 @@ std::size_t run_sweep(const SweepPlan& plan, const std::string& out, const Sweep
     std::size_t done = 0;
     std::map<std::string, SweepRow> failed;
     for (const std::size_t index : todo) {
-        SweepRow row = run_sweep_one(plan, index, options.threads, options.plugin_dirs);
+        SweepRow row = run_sweep_one(plan, index, options.threads, options.plugin_dirs, options.allow_scenario_plugins);
         journal.append(row);
         if (row.ok) finished[row.key] = row;
         else {

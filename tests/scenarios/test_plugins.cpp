@@ -182,10 +182,48 @@ std::string plugin_scenario(const std::string& name, const std::string& params =
            (params.empty() ? "    params: {}\n" : "    params:\n" + params);
 }
 
+RunOptions trusting(std::vector<std::string> plugin_dirs = {test_plugin_dir}) {
+    RunOptions o = quiet(std::move(plugin_dirs));
+    o.allow_scenario_plugins = true;
+    return o;
+}
+
+TEST(PluginTrust, AScenarioNamesPluginFoldersOrFilesOnlyWithTheFlag) {
+    // Without --allow-scenario-plugins a shared scenario cannot load code from a place it
+    // names: one error with its file and line, and the flag. Nothing is loaded first.
+    ScenarioFile folder("name: p\n" + monaco_city() + "plugin_path: [scenario-plugins]\nplugins:\n  - name: nosuch\n    params: {}\n");
+    std::string msg = folder.error();
+    EXPECT_EQ(msg.rfind(folder.path + ":" + std::to_string(line_of(folder.yaml, "plugin_path:")) + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'plugin_path'")) << msg;
+    EXPECT_TRUE(contains(msg, "--allow-scenario-plugins")) << msg;
+    ScenarioFile file("name: p\n" + monaco_city() + "plugins:\n  - name: throwing\n    path: " + test_plugin_dir +
+                      "/citytwin_throwing.so\n    params: {}\n");
+    msg = file.error();
+    EXPECT_EQ(msg.rfind(file.path + ":" + std::to_string(line_of(file.yaml, "path:")) + ":", 0), 0u) << msg;
+    EXPECT_TRUE(contains(msg, "'plugins[0].path'")) << msg;
+    EXPECT_FALSE(contains(msg, "boom")) << "the plugin ran:\n" << msg;
+    // With the flag the plugin loads (and this one throws from its first hook).
+    EXPECT_TRUE(contains(file.error(trusting()), "boom in before_run")) << file.error(trusting());
+}
+
+TEST(PluginTrust, APluginNamedLikeABuiltInIsRefused) {
+    // A copy of the built-in roadworks in another folder would run instead of it.
+    const auto builtin = builtin_plugin_dirs();
+    ASSERT_FALSE(builtin.empty());
+    const fs::path original = fs::path(builtin.front()) / plugin_file_name("roadworks");
+    ASSERT_TRUE(fs::exists(original)) << original;
+    TempDir shared;
+    const fs::path copy = shared / plugin_file_name("roadworks");
+    fs::copy_file(original, copy);
+    ScenarioFile s(plugin_scenario("roadworks", "      streets: [\"Boulevard Albert 1er\"]\n"));
+    const std::string msg = s.error(quiet({shared.path().string()}));
+    EXPECT_TRUE(contains(msg, copy.string() + " would shadow the built-in " + original.string())) << msg;
+}
+
 TEST(PluginErrors, NotFoundListsEveryFolderAndTheFileName) {
     ScenarioFile s("name: p\n" + monaco_city() + "plugin_path: [scenario-plugins]\nplugins:\n  - name: nosuch\n    params: {}\n");
     const std::string cli_dir = (s.dir / "cli-plugins").string();
-    const std::string msg = s.error(quiet({cli_dir}));
+    const std::string msg = s.error(trusting({cli_dir}));
     EXPECT_TRUE(contains(msg, "plugin 'nosuch' not found")) << msg;
     const std::string from_cli = (fs::path(cli_dir) / "citytwin_nosuch.so").string();
     const std::string from_scenario = (s.dir.path() / "scenario-plugins" / "citytwin_nosuch.so").string();
@@ -197,7 +235,7 @@ TEST(PluginErrors, NotFoundListsEveryFolderAndTheFileName) {
 
 TEST(PluginErrors, ExplicitPathThatDoesNotExist) {
     ScenarioFile s("name: p\n" + monaco_city() + "plugins:\n  - name: mine\n    path: lib/citytwin_mine.so\n    params: {}\n");
-    const std::string msg = s.error();
+    const std::string msg = s.error(trusting());
     EXPECT_TRUE(contains(msg, "plugin 'mine'")) << msg;
     EXPECT_TRUE(contains(msg, (s.dir.path() / "lib" / "citytwin_mine.so").string())) << msg;
     EXPECT_TRUE(contains(msg, "not found")) << msg;

@@ -115,6 +115,7 @@ struct CompareOptions {
     std::optional<int> threads;          ///< for scenario inputs; overrides the scenarios
     std::optional<std::uint64_t> seed;   ///< for scenario inputs; overrides the scenarios
     std::vector<std::string> plugin_dirs;   ///< for scenario inputs: searched first for plugins
+    bool allow_scenario_plugins = false;    ///< for scenario inputs (RunOptions)
     bool progress = true;
     /// Diff GeoPackage to write; empty: none. Scenario runs go beside it as
     /// `<stem>-base.gpkg` / `<stem>-variant.gpkg`, else into a temporary folder.

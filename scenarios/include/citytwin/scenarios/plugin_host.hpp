@@ -15,8 +15,13 @@
 
 namespace citytwin::scenarios {
 
-/// Folders searched, in order, for plugin files.
+/// Folders searched, in order, for plugin files: extra_dirs, $CITYTWIN_PLUGIN_PATH, then
+/// the built-in folders.
 std::vector<std::string> plugin_search_path(const std::vector<std::string>& extra_dirs);
+
+/// The folders of the plugins that come with citytwin (the build tree's, the installed
+/// tree's). A plugin found elsewhere under the name of one of theirs is refused.
+std::vector<std::string> builtin_plugin_dirs();
 
 /// "citytwin_<name>.so"
 std::string plugin_file_name(const std::string& name);

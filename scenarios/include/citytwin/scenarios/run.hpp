@@ -20,6 +20,9 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;   ///< overrides the scenario
     bool progress = true;                ///< progress on stderr
     std::vector<std::string> plugin_dirs;   ///< searched first for plugins (--plugin-path)
+    /// A scenario's own plugin_path: and plugins[].path may load code
+    /// (--allow-scenario-plugins); off, they are an error naming the file and line.
+    bool allow_scenario_plugins = false;
     /// Bytes the run may hold at once (memory_budget.hpp); 0 = default_memory_limit().
     std::uint64_t memory_limit = 0;
 };

@@ -30,6 +30,7 @@ struct PluginSpec {
     std::string path;            ///< explicit library file; empty: search the plugin path
     YAML::Node params;
     std::string file, key_path;
+    std::string path_where;      ///< "file:line: " of its path: key (empty without one)
 };
 
 struct Scenario {
@@ -50,6 +51,7 @@ struct Scenario {
     std::vector<EditSpec> edits;       ///< base scenario's first (extends), then this file's
     std::vector<PluginSpec> plugins;
     std::vector<std::string> plugin_path;   ///< folders from the files' plugin_path:, resolved
+    std::string plugin_path_where;          ///< "file:line: " of the first plugin_path: key
     std::vector<std::string> extends;       ///< the chain of files this one extends, nearest first
     std::string text;          ///< the resolved configuration (YAML), recorded with results
 };

@@ -49,7 +49,7 @@ struct SweepRow {
 
 /// Runs one combination. Never throws for a failing run: the row carries the error.
 SweepRow run_sweep_one(const SweepPlan& plan, std::size_t index, std::optional<int> threads,
-                       const std::vector<std::string>& plugin_dirs);
+                       const std::vector<std::string>& plugin_dirs, bool allow_scenario_plugins = false);
 
 /// The journal beside the output: "<out>.runs.jsonl".
 std::string sweep_journal_path(const std::string& out);
@@ -73,6 +73,7 @@ void write_sweep_table(const SweepPlan& plan, const std::vector<SweepRow>& rows,
 struct SweepOptions {
     std::optional<int> threads;
     std::vector<std::string> plugin_dirs;
+    bool allow_scenario_plugins = false;   ///< RunOptions
     bool progress = true;
 };
 
