@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
     exp_cmd->add_option("--driver", exp.driver, "OGR driver name (default GPKG)");
     exp_cmd->fallthrough();
 
+    const char* const allow_plugins_help =
+        "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)";
     RunArgs run;
     auto* run_cmd = cli.add_subcommand("run", "Simulate the scenario's day: demand, routing, queue-model traffic, "
                                               "KPIs on stdout, tables in the result GeoPackage");
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
                         "most memory the run may hold, e.g. 4G or 512M (default: 80 % of physical memory); a "
                         "scenario that would need more (tiny wifi.cell_size_m, a long time.end) stops before it starts");
     run_cmd->add_flag("--allow-scenario-plugins", run.allow_scenario_plugins,
-                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
+                    allow_plugins_help);
     run_cmd->add_option("--plugin-path", run.plugin_dirs, "folder searched first for plugins (citytwin_<name>.so); "
                                                           "repeatable; then the scenario's plugin_path, $CITYTWIN_PLUGIN_PATH, "
                                                           "the built-in plugins");
@@ -79,7 +81,7 @@ int main(int argc, char** argv) {
     cmp_cmd->add_option("--threads", cmp.threads, "worker threads for scenario runs (0 = all cores)");
     cmp_cmd->add_option("--seed", cmp.seed, "random seed for both scenario runs (overrides the scenarios')");
     cmp_cmd->add_flag("--allow-scenario-plugins", cmp.allow_scenario_plugins,
-                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
+                    allow_plugins_help);
     cmp_cmd->add_option("--plugin-path", cmp.plugin_dirs, "for scenario runs: folder searched first for plugins; "
                                                           "repeatable (as for `run`)");
     cmp_cmd->add_flag("--json", cmp.json, "the comparison as JSON: base, variant, kpis, summary, districts");
@@ -105,7 +107,7 @@ int main(int argc, char** argv) {
     sweep_cmd->add_option("--threads", sweep.threads, "threads per run (default: all cores; under MPI: the node's "
                                                       "cores / ranks on it)");
     sweep_cmd->add_flag("--allow-scenario-plugins", sweep.allow_scenario_plugins,
-                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
+                    allow_plugins_help);
     sweep_cmd->add_option("--plugin-path", sweep.plugin_dirs, "folder searched first for plugins; repeatable");
     sweep_cmd->add_flag("--list", sweep.list, "print the runs (index and key) and stop");
     sweep_cmd->footer("Examples:\n"
@@ -137,7 +139,7 @@ int main(int argc, char** argv) {
     view_cmd->add_option("--export", view.export_path, "write the 3D scene: .glb (glTF 2.0) or .osgb");
     view_cmd->add_option("--threads", view.threads, "threads for scenario runs");
     view_cmd->add_flag("--allow-scenario-plugins", view.allow_scenario_plugins,
-                    "let the scenario load plugins from its own plugin_path: and plugins[].path (they run code: only for files you trust)");
+                    allow_plugins_help);
     view_cmd->add_option("--plugin-path", view.plugin_dirs, "folder searched first for plugins; repeatable");
     view_cmd->footer("Examples:\n"
                      "  citytwin view scenarios/monaco/baseline.yaml --screenshot monaco.png --time 08:00\n"

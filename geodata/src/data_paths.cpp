@@ -25,8 +25,10 @@ std::vector<fs::path> data_search_path() {
 
 bool is_gdal_connection(const std::string& path) {
     if (path.rfind("/vsi", 0) == 0) return true;
-    static constexpr const char* prefixes[] = {"PG:", "postgresql://", "postgres://", "MySQL:", "OCI:", "MSSQL:",
-                                               "ODBC:", "WFS:", "http://", "https://", "ftp://"};
+    // Databases and web services, then GDAL's subdataset syntax (GPKG:file.gpkg:table).
+    static constexpr const char* prefixes[] = {"PG:",   "postgresql://", "postgres://", "MySQL:",   "OCI:",
+                                               "MSSQL:", "ODBC:",        "WFS:",        "http://",  "https://",
+                                               "ftp://", "GPKG:",        "NETCDF:",     "HDF5:",    "GTIFF_DIR:"};
     for (const char* p : prefixes) {
         const std::size_t n = std::char_traits<char>::length(p);
         if (path.size() >= n && std::equal(p, p + n, path.begin(), [](char a, char b) {

@@ -5,7 +5,6 @@
 
 #include <unistd.h>
 
-#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -23,10 +22,10 @@ namespace {
 // widest band (8 bytes), plus one running power sum (double) per channel in use.
 constexpr double wifi_bytes_per_cell = 4 + 4 + 4 + 2 + 4 + 4 + 4 + 8;
 constexpr double wifi_bytes_per_cell_and_channel = 8;
-// Per link and hour in the traffic run: entries, exits (uint32), exit times (double),
-// queued time (float), queue-full flag, by-entry counts and times (uint32 + double), and
-// the link costs (float) of the last loading and of the result.
-constexpr double link_hour_bytes = 4 + 4 + 8 + 4 + 1 + 4 + 8 + 4 + 4;
+// Per link and hour in the traffic run (LoadingResult): entries, exits (uint32), exit
+// times (double), queued time (float), queue-full flag, and the link costs (float) of the
+// last loading and of the result.
+constexpr double link_hour_bytes = 4 + 4 + 8 + 4 + 1 + 4 + 4;
 
 std::string number(double v) {
     char s[32];

@@ -98,7 +98,7 @@ std::string load_error(const CityConfig& c) {
 
 TEST(DataPaths, OnlyKnownPrefixesAreConnections) {
     for (const char* c : {"PG:dbname=city", "pg:host=x", "postgresql://u@h/db", "MySQL:db", "WFS:https://x",
-                          "https://example.org/a.geojson", "/vsizip/a.zip/b.shp"})
+                          "https://example.org/a.geojson", "/vsizip/a.zip/b.shp", "GPKG:/tmp/r.gpkg:wifi_rssi"})
         EXPECT_TRUE(is_gdal_connection(c)) << c;
     for (const char* f : {"run:3.gpkg", "data/a:b.osm.pbf", "C:/data/roads.shp", "roads.shp", "PGdump.sql"})
         EXPECT_FALSE(is_gdal_connection(f)) << f;

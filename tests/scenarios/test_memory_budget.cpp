@@ -74,18 +74,18 @@ TEST(MemoryBudget, WifiCellsBeyondTheBudgetOrARasterAreOneErrorNamingTheKey) {
 }
 
 TEST(MemoryBudget, LongDaysOfLinkTablesAreCounted) {
-    // A week on two links: 169 hourly rows of 45 bytes each, 15 kB.
+    // A week on two links: 169 hourly rows of 29 bytes each, 9.8 kB.
     Case c = city(100.0);
     c.scenario.wifi.reset();
     c.scenario.mobility.loading.start = 0;
     c.scenario.mobility.loading.end = 7 * 24 * 3600;
     ASSERT_EQ(c.model.roads->link_count(), 2u);
     EXPECT_EQ(error_of(c.scenario, c.model, 1ull << 20), "");
-    const std::string tables = error_of(c.scenario, c.model, 10000);
+    const std::string tables = error_of(c.scenario, c.model, 9000);
     EXPECT_TRUE(contains(tables, "'time.end'")) << tables;
     EXPECT_TRUE(contains(tables, "169 hours")) << tables;
     c.scenario.trip_table.reset();   // no traffic: no tables
-    EXPECT_EQ(error_of(c.scenario, c.model, 10000), "");
+    EXPECT_EQ(error_of(c.scenario, c.model, 9000), "");
 }
 
 TEST(MemoryBudget, TheDefaultIsMostOfPhysicalMemory) {

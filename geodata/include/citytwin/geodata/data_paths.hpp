@@ -11,7 +11,8 @@ namespace citytwin::geodata {
 std::vector<std::filesystem::path> data_search_path();
 
 /// A GDAL connection string or URL, not a file: PG:…, postgresql://…, MySQL:…, OCI:…,
-/// MSSQL:…, ODBC:…, WFS:…, http(s)://…, ftp://…; /vsi… paths too. Anything else is a
+/// MSSQL:…, ODBC:…, WFS:…, http(s)://…, ftp://…; subdatasets (GPKG:a.gpkg:table,
+/// NETCDF:…, HDF5:…, GTIFF_DIR:…) and /vsi… paths too. Anything else is a
 /// file name, even with a ':' in it ("run:3.gpkg"), and is looked up and written as one.
 bool is_gdal_connection(const std::string& path);
 
