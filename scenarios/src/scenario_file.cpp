@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <utility>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -36,6 +38,23 @@ double read_share(const YamlMap& m, const char* key, double fallback) {
     const double v = m.number(key).value_or(fallback);
     if (v < 0.0 || v > 1.0) throw Error(m.where(key) + "'" + m.path_of(key) + "' must be between 0 and 1");
     return v;
+}
+
+// A key whose text names one of a few choices; anything else is one error listing them.
+template <class E>
+void read_choice(const YamlMap& m, const char* key, const char* noun, std::initializer_list<std::pair<const char*, E>> choices,
+                 E& out, const char* note = "") {
+    const auto v = m.text(key);
+    if (!v) return;
+    std::string known;
+    for (const auto& [name, value] : choices) {
+        if (*v == name) {
+            out = value;
+            return;
+        }
+        known += (known.empty() ? "" : ", ") + std::string(name);
+    }
+    throw Error(m.where(key) + "'" + m.path_of(key) + "': unknown " + noun + " '" + *v + "' (known: " + known + note + ")");
 }
 
 // Shares of the non-car modes in Malmö's travel survey (RVU 2018: bike 26, walk 14,
@@ -272,28 +291,17 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     // (the library's defaults are the plain median formulas).
     p.location_probability = 0.9;
     p.entry_loss_model = sim::wifi::EntryLossModel::P2109;
-    if (auto model = m.text("model")) {
-        if (*model == "free_space") p.model = sim::wifi::PathLossModel::FreeSpace;
-        else if (*model == "log_distance") p.model = sim::wifi::PathLossModel::LogDistance;
-        else if (*model == "p1411") p.model = sim::wifi::PathLossModel::P1411;
-        else
-            throw Error(m.where("model") + "'" + m.path_of("model") + "': unknown model '" + *model +
-                        "' (known: free_space, log_distance, p1411)");
-    }
-    if (auto env = m.text("nlos_environment")) {
-        if (*env == "urban") p.nlos_environment = sim::wifi::NlosEnvironment::Urban;
-        else if (*env == "residential") p.nlos_environment = sim::wifi::NlosEnvironment::Residential;
-        else
-            throw Error(m.where("nlos_environment") + "'" + m.path_of("nlos_environment") + "': unknown environment '" +
-                        *env + "' (known: urban, residential)");
-    }
-    if (auto los = m.text("line_of_sight")) {
-        if (*los == "viewshed") c.line_of_sight = sim::wifi::LineOfSightMethod::Viewshed;
-        else if (*los == "exact") c.line_of_sight = sim::wifi::LineOfSightMethod::Exact;
-        else
-            throw Error(m.where("line_of_sight") + "'" + m.path_of("line_of_sight") + "': unknown method '" + *los +
-                        "' (known: viewshed, exact)");
-    }
+    using namespace sim::wifi;
+    read_choice<PathLossModel>(m, "model", "model",
+                               {{"free_space", PathLossModel::FreeSpace}, {"log_distance", PathLossModel::LogDistance},
+                                {"p1411", PathLossModel::P1411}},
+                               p.model);
+    read_choice<NlosEnvironment>(m, "nlos_environment", "environment",
+                                 {{"urban", NlosEnvironment::Urban}, {"residential", NlosEnvironment::Residential}},
+                                 p.nlos_environment);
+    read_choice<LineOfSightMethod>(m, "line_of_sight", "method",
+                                   {{"viewshed", LineOfSightMethod::Viewshed}, {"exact", LineOfSightMethod::Exact}},
+                                   c.line_of_sight);
     auto positive = [&](const char* key, double& out, double upper) {
         read_number(m, key, out);
         if (!(out > 0.0) || out > upper)
@@ -310,12 +318,9 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     if (p.entry_loss_db < 0.0) throw Error(m.where("entry_loss_db") + "'" + m.path_of("entry_loss_db") + "' must be >= 0");
     // A fixed entry_loss_db without entry_loss: means the fixed model (as before P.2109).
     if (m.has("entry_loss_db") && !m.has("entry_loss")) p.entry_loss_model = sim::wifi::EntryLossModel::Fixed;
-    if (auto e = m.text("entry_loss")) {
-        if (*e == "p2109") p.entry_loss_model = sim::wifi::EntryLossModel::P2109;
-        else if (*e == "fixed") p.entry_loss_model = sim::wifi::EntryLossModel::Fixed;
-        else
-            throw Error(m.where("entry_loss") + "'" + m.path_of("entry_loss") + "': unknown model '" + *e +
-                        "' (known: p2109, fixed — fixed adds entry_loss_db)");
+    read_choice<EntryLossModel>(m, "entry_loss", "model", {{"p2109", EntryLossModel::P2109}, {"fixed", EntryLossModel::Fixed}},
+                                p.entry_loss_model, " — fixed adds entry_loss_db");
+    if (m.has("entry_loss")) {
         if (p.entry_loss_model == sim::wifi::EntryLossModel::P2109 && m.has("entry_loss_db"))
             throw Error(m.where("entry_loss_db") + "'" + m.path_of("entry_loss_db") +
                         "' is for entry_loss: fixed; P.2109 works the loss out per building type");
@@ -349,15 +354,10 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     read_number(m, "shadowing_sigma_db", p.shadowing_sigma_db);
     if (!(p.shadowing_sigma_db >= 0.0 && p.shadowing_sigma_db <= 30.0))
         throw Error(m.where("shadowing_sigma_db") + "'" + m.path_of("shadowing_sigma_db") + "' must be between 0 and 30 dB");
-    if (auto b = m.text("beyond_validity")) {
-        if (*b == "extrapolate") p.beyond_validity = sim::wifi::BeyondValidity::Extrapolate;
-        else if (*b == "free_space") p.beyond_validity = sim::wifi::BeyondValidity::FreeSpace;
-        else if (*b == "log_distance") p.beyond_validity = sim::wifi::BeyondValidity::LogDistance;
-        else if (*b == "refuse") p.beyond_validity = sim::wifi::BeyondValidity::Refuse;
-        else
-            throw Error(m.where("beyond_validity") + "'" + m.path_of("beyond_validity") + "': unknown choice '" + *b +
-                        "' (known: extrapolate, free_space, log_distance, refuse)");
-    }
+    read_choice<BeyondValidity>(m, "beyond_validity", "choice",
+                                {{"extrapolate", BeyondValidity::Extrapolate}, {"free_space", BeyondValidity::FreeSpace},
+                                 {"log_distance", BeyondValidity::LogDistance}, {"refuse", BeyondValidity::Refuse}},
+                                p.beyond_validity);
     positive("log_distance_exponent", p.log_distance_exponent, 10.0);
     read_number(m, "log_distance_reference_loss_db", p.log_distance_reference_loss_db);
     if (m.has("use_terrain")) {
