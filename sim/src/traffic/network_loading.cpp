@@ -42,6 +42,9 @@ private:
 constexpr double credit_full = 1.0 - 1e-9;
 // Time constant of the smoothed crossing rates that yielding movements see (s).
 constexpr double rate_tau_s = 60.0;
+constexpr double never = std::numeric_limits<double>::infinity();
+constexpr double at_once = -std::numeric_limits<double>::infinity();
+constexpr Seconds no_try = std::numeric_limits<Seconds>::max();
 
 /// A flow credit that grows by `rate` per step while below one vehicle (MATSim's
 /// accumulator), brought up to date lazily: a saturated stream keeps its fractions and
@@ -147,6 +150,21 @@ private:
     // never changes a result; they only spare the idle network.
     std::vector<char> listed_, node_listed_;
     std::vector<std::uint32_t> active_, active_nodes_;
+    // What the phases need to know of an active link, kept apart from LinkState so that a
+    // step passes over the links with nothing to do reading a few bytes each (a grid-large
+    // day: most links hold only vehicles that are still driving along them):
+    //   due_[l]: the step from which phase 1 has work on l (its front vehicle's time), or
+    //     −inf while vehicles wait to depart or stand at its end, +inf when it is empty.
+    //     Written by l's own phase-1 task, and in phase 2 by l's from-node (an entry).
+    //   left_[l]: a vehicle left l's end in phase 2, so phase 1 must give back its space.
+    //     Written by l's to-node in phase 2, cleared by l's phase-1 task.
+    //   end_try_[l]: the step from which l's to-node has work on it (vehicles at its end,
+    //     and not red), or max. Written by l's phase-1 task and by its to-node.
+    // Skipping a link is exact: a link that is not due, has nobody at its end and lost no
+    // vehicle still has space = storage − occupancy, and visiting it would change nothing.
+    std::vector<double> due_;
+    std::vector<char> left_, visited_;
+    std::vector<Seconds> end_try_;
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> newly_active_;
     tbb::enumerable_thread_specific<std::vector<std::uint32_t>> jumping_;  // stuck, jumping ahead this step
 
@@ -210,6 +228,10 @@ void QueueSimulation::init_links() {
     }
     listed_.assign(n_links_, 0);
     node_listed_.assign(n_nodes_, 0);
+    due_.assign(n_links_, never);
+    left_.assign(n_links_, 0);
+    visited_.assign(n_links_, 0);
+    end_try_.assign(n_links_, no_try);
     closed_.assign(n_links_, 0);
     for (const auto& e : hooks_.events) events_.push(e);
 }
@@ -266,6 +288,7 @@ void QueueSimulation::insert_departures(Seconds now) {
     while (next_departure_ < schedule_.size() && departures_[schedule_[next_departure_]] <= now) {
         const std::uint32_t v = schedule_[next_departure_++];
         links_[routes_[v][0]].waiting.push_back(v);
+        due_[routes_[v][0]] = at_once;
         list_link(routes_[v][0]);
         state_[v] = VehicleState::Waiting;
         ++inserted_;
@@ -286,16 +309,23 @@ void QueueSimulation::apply_events(Seconds now) {
 // grid (39 600 links) 25.3 s, 17.3 s, 19.9 s. (LoadingConfig::parallel_grain)
 void QueueSimulation::link_exits(Seconds now) {
     const std::size_t hour = hour_of(now);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_.size(), std::max<std::size_t>(1, config_.parallel_grain)),
-                      [&](const auto& range) {
+    auto visit = [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t a = range.begin(); a != range.end(); ++a) {
             const std::uint32_t l = active_[a];
+            if (!left_[l] && due_[l] > static_cast<double>(now)) continue;  // nothing to do (see due_)
+            left_[l] = 0;
+            visited_[l] = 1;
             LinkState& s = links_[l];
             const LinkParams& p = params_[l];
+            auto note_state = [&] {
+                due_[l] = s.waiting.empty() && s.at_end == 0 ? s.front_ready : at_once;
+                end_try_[l] = s.at_end > 0 ? s.next_try : no_try;
+            };
             // Spillback: the link is full and vehicles at its end could not leave last step.
             if (s.at_end > 0 && static_cast<long>(s.occupancy()) >= p.storage) r_.queue_full[hour * n_links_ + l] = 1;
             if (s.waiting.empty() && s.front_ready > static_cast<double>(now)) {
                 s.space = p.storage - static_cast<long>(s.occupancy());  // vehicles that left in phase 2 free space now
+                note_state();
                 continue;                                               // nobody reaches the end this step
             }
             auto join_end = [&](std::uint32_t v) {
@@ -331,8 +361,14 @@ void QueueSimulation::link_exits(Seconds now) {
             }
             s.front_ready = s.queue.empty() ? std::numeric_limits<double>::infinity() : ready_at_[s.queue.front()];
             s.space = p.storage - static_cast<long>(s.occupancy());
+            note_state();
         }
-    });
+    };
+    // One grain's worth runs here: handing it to the task scheduler costs more than the
+    // visits of a quiet step.
+    const std::size_t grain = std::max<std::size_t>(1, config_.parallel_grain);
+    if (active_.size() <= grain) visit(tbb::blocked_range<std::size_t>(0, active_.size()));
+    else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_.size(), grain), visit);
 }
 
 // Moves the front vehicle of a turning queue of `from` across the junction when its
@@ -350,6 +386,7 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
         tq.vehicles.pop_front();
         tq.front_since = now;
         --s.at_end;
+        left_[from] = 1;
         r_.status[v] = TripStatus::Stuck;
         r_.arrival[v] = now;
         state_[v] = VehicleState::Done;
@@ -397,6 +434,7 @@ bool QueueSimulation::cross(std::uint32_t from, TurnQueue& tq, Seconds now, std:
     tq.vehicles.pop_front();
     tq.front_since = now;
     --s.at_end;
+    left_[from] = 1;
     const std::size_t out_cell = hour * n_links_ + from;
     ++r_.exits[out_cell];
     r_.exit_travel_time[out_cell] += static_cast<double>(now - entered_[v]);
@@ -427,7 +465,10 @@ void QueueSimulation::enter_link(std::uint32_t v, std::uint32_t to, Seconds now,
     entered_[v] = static_cast<Seconds>(std::floor(entry)) < now ? now : static_cast<Seconds>(std::floor(entry));
     ready_at_[v] = entry + params_[to].travel_time;
     LinkState& next = links_[to];
-    if (next.queue.empty()) next.front_ready = ready_at_[v];
+    if (next.queue.empty()) {
+        next.front_ready = ready_at_[v];
+        due_[to] = std::min(due_[to], next.front_ready);
+    }
     next.queue.push_back(v);
     if (!listed_[to]) {  // only to's from-node (or the serial jump phase) writes listed_[to] now
         listed_[to] = 1;
@@ -521,14 +562,17 @@ void QueueSimulation::transfer_at_node(std::uint32_t node, Seconds now, std::vec
             for (TurnQueue& tq : s.ends) moved = cross(l, tq, now, fresh) || moved;
         }
     }
+    for (std::size_t i = 0; i < k; ++i) {
+        const LinkState& s = links_[c[i].link];
+        end_try_[c[i].link] = s.at_end > 0 ? s.next_try : no_try;
+    }
 }
 
 // Phase 2, per node with vehicles waiting at an in-link's end that may move now.
 void QueueSimulation::junction_transfer(Seconds now) {
     active_nodes_.clear();
     for (const std::uint32_t l : active_) {
-        const LinkState& s = links_[l];
-        if (s.at_end == 0 || s.next_try > now) continue;
+        if (end_try_[l] > now) continue;
         const std::uint32_t node = net_.link(geodata::LinkId(l)).to.value;
         if (!node_listed_[node]) {
             node_listed_[node] = 1;
@@ -547,13 +591,19 @@ void QueueSimulation::junction_transfer(Seconds now) {
 void QueueSimulation::refresh_active_links() {
     std::size_t kept = 0;
     for (const std::uint32_t l : active_) {
-        LinkState& s = links_[l];
-        if (s.occupancy() == 0 && s.waiting.empty()) {
-            listed_[l] = 0;
-            s.space = params_[l].storage;  // an empty link has all its storage
-        } else {
-            active_[kept++] = l;
+        // Only a link visited in phase 1 or left in phase 2 can have become empty.
+        if (visited_[l] || left_[l]) {
+            visited_[l] = 0;
+            LinkState& s = links_[l];
+            if (s.occupancy() == 0 && s.waiting.empty()) {
+                listed_[l] = 0;
+                left_[l] = 0;
+                due_[l] = never;
+                s.space = params_[l].storage;  // an empty link has all its storage
+                continue;
+            }
         }
+        active_[kept++] = l;
     }
     active_.resize(kept);
     for (auto& fresh : newly_active_) {
