@@ -182,6 +182,53 @@ TEST(Routing, SingleRequestsMatchBellmanFord) {
     }
 }
 
+// Equal paths are everywhere on a uniform grid. The router settles ties the lower link id
+// first, so a link's predecessor on a route is the lowest-numbered link it may follow
+// with the same (smallest) cost: routes are reproducible and do not depend on how the
+// frontier is kept. Checked for trees with many destinations and for single ones.
+TEST(Routing, EqualPathsSettleTheLowerLinkIdFirst) {
+    std::vector<RoadWay> ways;
+    const int n = 5;
+    for (int r = 0; r < n; ++r) {
+        geodata::Polyline row, col;
+        for (int c = 0; c < n; ++c) {
+            row.push_back({100.0 * c, 100.0 * r});
+            col.push_back({100.0 * r, 100.0 * c});
+        }
+        ways.push_back(way(2 * r, row));
+        ways.push_back(way(2 * r + 1, col));
+    }
+    const RoadNetwork net = build(ways);
+    const LinkCosts ff = LinkCosts::free_flow(net);  // 10 s every link: exact ties
+    const auto requests = all_pairs(net, {0});
+    std::vector<Route> batch;
+    route_all(net, ff, requests, batch);
+    auto cost_of = [&](std::uint32_t l) { return ff.at(0, l); };
+    std::size_t ties = 0;
+    for (std::size_t i = 0; i < requests.size(); i += 3) {
+        std::vector<Route> one;
+        route_all(net, ff, {requests[i]}, one);
+        const auto d = bellman_ford(net, ff, 0, requests[i].from_link);
+        for (const Route* r : {&batch[i], &one[0]}) {
+            ASSERT_NEAR(route_cost(ff, *r, 0), expected_cost(d, requests[i]), 1e-9) << "request " << i;
+            for (std::size_t k = 1; k < r->size(); ++k) {
+                const std::uint32_t b = (*r)[k];
+                std::uint32_t lowest = UINT32_MAX;
+                std::size_t tied = 0;
+                for (const LinkId a : net.in_links(net.link(LinkId(b)).from)) {
+                    if (!test_networks::may_follow(net, a.value, b, cost_of)) continue;
+                    if (d[a.value] + cost_of(b) != d[b] || a.value == b) continue;
+                    lowest = std::min(lowest, a.value);
+                    ++tied;
+                }
+                ties += tied > 1 ? 1 : 0;
+                ASSERT_EQ((*r)[k - 1], lowest) << "request " << i << " step " << k;
+            }
+        }
+    }
+    EXPECT_GT(ties, 1000u);  // the grid does test tie breaking
+}
+
 // LinkCosts may hold any travel times; nothing in router.hpp asks them to be at least
 // free flow. Times below free flow (a link faster than its speed limit says, e.g. costs
 // from another model or a what-if) must still give fastest paths.
