@@ -169,7 +169,6 @@ private:
     // them (such a link is due at once), so phase 2 looks for its nodes here, and only
     // these links can have become empty by the step's end (a vehicle leaves a link only
     // from its end, or on arriving in phase 1).
-    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> visits_;
     std::vector<std::uint32_t> visited_;
     // active_ keeps a link that emptied until the list is compacted (in_active_: present
     // in the list; listed_: holds vehicles); stale_ counts such entries.
@@ -330,19 +329,24 @@ void QueueSimulation::apply_events(Seconds now) {
     }
 }
 
-// Phase 1, per active link. Grains are large: a step is short (a link costs tens of ns) and
-// a day has up to 108 000 of them, so handing a step to threads pays only for very busy
-// networks. Measured (2 threads): grid-large, 6 240 links, loading 3.4 s with grains of
-// 1 024 links / 512 nodes, 1.6 s with 16 384 / 8 192, 1.8 s serial; the 1M-trip scale
-// grid (39 600 links) 25.3 s, 17.3 s, 19.9 s. (LoadingConfig::parallel_grain)
+// Phase 1, per active link with something to do. Grains are large: a step is short and a
+// day has up to 108 000 of them, so handing a step to threads pays only for very busy
+// networks. Measured (2 threads): grid-large (6 240 links, 80 of them visited per step on
+// average) loads in 1.5 s on one thread, and in 1.3 s to 3.0 s, varying from run to run,
+// with tasks of 64 visited links (the threads' wake-ups cost as much as the work); so a
+// step stays on one thread unless it visits more than LoadingConfig::parallel_grain.
 void QueueSimulation::link_exits(Seconds now) {
     const std::size_t hour = hour_of(now);
+    // The links with something to do (see due_), found serially: a few bytes per link.
+    visited_.clear();
+    for (const std::uint32_t l : active_) {
+        if (!left_[l] && due_[l] > static_cast<double>(now)) continue;
+        left_[l] = 0;
+        visited_.push_back(l);
+    }
     auto visit = [&](const tbb::blocked_range<std::size_t>& range) {
         for (std::size_t a = range.begin(); a != range.end(); ++a) {
-            const std::uint32_t l = active_[a];
-            if (!left_[l] && due_[l] > static_cast<double>(now)) continue;  // nothing to do (see due_)
-            left_[l] = 0;
-            visits_.local().push_back(l);
+            const std::uint32_t l = visited_[a];
             LinkState& s = links_[l];
             const LinkParams& p = params_[l];
             auto note_state = [&] {
@@ -395,13 +399,8 @@ void QueueSimulation::link_exits(Seconds now) {
     // One grain's worth runs here: handing it to the task scheduler costs more than the
     // visits of a quiet step.
     const std::size_t grain = std::max<std::size_t>(1, config_.parallel_grain);
-    if (active_.size() <= grain) visit(tbb::blocked_range<std::size_t>(0, active_.size()));
-    else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_.size(), grain), visit);
-    visited_.clear();
-    for (auto& v : visits_) {
-        visited_.insert(visited_.end(), v.begin(), v.end());
-        v.clear();
-    }
+    if (visited_.size() <= grain) visit(tbb::blocked_range<std::size_t>(0, visited_.size()));
+    else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, visited_.size(), grain), visit);
 }
 
 // Moves the front vehicle of a turning queue of `from` across the junction when its
@@ -621,10 +620,12 @@ void QueueSimulation::junction_transfer(Seconds now) {
         }
     }
     const std::size_t node_grain = std::max<std::size_t>(1, config_.parallel_grain / 2);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_nodes_.size(), node_grain), [&](const auto& range) {
+    auto transfer = [&](const tbb::blocked_range<std::size_t>& range) {
         auto& fresh = newly_active_.local();
         for (std::size_t a = range.begin(); a != range.end(); ++a) transfer_at_node(active_nodes_[a], now, fresh);
-    });
+    };
+    if (active_nodes_.size() <= node_grain) transfer(tbb::blocked_range<std::size_t>(0, active_nodes_.size()));
+    else tbb::parallel_for(tbb::blocked_range<std::size_t>(0, active_nodes_.size(), node_grain), transfer);
     for (const std::uint32_t node : active_nodes_) node_listed_[node] = 0;
 }
 

@@ -53,9 +53,10 @@ struct LoadingConfig {
     std::size_t trajectory_max_vehicles = 2000;
     JunctionConfig junctions;
     std::uint64_t seed = 0;               ///< keys the capacity-weighted junction draws
-    /// Active links per parallel task in a step (nodes: half as many). Large: a step is
-    /// short and threads pay only for very busy networks (see network_loading.cpp). The
-    /// results never depend on it; tests make it small so that steps do split.
+    /// Links visited per parallel task in a step (those with a vehicle at or reaching
+    /// their end, or departing; nodes: half as many). Large: a step is short and threads
+    /// pay only for very busy networks (see network_loading.cpp). The results never
+    /// depend on it; tests make it small so that steps do split.
     std::size_t parallel_grain = 16384;
 };
 
