@@ -1,3 +1,4 @@
+#include <citytwin/scenarios/plugin_abi_note.hpp>
 #include <citytwin/scenarios/plugin_host.hpp>
 
 #include <citytwin/geodata/error.hpp>
@@ -6,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 namespace citytwin::scenarios {
@@ -73,6 +75,26 @@ LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_
             throw Error("plugin '" + name + "': " + path_ + " would shadow the built-in " + builtin.string() +
                         "; give your plugin another name");
     }
+    // The version and layout are read from the file: loading it would already run its
+    // static constructors, code built against other headers.
+    std::optional<plugin::AbiNote> note;
+    try {
+        note = read_abi_note(path_);
+    } catch (const Error& e) {
+        throw Error("plugin '" + name + "': " + e.what());
+    }
+    if (!note)
+        throw Error("plugin '" + name + "': " + path_ + " carries no citytwin ABI note (section " +
+                    plugin::abi_note_section + "): not a citytwin plugin, or built with an SDK older than this "
+                    "check; rebuild it with CITYTWIN_PLUGIN(...) against this citytwin's SDK");
+    if (note->abi_version != static_cast<std::uint32_t>(plugin::abi_version))
+        throw Error("plugin '" + name + "': " + path_ + " was built for plugin ABI version " +
+                    std::to_string(note->abi_version) + ", this citytwin has version " + std::to_string(plugin::abi_version) +
+                    "; rebuild the plugin against this citytwin's SDK (it was not loaded)");
+    if (note->layout_signature != plugin::layout_signature)
+        throw Error("plugin '" + name + "': " + path_ +
+                    " was built against different citytwin headers (same ABI version, other declarations, standard "
+                    "library ABI or type sizes); rebuild it against this citytwin's SDK (it was not loaded)");
     library_ = dlopen(path_.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!library_) throw Error("plugin '" + name + "': cannot load " + path_ + ": " + dlerror());
     const auto entry = reinterpret_cast<const plugin::Descriptor* (*)()>(dlsym(library_, "citytwin_plugin_descriptor"));

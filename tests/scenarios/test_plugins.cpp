@@ -8,6 +8,7 @@
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/geodata/feature_reader.hpp>
 #include <citytwin/plugin.hpp>
+#include <citytwin/scenarios/plugin_abi_note.hpp>
 #include <citytwin/scenarios/plugin_host.hpp>
 #include <citytwin/scenarios/run.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
@@ -248,11 +249,62 @@ TEST(PluginErrors, LibraryWithoutDescriptor) {
     EXPECT_TRUE(contains(msg, "has no symbol citytwin_plugin_descriptor")) << msg;
 }
 
-TEST(PluginErrors, AbiMismatchNamesBothVersions) {
-    const std::string msg = ScenarioFile(plugin_scenario("bad_abi")).error();
+// The error of loading `name`, and whether any of the library's code ran meanwhile (its
+// static constructor, tests/plugins/ran_marker.hpp, leaves a file behind).
+std::pair<std::string, bool> load_and_watch(const std::string& name) {
+    TempDir dir;
+    const fs::path marker = dir.path() / "ran";
+    ::setenv("CITYTWIN_TEST_PLUGIN_RAN", marker.c_str(), 1);
+    std::string msg = ScenarioFile(plugin_scenario(name)).error();
+    ::unsetenv("CITYTWIN_TEST_PLUGIN_RAN");
+    return {msg, fs::exists(marker)};
+}
+
+TEST(PluginErrors, AbiMismatchNamesBothVersionsAndRunsNothing) {
+    const auto [msg, ran] = load_and_watch("bad_abi");
     EXPECT_TRUE(contains(msg, "plugin 'bad_abi'")) << msg;
     EXPECT_TRUE(contains(msg, "999")) << msg;
     EXPECT_TRUE(contains(msg, "this citytwin has version " + std::to_string(plugin::abi_version))) << msg;
+    EXPECT_FALSE(ran) << "the library was loaded (its static constructor ran) before the ABI check";
+}
+
+TEST(PluginErrors, OtherHeadersAreRefusedBeforeLoading) {
+    const auto [msg, ran] = load_and_watch("bad_layout");
+    EXPECT_TRUE(contains(msg, "plugin 'bad_layout'")) << msg;
+    EXPECT_TRUE(contains(msg, (fs::path(test_plugin_dir) / "citytwin_bad_layout.so").string())) << msg;
+    EXPECT_TRUE(contains(msg, "different citytwin headers")) << msg;
+    EXPECT_FALSE(ran) << "the library was loaded (its static constructor ran) before the layout check";
+}
+
+TEST(PluginErrors, ALibraryWithoutAbiNoteIsNotLoaded) {
+    const auto [msg, ran] = load_and_watch("no_note");
+    EXPECT_TRUE(contains(msg, "plugin 'no_note'")) << msg;
+    EXPECT_TRUE(contains(msg, "carries no citytwin ABI note")) << msg;
+    EXPECT_FALSE(ran) << "a library without an ABI note was loaded";
+}
+
+TEST(PluginErrors, AFileThatIsNoSharedLibrary) {
+    TempDir dir;
+    write_file(dir.path() / plugin_file_name("fake"), "#!/bin/sh\necho not a library\n");
+    const std::string msg = ScenarioFile(plugin_scenario("fake")).error(trusting({dir.path().string()}));
+    EXPECT_TRUE(contains(msg, "plugin 'fake'")) << msg;
+    EXPECT_TRUE(contains(msg, (dir.path() / plugin_file_name("fake")).string() + ": not a shared library")) << msg;
+}
+
+// What the host reads from a plugin file before loading it is what the SDK put there.
+TEST(PluginAbiNote, ABuiltPluginCarriesThisBuildsVersionAndLayout) {
+    const auto note = read_abi_note((fs::path(test_plugin_dir) / "citytwin_throwing.so").string());
+    ASSERT_TRUE(note.has_value());
+    EXPECT_EQ(note->abi_version, static_cast<std::uint32_t>(plugin::abi_version));
+    EXPECT_EQ(note->layout_signature, plugin::layout_signature);
+    for (const auto& dir : builtin_plugin_dirs()) {
+        const fs::path roadworks = fs::path(dir) / plugin_file_name("roadworks");
+        if (!fs::exists(roadworks)) continue;
+        const auto builtin = read_abi_note(roadworks.string());
+        ASSERT_TRUE(builtin.has_value()) << roadworks;
+        EXPECT_EQ(builtin->layout_signature, plugin::layout_signature) << roadworks;
+    }
+    EXPECT_FALSE(read_abi_note((fs::path(test_plugin_dir) / "citytwin_no_note.so").string()).has_value());
 }
 
 TEST(PluginErrors, FileNameThatIsAnotherPlugin) {

@@ -1,8 +1,10 @@
 #pragma once
 // citytwin plugin SDK. A plugin is a shared library with one extern "C" function,
-// `citytwin_plugin_descriptor`, returning a Descriptor whose first member is the ABI
-// version it was built against; the host refuses any other version before touching the
-// rest. Hooks, in the order a run calls them:
+// `citytwin_plugin_descriptor`, returning a Descriptor, and an ABI note: the ABI version
+// and layout signature it was built with, in an ELF section (`.citytwin_abi`) that the
+// host reads from the file *before* loading it, so that a plugin built against other
+// headers is refused before any of its code (static constructors included) runs.
+// Hooks, in the order a run calls them:
 //   before_run  edit the city model (close streets, add buildings, access points, tolls…);
 //   on_step     observe each simulated traffic step and queue link events (close a link at t);
 //   after_run   add KPIs ("plugins.<name>.<key>" in the JSON) and tables to the result.
@@ -11,6 +13,7 @@
 // plugins/examples/hello_plugin for one built outside the source tree.
 #include <citytwin/geodata/city_model.hpp>
 #include <citytwin/geodata/dataset_writer.hpp>
+#include <citytwin/plugin_layout.hpp>  // generated at build time: sdk_headers_hash
 #include <citytwin/sim/demand.hpp>
 #include <citytwin/sim/mobility.hpp>
 #include <citytwin/sim/wifi_coverage.hpp>
@@ -26,12 +29,53 @@ namespace citytwin::plugin {
 /// Bumped whenever this header or a model/result type a plugin sees changes.
 inline constexpr int abi_version = 1;
 
-/// Sizes of the types crossing the boundary: a plugin built against other headers with the
-/// same version number is still refused.
-inline constexpr std::uint64_t layout_signature =
-    sizeof(geodata::CityModel) * 1000003ull + sizeof(geodata::Link) * 10007ull + sizeof(geodata::Building) * 101ull +
-    sizeof(geodata::AccessPoint) * 7ull + sizeof(sim::MobilityResult) * 3ull + sizeof(sim::wifi::Coverage) +
-    sizeof(geodata::Table) * 13ull + sizeof(sim::StepView) * 17ull;
+namespace detail {
+/// FNV-1a step over one 64-bit value.
+constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) h = (h ^ ((v >> (8 * i)) & 0xffu)) * 0x100000001b3ull;
+    return h;
+}
+#ifdef _GLIBCXX_USE_CXX11_ABI
+inline constexpr std::uint64_t string_abi = _GLIBCXX_USE_CXX11_ABI;  // old or new std::string / std::list
+#else
+inline constexpr std::uint64_t string_abi = 2;                        // not libstdc++
+#endif
+#ifdef __GXX_ABI_VERSION
+inline constexpr std::uint64_t compiler_abi = __GXX_ABI_VERSION;
+#else
+inline constexpr std::uint64_t compiler_abi = 0;
+#endif
+}  // namespace detail
+
+/// What a plugin must have been built with besides the version: the same declarations in
+/// every header it compiles against (sdk_headers_hash, made at build time over them with
+/// comments and spacing stripped: a member added, moved or retyped changes it), the same
+/// standard library ABI (std::string's old or new layout) and compiler ABI, and the same
+/// sizes of the types crossing the boundary (a check the headers alone cannot make: the
+/// same header compiled with other flags).
+inline constexpr std::uint64_t layout_signature = [] {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (const std::uint64_t v : {sdk_headers_hash, detail::string_abi, detail::compiler_abi,
+                                  static_cast<std::uint64_t>(sizeof(void*)), static_cast<std::uint64_t>(sizeof(std::string)),
+                                  static_cast<std::uint64_t>(sizeof(geodata::CityModel)), static_cast<std::uint64_t>(sizeof(geodata::Link)),
+                                  static_cast<std::uint64_t>(sizeof(geodata::Building)), static_cast<std::uint64_t>(sizeof(geodata::AccessPoint)),
+                                  static_cast<std::uint64_t>(sizeof(sim::MobilityResult)), static_cast<std::uint64_t>(sizeof(sim::wifi::Coverage)),
+                                  static_cast<std::uint64_t>(sizeof(geodata::Table)), static_cast<std::uint64_t>(sizeof(sim::StepView))})
+        h = detail::mix(h, v);
+    return h;
+}();
+
+/// The ABI note: what the host reads from a plugin file before loading it (the section
+/// `abi_note_section` of the ELF shared object; CITYTWIN_PLUGIN puts it there).
+struct AbiNote {
+    char magic[8];                  ///< "CTPLUGIN"
+    std::uint32_t abi_version;
+    std::uint32_t reserved;
+    std::uint64_t layout_signature;
+};
+inline constexpr char abi_note_section[] = ".citytwin_abi";
+inline constexpr AbiNote this_abi_note{{'C', 'T', 'P', 'L', 'U', 'G', 'I', 'N'},
+                                       static_cast<std::uint32_t>(abi_version), 0, layout_signature};
 
 /// The plugin's `params:` mapping from the scenario file. Every getter returns nullopt
 /// when the key is absent and throws (file:line, key path, what was expected) when the
@@ -128,8 +172,15 @@ struct Descriptor {
 
 }  // namespace citytwin::plugin
 
-/// Defines the descriptor function of a plugin class constructible from Parameters.
+/// The ABI note of this build, in the section the host reads before loading the file.
+#define CITYTWIN_PLUGIN_ABI_NOTE()                                                                         \
+    extern "C" __attribute__((used, section(".citytwin_abi")))                                             \
+    const ::citytwin::plugin::AbiNote citytwin_plugin_abi_note = ::citytwin::plugin::this_abi_note;
+
+/// Defines the ABI note and the descriptor function of a plugin class constructible from
+/// Parameters.
 #define CITYTWIN_PLUGIN(CLASS, NAME, SUMMARY)                                                              \
+    CITYTWIN_PLUGIN_ABI_NOTE()                                                                             \
     extern "C" const ::citytwin::plugin::Descriptor* citytwin_plugin_descriptor() {                       \
         static const ::citytwin::plugin::Descriptor descriptor{                                           \
             ::citytwin::plugin::abi_version, ::citytwin::plugin::layout_signature, NAME, SUMMARY,          \
