@@ -104,7 +104,8 @@ LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_
                     " has no symbol citytwin_plugin_descriptor (not a citytwin plugin? use CITYTWIN_PLUGIN(...))");
     }
     descriptor_ = entry();
-    // Only the first member is read before the version is known to match.
+    // The descriptor must say what the note said (a hand-made descriptor may not): only its
+    // first member is read before the version is known to match.
     if (!descriptor_ || descriptor_->abi_version != plugin::abi_version) {
         const int got = descriptor_ ? descriptor_->abi_version : -1;
         dlclose(library_);

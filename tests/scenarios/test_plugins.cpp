@@ -289,6 +289,14 @@ TEST(PluginErrors, AFileThatIsNoSharedLibrary) {
     const std::string msg = ScenarioFile(plugin_scenario("fake")).error(trusting({dir.path().string()}));
     EXPECT_TRUE(contains(msg, "plugin 'fake'")) << msg;
     EXPECT_TRUE(contains(msg, (dir.path() / plugin_file_name("fake")).string() + ": not a shared library")) << msg;
+    // A plugin cut short (a copy interrupted): its section table lies past the end.
+    std::ifstream whole((fs::path(test_plugin_dir) / "citytwin_throwing.so").string(), std::ios::binary);
+    std::string head(3000, '\0');
+    whole.read(head.data(), static_cast<std::streamsize>(head.size()));
+    write_file(dir.path() / plugin_file_name("cut"), head);
+    const std::string cut = ScenarioFile(plugin_scenario("cut")).error(trusting({dir.path().string()}));
+    EXPECT_TRUE(contains(cut, "plugin 'cut'")) << cut;
+    EXPECT_TRUE(contains(cut, "not a complete shared library")) << cut;
 }
 
 // What the host reads from a plugin file before loading it is what the SDK put there.
