@@ -9,7 +9,11 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FETCH="$REPO_DIR/scripts/fetch-data.sh"
-SHARED="$(cd "${CITYTWIN_SHARED_DATA:-$REPO_DIR/../shared/data}" && pwd)"
+# The shared data: $CITYTWIN_SHARED_DATA, else $CITYTWIN_DATA_DIR (a clone that is not a
+# sibling of shared/, README "Data location"), else ../shared/data. The script under test
+# then runs without CITYTWIN_DATA_DIR unless a check sets it.
+SHARED="$(cd "${CITYTWIN_SHARED_DATA:-${CITYTWIN_DATA_DIR:-$REPO_DIR/../shared/data}}" && pwd)"
+unset CITYTWIN_DATA_DIR
 OSM_ATTRIBUTION="© OpenStreetMap contributors, ODbL 1.0"
 
 PASSED=0

@@ -30,7 +30,7 @@ plugins:
   - name: slow_zone
     params: {area: Monte-Carlo, speed_kmh: 30}
 YAML
-CITYTWIN_DATA_DIR="$src/../shared/data" "$work/prefix/bin/citytwin" -q run "$work/slow.yaml" \
+CITYTWIN_DATA_DIR="${CITYTWIN_DATA_DIR:-$src/../shared/data}" "$work/prefix/bin/citytwin" -q run "$work/slow.yaml" \
     --plugin-path "$work/plugin-build" --json > "$work/kpis.json"
 python3 - "$work/kpis.json" <<'PY'
 import json, sys
