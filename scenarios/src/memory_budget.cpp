@@ -2,6 +2,7 @@
 
 #include <citytwin/geodata/error.hpp>
 #include <citytwin/scenarios/scenario_file.hpp>
+#include <citytwin/sim/wifi_channels.hpp>
 
 #include <unistd.h>
 
@@ -19,8 +20,11 @@ namespace {
 // What one wifi cell holds while coverage runs and is written: the results (RSSI, SINR
 // as float, best server as uint32, servers in reach as uint16), the height raster (ground
 // and roof height as float, building id as uint32) and the raster writer's row of the
-// widest band (8 bytes), plus one running power sum (double) per channel in use.
-constexpr double wifi_bytes_per_cell = 4 + 4 + 4 + 2 + 4 + 4 + 4 + 8;
+// widest band (8 bytes), the power of APs that wait for the cell's server (double) and
+// the server's position (uint32), plus one running power sum (double) per channel in use.
+constexpr double wifi_bytes_per_cell = 4 + 4 + 4 + 2 + 4 + 4 + 4 + 8 + 8 + 4;
+// AP fields kept for the second coverage pass (sim/wifi_coverage.cpp), at most.
+constexpr double wifi_kept_fields_bytes = 256.0 * 1024 * 1024;
 constexpr double wifi_bytes_per_cell_and_channel = 8;
 // Per link and hour in the traffic run (LoadingResult): entries, exits (uint32), exit
 // times (double), queued time (float), queue-full flag, and the link costs (float) of the
@@ -88,10 +92,22 @@ void check_memory(const Scenario& s, const geodata::CityModel& model, std::uint6
             throw Error(s.path + ": 'wifi.cell_size_m' " + number(cell) + " m over the city's extent makes " +
                         std::to_string(static_cast<long long>(cols)) + " x " + std::to_string(static_cast<long long>(rows)) +
                         " cells, more than a raster can hold (2^31 - 1): choose larger cells");
-        std::set<int> channels;
-        for (const auto& ap : *model.access_points) channels.insert(ap.channel);
+        // Channels in use: the data's, or with the automatic plan at most every channel of
+        // the lists of the bands present (6 GHz APs keep theirs).
+        const bool planned = s.wifi->channel_plan == sim::wifi::ChannelPlan::Auto;
+        std::set<std::pair<int, int>> channels;
+        for (const auto& ap : *model.access_points) {
+            const int band = sim::wifi::band_of(ap.frequency_ghz);
+            const auto* list = !planned ? nullptr : band == 2 ? &s.wifi->auto_channels_2g4 : band == 5 ? &s.wifi->auto_channels_5g : nullptr;
+            if (!list) channels.emplace(band, ap.channel);
+            else for (const int ch : *list) channels.emplace(band, ch);
+        }
+        const std::size_t in_use = channels.size();
+        const double side = 2.0 * s.wifi->max_radius_m / cell + 2.0;
+        const double kept = std::min(wifi_kept_fields_bytes, side * side * 4.0 * static_cast<double>(model.access_points->size()));
         const double bytes =
-            cells * (wifi_bytes_per_cell + wifi_bytes_per_cell_and_channel * static_cast<double>(std::max<std::size_t>(1, channels.size())));
+            cells * (wifi_bytes_per_cell + wifi_bytes_per_cell_and_channel * static_cast<double>(std::max<std::size_t>(1, in_use))) +
+            kept;
         if (bytes > static_cast<double>(limit))
             refuse(s, "wifi.cell_size_m", number(cell) + " m: " + std::to_string(static_cast<long long>(cells)) + " cells",
                    bytes, limit);

@@ -13,6 +13,7 @@
 #include <citytwin/plugin_edits.hpp>
 #include <citytwin/scenarios/plugin_host.hpp>
 #include <citytwin/sim/clock.hpp>
+#include <citytwin/sim/wifi_channels.hpp>
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -112,7 +113,32 @@ void report_validity(const sim::wifi::CoverageConfig& cfg, const sim::wifi::Cove
                      : (std::string(sim::wifi::to_string(p.beyond_validity)) + " instead").c_str());
 }
 
-WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const sim::Demand& demand,
+// wifi.channel_plan: auto — the APs get channels from the automatic plan (the model's
+// access points are replaced, so the outputs show the channels the run used).
+void plan_channels(const sim::HeightRaster& heights, const sim::wifi::CoverageConfig& cfg, geodata::CityModel& model,
+                   bool progress) {
+    auto aps = *model.access_points;
+    if (cfg.channel_plan != sim::wifi::ChannelPlan::Auto || aps.empty()) return;
+    // Every AP heard above the noise floor counts: below carrier sense it interferes.
+    const auto links = sim::wifi::ap_links(heights, aps, cfg, std::min(cfg.noise_floor_dbm, cfg.cca_preamble_dbm));
+    const auto channels = sim::wifi::assign_channels(aps, links, cfg);
+    std::map<int, std::size_t> count;
+    for (std::size_t k = 0; k < aps.size(); ++k) ++count[aps[k].channel = channels[k]];
+    model.access_points = std::make_shared<const std::vector<geodata::AccessPoint>>(std::move(aps));
+    if (!progress) return;
+    std::string plan;
+    for (const auto& [ch, n] : count) plan += (plan.empty() ? "" : ", ") + std::to_string(n) + " on " + std::to_string(ch);
+    std::fprintf(stderr, "wifi: channel plan (wifi.channel_plan: auto): %s\n", plan.c_str());
+}
+
+// Ordered AP pairs in which one senses the other (and so shares its airtime).
+std::size_t sensing_pairs(const sim::wifi::Coverage& c) {
+    std::size_t n = 0;
+    for (const auto& s : c.senses) n += s.size();
+    return n;
+}
+
+WifiOutput run_wifi(const Scenario& s, geodata::CityModel& model, const sim::Demand& demand,
                     const std::optional<sim::MobilityResult>& mobility, std::uint64_t seed, bool progress) {
     const auto t0 = std::chrono::steady_clock::now();
     sim::wifi::CoverageConfig cfg = *s.wifi;
@@ -123,6 +149,7 @@ WifiOutput run_wifi(const Scenario& s, const geodata::CityModel& model, const si
         std::fprintf(stderr, "wifi: %zu access points, %d x %d cells of %.1f m, model %s\n", model.access_points->size(),
                      grid.width, grid.height, cfg.cell_size_m, std::string(sim::wifi::to_string(cfg.propagation.model)).c_str());
     const sim::HeightRaster heights = sim::build_height_raster(model, grid, cfg.use_terrain);
+    plan_channels(heights, cfg, model, progress);
     {
         geodata::Progress bar("wifi coverage, access points", model.access_points->size(), progress);
         out.coverage = sim::wifi::compute_coverage(heights, *model.access_points, cfg,
@@ -486,6 +513,13 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"overloaded_peak_hour", run.wifi->capacity.overloaded_peak_hour},
             {"peak_hour_users", run.wifi->capacity.peak_hour_users},
             {"peak_hour", run.wifi->capacity.peak_hour},
+            {"peak_hour_throughput_per_user_mbps", number_or_null(run.wifi->capacity.peak_hour_throughput_per_user_mbps)},
+            {"channel_plan", cfg.channel_plan == sim::wifi::ChannelPlan::Auto ? "auto" : "data"},
+            {"ap_pairs_sharing_airtime", sensing_pairs(run.wifi->coverage)},
+            {"mac_frame_bytes", cfg.capacity.mac.frame_bytes},
+            {"mac_frames_per_access", cfg.capacity.mac.frames_per_access},
+            {"mac_efficiency", cfg.capacity.mac.fixed_efficiency > 0.0 ? nlohmann::json(cfg.capacity.mac.fixed_efficiency)
+                                                                       : nlohmann::json("802.11 timing")},
             {"district_source", k.grid_districts ? "500 m grid" : "city districts"},
             {"districts", districts},
         };
@@ -712,18 +746,20 @@ geodata::Table wifi_building_table(const sim::wifi::WifiKpis& k, const geodata::
 geodata::Table wifi_ap_load_table(const sim::wifi::CapacityResult& c) {
     const std::size_t n = c.loads.size();
     std::vector<std::int64_t> ap(n), hour(n), overloaded(n);
-    std::vector<double> users(n), throughput(n), peak(n);
+    std::vector<double> users(n), throughput(n), peak(n), share(n);
     for (std::size_t i = 0; i < n; ++i) {
         const auto& l = c.loads[i];
         ap[i] = l.ap;
         hour[i] = l.hour;
         users[i] = l.users;
+        share[i] = l.airtime_share;
         peak[i] = l.peak_users;
         throughput[i] = l.throughput_per_user_mbps;
         overloaded[i] = l.overloaded ? 1 : 0;
     }
     return {"wifi_ap_load", n,
-            {{"ap_id", ap}, {"hour", hour}, {"users", users}, {"peak_users", peak}, {"throughput_per_user_mbps", throughput},
+            {{"ap_id", ap}, {"hour", hour}, {"users", users}, {"peak_users", peak}, {"airtime_share", share},
+             {"throughput_per_user_mbps", throughput},
              {"overloaded", overloaded}},
             {}, {}};
 }

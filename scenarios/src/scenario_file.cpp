@@ -279,12 +279,55 @@ void read_mobility(const YamlMap& m, sim::MobilityConfig& c) {
         throw Error(m.where() + "capacity factors must be > 0");
 }
 
+// wifi.channel_plan and its channel lists, and the carrier-sense levels.
+void read_wifi_channels(const YamlMap& m, sim::wifi::CoverageConfig& c) {
+    using sim::wifi::ChannelPlan;
+    read_choice<ChannelPlan>(m, "channel_plan", "plan", {{"data", ChannelPlan::Data}, {"auto", ChannelPlan::Auto}},
+                             c.channel_plan);
+    auto channels = [&](const char* key, std::vector<int>& out, int lowest, int highest) {
+        const auto list = m.text_list(key);
+        if (!list) return;
+        out.clear();
+        for (const auto& t : *list) {
+            char* end = nullptr;
+            const long ch = std::strtol(t.c_str(), &end, 10);
+            if (t.empty() || *end != '\0' || ch < lowest || ch > highest)
+                throw Error(m.where(key) + "'" + m.path_of(key) + "': '" + t + "' is no channel number (" +
+                            std::to_string(lowest) + "-" + std::to_string(highest) + ")");
+            out.push_back(static_cast<int>(ch));
+        }
+        if (out.empty()) throw Error(m.where(key) + "'" + m.path_of(key) + "' needs at least one channel");
+    };
+    channels("auto_channels_2g4", c.auto_channels_2g4, 1, 14);
+    channels("auto_channels_5g", c.auto_channels_5g, 32, 177);
+    read_number(m, "cca_preamble_dbm", c.cca_preamble_dbm);
+    read_number(m, "cca_energy_dbm", c.cca_energy_dbm);
+    if (!(c.cca_energy_dbm >= c.cca_preamble_dbm))
+        throw Error(m.where("cca_energy_dbm") + "'" + m.path_of("cca_energy_dbm") + "' must be at least cca_preamble_dbm");
+}
+
+// wifi.mac_*: what the 802.11 MAC leaves of the PHY rate (sim/wifi_mac.hpp).
+void read_wifi_mac(const YamlMap& m, sim::wifi::MacConfig& mac) {
+    if (auto b = m.integer("mac_frame_bytes")) mac.frame_bytes = *b;
+    if (!(mac.frame_bytes >= 1 && mac.frame_bytes <= 7935))
+        throw Error(m.where("mac_frame_bytes") + "'" + m.path_of("mac_frame_bytes") + "' must be 1-7935 bytes (an A-MSDU at most)");
+    if (auto n = m.integer("mac_frames_per_access")) mac.frames_per_access = *n;
+    if (!(mac.frames_per_access >= 1 && mac.frames_per_access <= 64))
+        throw Error(m.where("mac_frames_per_access") + "'" + m.path_of("mac_frames_per_access") +
+                    "' must be 1-64 (1: no aggregation; an A-MPDU holds at most 64)");
+    read_number(m, "mac_efficiency", mac.fixed_efficiency);
+    if (!(mac.fixed_efficiency >= 0.0 && mac.fixed_efficiency <= 1.0))
+        throw Error(m.where("mac_efficiency") + "'" + m.path_of("mac_efficiency") +
+                    "' must be between 0 and 1 (0: the 802.11 timing model)");
+}
+
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
                   "use_terrain", "active_share", "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
                   "location_probability", "entry_loss", "building_type", "thermally_efficient_uses",
-                  "shadowing_sigma_db", "beyond_validity"});
+                  "shadowing_sigma_db", "beyond_validity", "channel_plan", "auto_channels_2g4", "auto_channels_5g",
+                  "cca_preamble_dbm", "cca_energy_dbm", "mac_frame_bytes", "mac_frames_per_access", "mac_efficiency"});
     sim::wifi::CoverageConfig c;
     auto& p = c.propagation;
     // A scenario states coverage at 90 % of locations, indoors behind P.2109's entry loss
@@ -375,6 +418,8 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     read_number(m, "client_limit", c.capacity.client_limit);
     if (!(c.capacity.client_limit >= 0.0))
         throw Error(m.where("client_limit") + "'" + m.path_of("client_limit") + "' must be >= 0");
+    read_wifi_channels(m, c);
+    read_wifi_mac(m, c.capacity.mac);
     return c;
 }
 
@@ -635,6 +680,12 @@ Scenario load_scenario_in_chain(const std::string& path, const ScenarioOverrides
     }
     if (auto wifi = root.map("wifi")) {
         s.wifi = read_wifi(*wifi);
+        // APs whose data says their channel keep it; the rest (OpenStreetMap says none)
+        // get a plan, as an operator would give them.
+        if (!wifi->has("channel_plan"))
+            s.wifi->channel_plan = s.city.access_points && !s.city.access_points->channel_field.empty()
+                                       ? sim::wifi::ChannelPlan::Data
+                                       : sim::wifi::ChannelPlan::Auto;
         if (auto t = wifi->text("rasters_in_geopackage")) {
             if (*t != "true" && *t != "false")
                 throw Error(wifi->where("rasters_in_geopackage") + "'wifi.rasters_in_geopackage' must be true or false");

@@ -1,6 +1,7 @@
 #include <citytwin/sim/wifi_capacity.hpp>
 
 #include <citytwin/sim/active_modes.hpp>
+#include <citytwin/sim/wifi_mac.hpp>
 
 #include <boost/math/distributions/poisson.hpp>
 
@@ -157,11 +158,11 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
         if (coverage.server[i] == no_server || coverage.server[i] >= naps || !(coverage.rssi_dbm[i] >= config.threshold_dbm))
             continue;
         server[b] = coverage.server[i];
-        rate[b] = mcs_rate_mbps(coverage.sinr_db[i]);
+        rate[b] = mac_goodput_mbps(mcs_rate_mbps(coverage.sinr_db[i]), capacity.mac);
     }
     CapacityResult out;
     out.loads.resize(naps * hours_per_day);
-    std::vector<double> users(naps), airtime(naps);  // airtime: Σ users / rate (s per Mbit for all)
+    std::vector<double> users(naps), airtime(naps), share(naps);  // airtime: Σ users / rate (s per Mbit for all)
     for (int h = 0; h < hours_per_day; ++h) {
         std::fill(users.begin(), users.end(), 0.0);
         std::fill(airtime.begin(), airtime.end(), 0.0);
@@ -181,7 +182,15 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
                 continue;
             const double u = capacity.active_share * m.weight;
             users[coverage.server[i]] += u;
-            airtime[coverage.server[i]] += u / mcs_rate_mbps(coverage.sinr_db[i]);
+            airtime[coverage.server[i]] += u / mac_goodput_mbps(mcs_rate_mbps(coverage.sinr_db[i]), capacity.mac);
+        }
+        // Each AP's share of the air against the APs it senses, each as busy as the chance
+        // that it has a user at all (Poisson: 1 − e^−users).
+        for (std::size_t a = 0; a < naps; ++a) {
+            double contenders = 0.0;
+            if (a < coverage.senses.size())
+                for (const auto b : coverage.senses[a]) contenders += b < naps ? 1.0 - std::exp(-users[b]) : 0.0;
+            share[a] = 1.0 / (1.0 + contenders);
         }
         std::size_t overloaded = 0;
         double total = 0.0;
@@ -190,8 +199,9 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
             l.ap = static_cast<std::uint32_t>(a);
             l.hour = h;
             l.users = users[a];
-            // T = 1 / Σ 1/rate_u for >= 1 user; the users' harmonic-mean rate for fewer.
-            l.throughput_per_user_mbps = users[a] > 0.0 ? users[a] / airtime[a] / std::max(users[a], 1.0)
+            l.airtime_share = share[a];
+            // T = share / Σ 1/rate_u for >= 1 user; the users' harmonic-mean rate for fewer.
+            l.throughput_per_user_mbps = users[a] > 0.0 ? share[a] * users[a] / airtime[a] / std::max(users[a], 1.0)
                                                         : std::numeric_limits<double>::quiet_NaN();
             l.peak_users = busy_users(users[a], capacity.peak_quantile);
             l.overloaded = l.peak_users > capacity.client_limit;
@@ -207,6 +217,13 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
             out.peak_hour = h;
         }
     }
+    double weighted = 0.0;
+    for (std::size_t a = 0; a < naps; ++a) {
+        const auto& l = out.loads[a * hours_per_day + static_cast<std::size_t>(out.peak_hour)];
+        if (l.users > 0.0) weighted += l.users * l.throughput_per_user_mbps;
+    }
+    out.peak_hour_throughput_per_user_mbps =
+        out.peak_hour_users > 0.0 ? weighted / out.peak_hour_users : std::numeric_limits<double>::quiet_NaN();
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <citytwin/sim/active_modes.hpp>
 #include <citytwin/sim/wifi_capacity.hpp>
+#include <citytwin/sim/wifi_mac.hpp>
 
 #include <gtest/gtest.h>
 
@@ -138,8 +139,11 @@ TEST(WifiCapacity, UsersSumToActiveShareOfPeopleInCoveredBuildings) {
         EXPECT_EQ(a0.users + a1.users, 0.5 * (2 + 3));   // building 2 is below the threshold
         EXPECT_EQ(a1.users, 0.0);
         EXPECT_TRUE(std::isnan(a1.throughput_per_user_mbps));
-        // Equal throughput in shared airtime: 1 user at 65 Mbit/s, 1.5 at 19.5 Mbit/s.
-        EXPECT_NEAR(a0.throughput_per_user_mbps, 1.0 / (1.0 / 65.0 + 1.5 / 19.5), 1e-12);
+        // Equal throughput in shared airtime: 1 user at 65 Mbit/s, 1.5 at 19.5 Mbit/s, each
+        // what the MAC leaves of it.
+        EXPECT_NEAR(a0.throughput_per_user_mbps,
+                    1.0 / (1.0 / mac_goodput_mbps(65.0, cap.mac) + 1.5 / mac_goodput_mbps(19.5, cap.mac)), 1e-12);
+        EXPECT_EQ(a0.airtime_share, 1.0);   // no other AP senses it
         EXPECT_FALSE(a0.overloaded);
     }
     EXPECT_EQ(c.peak_hour_users, 2.5);
@@ -181,7 +185,30 @@ TEST(WifiCapacity, FewerThanOneUserGetsTheMeanRate) {
     CapacityConfig cap;   // 0.1 × 1 person
     const auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap);
     EXPECT_NEAR(c.loads[0].users, 0.1, 1e-15);
-    EXPECT_NEAR(c.loads[0].throughput_per_user_mbps, 65.0, 1e-9);
+    EXPECT_NEAR(c.loads[0].throughput_per_user_mbps, mac_goodput_mbps(65.0, cap.mac), 1e-9);
+}
+
+TEST(WifiMac, GoodputFromThe80211Timings) {
+    // One 1500 B frame a channel access (µs): DIFS 34 + back-off 67.5 + HT preamble 36 +
+    // data + SIFS 16 + ACK. At 65 Mbit/s the 1538 B MPDU is 48 symbols (192 µs), the ACK
+    // at 24 Mbit/s 28 µs; at 6.5 Mbit/s 475 symbols (1900 µs), the ACK at 6 Mbit/s 44 µs.
+    const MacConfig plain;
+    EXPECT_NEAR(mac_goodput_mbps(65.0, plain), 12000.0 / 373.5, 1e-12);    // 32.1 Mbit/s, 49 %
+    EXPECT_NEAR(mac_goodput_mbps(6.5, plain), 12000.0 / 2097.5, 1e-12);    // 5.72 Mbit/s, 88 %
+    // 16 frames in one A-MPDU at 65 Mbit/s: 16·4 + 15·1540 + 1538 = 24 702 B in 761 symbols
+    // (3044 µs), a compressed BlockAck of 32 B in 32 µs.
+    MacConfig aggregated;
+    aggregated.frames_per_access = 16;
+    EXPECT_NEAR(mac_goodput_mbps(65.0, aggregated), 16 * 12000.0 / 3229.5, 1e-12);   // 59.5 Mbit/s
+    // No PPDU longer than 5.484 ms: at 6.5 Mbit/s only two frames fit.
+    aggregated.frames_per_access = 64;
+    MacConfig two;
+    two.frames_per_access = 2;
+    EXPECT_EQ(mac_goodput_mbps(6.5, aggregated), mac_goodput_mbps(6.5, two));
+    EXPECT_GT(mac_goodput_mbps(6.5, two), mac_goodput_mbps(6.5, plain));
+    MacConfig fixed;
+    fixed.fixed_efficiency = 0.6;
+    EXPECT_DOUBLE_EQ(mac_goodput_mbps(65.0, fixed), 39.0);
 }
 
 TEST(WifiCapacity, WalkersAreInTheStreetWhereTheirRouteIsAtHalfPast) {

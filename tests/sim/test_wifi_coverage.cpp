@@ -2,6 +2,8 @@
 // small hand-made towns where the answer is known.
 #include <citytwin/sim/height_raster.hpp>
 #include <citytwin/sim/viewshed.hpp>
+#include <citytwin/sim/wifi_capacity.hpp>
+#include <citytwin/sim/wifi_channels.hpp>
 #include <citytwin/sim/wifi_coverage.hpp>
 #include <citytwin/sim/wifi_kpis.hpp>
 
@@ -13,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace citytwin::sim {
@@ -369,8 +372,8 @@ TEST(Coverage, BuildingTurnsLosIntoNlosInP1411) {
     EXPECT_EQ(m.rssi_dbm[i], a.rssi_dbm[i]);
 }
 
-TEST(Coverage, CoChannelApLowersSinrWhereItIsNotTheServer) {
-    const auto cfg = free_space();
+TEST(Coverage, HiddenCoChannelApInterferesOneThatHearsTheServerWaits) {
+    auto cfg = free_space();
     const Grid g = Grid::covering(field, 1.0);
     const auto c = g.cell_of({60.5, 50.5});
     const std::size_t i = g.index(c->col, c->row);
@@ -379,17 +382,30 @@ TEST(Coverage, CoChannelApLowersSinrWhereItIsNotTheServer) {
         return wifi::compute_coverage(build_height_raster(m, g, false), *m.access_points, cfg);
     };
     const auto alone = run({ap_at(0, {50.5, 50.5}, 6, 1.5)});
+    // 100 m apart in free space each hears the other at -60 dBm, above the -82 dBm of
+    // carrier sense: AP 1 waits while AP 0 sends, so it costs airtime, not SINR.
+    const auto hears = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 6, 1.5)});
+    ASSERT_EQ(hears.server[i], 0u);
+    EXPECT_EQ(hears.senses, (std::vector<std::vector<std::uint32_t>>{{1}, {0}}));
+    EXPECT_EQ(hears.sinr_db[i], alone.sinr_db[i]);
+    // Deaf to each other (carrier sense raised above -60 dBm): AP 1 is a hidden node and
+    // interferes. SINR = S − 10·log10(N + I), S and I free-space at 10 m and 90 m.
+    cfg.cca_preamble_dbm = -50.0;
+    cfg.cca_energy_dbm = -30.0;
     const auto co = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 6, 1.5)});
-    const auto other = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 11, 1.5)});
-    ASSERT_EQ(co.server[i], 0u);  // the near AP still serves this cell
-    EXPECT_LT(co.sinr_db[i], alone.sinr_db[i]);
+    EXPECT_EQ(co.senses, (std::vector<std::vector<std::uint32_t>>{{}, {}}));
+    ASSERT_EQ(co.server[i], 0u);
     EXPECT_EQ(co.rssi_dbm[i], alone.rssi_dbm[i]);
-    // SINR = S − 10·log10(N + I), S and I free-space at 10 m and 90 m.
     const double s = 20.0 - wifi::free_space_loss_db(10.0, 2400.0);
     const double interference = 20.0 - wifi::free_space_loss_db(90.0, 2400.0);
-    EXPECT_NEAR(co.sinr_db[i], s - 10.0 * std::log10(std::pow(10.0, -9.5) + std::pow(10.0, interference / 10.0)), 1e-3);
-    // Another channel does not interfere, nor the same channel number in another band.
-    EXPECT_EQ(other.sinr_db[i], alone.sinr_db[i]);
+    auto sinr_with = [&](double share) {
+        return s - 10.0 * std::log10(std::pow(10.0, -9.5) + share * std::pow(10.0, interference / 10.0));
+    };
+    EXPECT_NEAR(co.sinr_db[i], sinr_with(1.0), 1e-3);
+    // Channel 11, 25 MHz away, leaks its overlap share; the same number in the 5 GHz band nothing.
+    const auto other = run({ap_at(0, {50.5, 50.5}, 6, 1.5), ap_at(1, {150.5, 50.5}, 11, 1.5)});
+    EXPECT_NEAR(other.sinr_db[i], sinr_with(wifi::channel_overlap(25.0)), 1e-3);
+    EXPECT_GT(other.sinr_db[i], co.sinr_db[i] + 20.0);
     AccessPoint five = ap_at(1, {150.5, 50.5}, 6, 1.5);
     five.frequency_ghz = 5.5;
     const auto other_band = run({ap_at(0, {50.5, 50.5}, 6, 1.5), five});
@@ -421,10 +437,100 @@ TEST(Coverage, BitIdenticalForOneAndTwoThreads) {
     EXPECT_TRUE(same(one.sinr_db, two.sinr_db));
     EXPECT_TRUE(same(one.server, two.server));
     EXPECT_TRUE(same(one.servers, two.servers));
+    EXPECT_EQ(one.senses, two.senses);
     EXPECT_EQ(one.ap_cells, two.ap_cells);
     EXPECT_GT(one.ap_cells, 0u);
     EXPECT_GT(one.los_ap_cells, 0u);
     EXPECT_LT(one.los_ap_cells, one.ap_cells);  // the boxes do block some links
+}
+
+// ---------------------------------------------------------------- channels and airtime
+
+// The HT20 mask integrated by the midpoint rule over the receiver's ±8.75 MHz: an
+// independent check of the closed form in wifi_channels.cpp.
+double mask_overlap_by_midpoints(double separation) {
+    auto dbr = [](double f) {
+        const double a = std::abs(f);
+        if (a <= 9.0) return 0.0;
+        if (a <= 11.0) return -20.0 * (a - 9.0) / 2.0;
+        if (a <= 20.0) return -20.0 - 8.0 * (a - 11.0) / 9.0;
+        if (a <= 30.0) return -28.0 - 17.0 * (a - 20.0) / 10.0;
+        return -45.0;
+    };
+    auto power = [&](double s) {
+        double sum = 0.0;
+        constexpr int steps = 175000;
+        for (int k = 0; k < steps; ++k) sum += std::pow(10.0, dbr(-8.75 + 17.5 * (k + 0.5) / steps - s) / 10.0);
+        return sum;
+    };
+    return power(separation) / power(0.0);
+}
+
+TEST(Channels, OverlapIsTheHt20MaskInTheReceiversBand) {
+    EXPECT_EQ(wifi::channel_overlap(0.0), 1.0);
+    for (const double s : {5.0, 10.0, 20.0, 25.0, 40.0})
+        EXPECT_NEAR(wifi::channel_overlap(s), mask_overlap_by_midpoints(s), 1e-6 * mask_overlap_by_midpoints(s)) << s;
+    EXPECT_GT(wifi::channel_overlap(5.0), 0.5);     // channels 1 and 2 of 2.4 GHz share most of their band
+    EXPECT_LT(wifi::channel_overlap(25.0), 0.002);  // 1 and 6: below -27 dB
+    EXPECT_EQ(wifi::channel_overlap(-10.0), wifi::channel_overlap(10.0));
+    EXPECT_EQ(wifi::channel_centre_mhz(1, 2.4), 2412.0);
+    EXPECT_EQ(wifi::channel_centre_mhz(14, 2.4), 2484.0);
+    EXPECT_EQ(wifi::channel_centre_mhz(36, 5.2), 5180.0);
+    AccessPoint a = ap_at(0, {0, 0}, 36), b = ap_at(1, {0, 0}, 36);
+    a.frequency_ghz = 5.2;
+    EXPECT_EQ(wifi::channel_overlap(a, b), 0.0);   // 5 GHz against 2.4 GHz
+}
+
+TEST(Channels, AutomaticPlanSeparatesNeighboursAndReusesFarAway) {
+    // Three APs 30 m apart hear each other; a fourth 3 km away hears nobody (free space:
+    // -89.6 dBm, below -82 dBm); a fifth on 5 GHz takes a 5 GHz channel.
+    std::vector<AccessPoint> aps{ap_at(0, {100, 100}, 6), ap_at(1, {130, 100}, 6), ap_at(2, {115, 126}, 6),
+                                 ap_at(3, {3100, 100}, 6), ap_at(4, {100, 130}, 6)};
+    aps[4].frequency_ghz = 5.5;
+    const Box area{{0, 0}, {3200, 200}};
+    const CityModel m = town({}, aps, area);
+    const auto cfg = free_space();
+    const HeightRaster h = build_height_raster(m, Grid::covering(area, 10.0), false);
+    const auto links = wifi::ap_links(h, aps, cfg, -82.0);
+    for (const auto& l : links) EXPECT_TRUE(l.from != 3 && l.to != 3);
+    const auto ch = wifi::assign_channels(aps, links, cfg);
+    EXPECT_EQ((std::set<int>{ch[0], ch[1], ch[2]}), (std::set<int>{1, 6, 11}));
+    EXPECT_EQ(ch[3], 1);    // alone: the first of the list
+    EXPECT_EQ(ch[4], 36);   // 5 GHz: its own list
+    // After the plan the three no longer sense each other; on one channel they all do.
+    auto planned = aps;
+    for (std::size_t k = 0; k < aps.size(); ++k) planned[k].channel = ch[k];
+    for (const auto& s : wifi::carrier_sense(planned, links, cfg)) EXPECT_TRUE(s.empty());
+    const auto shared = wifi::carrier_sense(aps, links, cfg);
+    EXPECT_EQ(shared[0], (std::vector<std::uint32_t>{1, 2}));
+    EXPECT_EQ(shared[1], (std::vector<std::uint32_t>{0, 2}));
+}
+
+TEST(Channels, ThreeApLineSharesAirtimeOnlyAmongApsThatHearEachOther) {
+    // APs 200 m apart on one channel: neighbours hear each other at -66 dBm, the two ends
+    // (400 m, -72 dBm) do not with carrier sense at -70 dBm.
+    auto cfg = free_space();
+    cfg.cca_preamble_dbm = -70.0;
+    const Box area{{0, 0}, {500, 100}};
+    const CityModel m = town({}, {ap_at(0, {50.5, 50.5}, 6), ap_at(1, {250.5, 50.5}, 6), ap_at(2, {450.5, 50.5}, 6)}, area);
+    const HeightRaster h = build_height_raster(m, Grid::covering(area, 5.0), false);
+    const auto cov = wifi::compute_coverage(h, *m.access_points, cfg);
+    EXPECT_EQ(cov.senses, (std::vector<std::vector<std::uint32_t>>{{1}, {0, 2}, {1}}));
+    // Busy users next to each AP at noon: the middle AP takes turns with both ends,
+    // each end only with the middle.
+    std::vector<wifi::MovingPeople> people;
+    for (const double x : {52.5, 252.5, 452.5}) people.push_back({12, {x, 52.5}, 1000.0});
+    wifi::CapacityConfig cap;
+    cap.active_share = 1.0;
+    const auto c = wifi::wifi_capacity(m, cov, wifi::people_present({}, nullptr, 1.0), cfg, cap, people);
+    EXPECT_EQ(c.loads[0 * 24 + 12].airtime_share, 0.5);
+    EXPECT_EQ(c.loads[1 * 24 + 12].airtime_share, 1.0 / 3.0);
+    EXPECT_EQ(c.loads[2 * 24 + 12].airtime_share, 0.5);
+    EXPECT_EQ(c.loads[1 * 24 + 3].airtime_share, 1.0);   // nobody around at 03:00: the air is free
+    // Throughput per user is the share of what one AP alone would give.
+    const double alone = wifi::mac_goodput_mbps(65.0, cap.mac) / 1000.0;
+    EXPECT_NEAR(c.loads[0 * 24 + 12].throughput_per_user_mbps, 0.5 * alone, 1e-12);
+    EXPECT_NEAR(c.loads[1 * 24 + 12].throughput_per_user_mbps, alone / 3.0, 1e-12);
 }
 
 // ---------------------------------------------------------------- KPIs

@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,7 +64,15 @@ TEST(WifiScenario, ReadsEveryKey) {
                          "  log_distance_reference_loss_db: 41\n"
                          "  use_terrain: false\n"
                          "  active_share: 0.25\n"
-                         "  client_limit: 50\n");
+                         "  client_limit: 50\n"
+                         "  channel_plan: data\n"
+                         "  auto_channels_2g4: [1, 5, 9, 13]\n"
+                         "  auto_channels_5g: [36, 52]\n"
+                         "  cca_preamble_dbm: -85\n"
+                         "  cca_energy_dbm: -65\n"
+                         "  mac_frame_bytes: 1200\n"
+                         "  mac_frames_per_access: 8\n"
+                         "  mac_efficiency: 0.7\n");
     const Scenario s = load_scenario(file);
     ASSERT_TRUE(s.wifi);
     EXPECT_EQ(s.wifi->propagation.model, sim::wifi::PathLossModel::LogDistance);
@@ -80,6 +89,14 @@ TEST(WifiScenario, ReadsEveryKey) {
     EXPECT_FALSE(s.wifi->use_terrain);
     EXPECT_EQ(s.wifi->capacity.active_share, 0.25);
     EXPECT_EQ(s.wifi->capacity.client_limit, 50.0);
+    EXPECT_EQ(s.wifi->channel_plan, sim::wifi::ChannelPlan::Data);
+    EXPECT_EQ(s.wifi->auto_channels_2g4, (std::vector<int>{1, 5, 9, 13}));
+    EXPECT_EQ(s.wifi->auto_channels_5g, (std::vector<int>{36, 52}));
+    EXPECT_EQ(s.wifi->cca_preamble_dbm, -85.0);
+    EXPECT_EQ(s.wifi->cca_energy_dbm, -65.0);
+    EXPECT_EQ(s.wifi->capacity.mac.frame_bytes, 1200);
+    EXPECT_EQ(s.wifi->capacity.mac.frames_per_access, 8);
+    EXPECT_EQ(s.wifi->capacity.mac.fixed_efficiency, 0.7);
 }
 
 TEST(WifiScenario, DefaultsAndAbsence) {
@@ -100,6 +117,11 @@ TEST(WifiScenario, DefaultsAndAbsence) {
     EXPECT_EQ(s.wifi->propagation.entry_loss_db, 0.0);
     EXPECT_EQ(s.wifi->capacity.active_share, 0.1);
     EXPECT_EQ(s.wifi->capacity.client_limit, 30.0);
+    // Access points whose data gives no channel field get the automatic plan.
+    EXPECT_EQ(s.wifi->channel_plan, sim::wifi::ChannelPlan::Auto);
+    EXPECT_EQ(s.wifi->auto_channels_2g4, (std::vector<int>{1, 6, 11}));
+    EXPECT_EQ(s.wifi->capacity.mac.frames_per_access, 1);
+    EXPECT_EQ(s.wifi->capacity.mac.fixed_efficiency, 0.0);
     // A scenario states coverage at 90 % of locations, indoors behind P.2109.
     EXPECT_EQ(s.wifi->propagation.location_probability, 0.9);
     EXPECT_EQ(s.wifi->propagation.entry_loss_model, sim::wifi::EntryLossModel::P2109);
@@ -168,6 +190,20 @@ TEST(WifiScenario, BadKeysNameFileLineAndKey) {
     EXPECT_NE(msg.find("wifi.client_limit"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  threshold_dbm: loud\n");
     EXPECT_NE(msg.find("wifi.threshold_dbm"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  channel_plan: greedy\n");
+    EXPECT_NE(msg.find("wifi.channel_plan"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("data, auto"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  auto_channels_2g4: [1, 6, 15]\n");
+    EXPECT_NE(msg.find("s.yaml:6:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'15' is no channel number (1-14)"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  auto_channels_5g: []\n");
+    EXPECT_NE(msg.find("wifi.auto_channels_5g' needs at least one channel"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  cca_energy_dbm: -90\n");
+    EXPECT_NE(msg.find("wifi.cca_energy_dbm' must be at least cca_preamble_dbm"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  mac_frames_per_access: 0\n");
+    EXPECT_NE(msg.find("wifi.mac_frames_per_access' must be 1-64"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  mac_efficiency: 2\n");
+    EXPECT_NE(msg.find("wifi.mac_efficiency"), std::string::npos) << msg;
 }
 
 TEST(WifiScenario, BeyondTheFitsRangeWarnsOrRefuses) {
@@ -229,6 +265,20 @@ TEST(WifiMonaco, RunGivesKpisDistrictsAndGeoTiffs) {
     ASSERT_TRUE(w.contains("overloaded_aps_peak"));
     EXPECT_LE(w["overloaded_aps_peak"].get<std::size_t>(), 9u);
     EXPECT_GT(w["peak_hour_users"].get<double>(), 0.0);
+    // OpenStreetMap gives no channels: the automatic plan spreads the APs over 1/6/11, and
+    // each AP's airtime share is 1 unless it senses another.
+    EXPECT_EQ(w["channel_plan"].get<std::string>(), "auto");
+    std::set<int> channels;
+    for (const auto& ap : *run.model.access_points) channels.insert(ap.channel);
+    EXPECT_GT(channels.size(), 1u);
+    for (const int ch : channels) EXPECT_TRUE(ch == 1 || ch == 6 || ch == 11) << ch;
+    for (const auto& l : run.wifi->capacity.loads) {
+        EXPECT_GT(l.airtime_share, 0.0);
+        EXPECT_LE(l.airtime_share, 1.0);
+        if (run.wifi->coverage.senses[l.ap].empty()) EXPECT_EQ(l.airtime_share, 1.0);
+    }
+    EXPECT_GT(w["peak_hour_throughput_per_user_mbps"].get<double>(), 0.0);
+    EXPECT_LT(w["peak_hour_throughput_per_user_mbps"].get<double>(), 65.0);
     EXPECT_GE(w["peak_hour"].get<int>(), 7);    // the city's wifi peaks in the day…
     EXPECT_LE(w["peak_hour"].get<int>(), 21);   // …not at night
     // Walkers and cyclists in the streets, from the walk and bike trips' routes.

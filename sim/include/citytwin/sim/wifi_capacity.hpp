@@ -59,6 +59,9 @@ struct ApHourLoad {
     std::uint32_t ap = 0;
     int hour = 0;
     double users = 0.0;                  ///< active_share × people present in the AP's buildings
+    /// The AP's share of the air: 1 / (1 + Σ over the APs it senses of the chance that
+    /// they have a user, 1 − e^−users) — saturated neighbours take turns equally.
+    double airtime_share = 1.0;
     double throughput_per_user_mbps = 0.0;  ///< NaN when no users
     /// Users at the hour's busy moments: the peak_quantile of a Poisson number with mean
     /// `users` (busy_users); 0 without users.
@@ -76,14 +79,18 @@ struct CapacityResult {
     int overloaded_peak_hour = 0;        ///< first hour with that many
     double peak_hour_users = 0.0;        ///< max over hours of users on all APs
     int peak_hour = 0;                   ///< first hour with that many
+    /// Mean throughput of the peak hour's users (weighted by users); NaN without users.
+    double peak_hour_throughput_per_user_mbps = 0.0;
 };
 
 /// Loads per AP and hour. A building's people are served by the best server of its
 /// home cell (`homes`, by building id: wifi_kpis.hpp home_cells; empty: its centroid's
-/// cell) when that cell's RSSI is >= the threshold, else by none. Airtime is
-/// shared so that every user of an AP gets the same throughput T (802.11 DCF per-frame
-/// fairness): Σ_u T / rate_u = 1, T = 1 / Σ_u (1 / rate_u), rate_u from the SINR of
-/// the user's building's cell. With fewer than one user, T is the users' mean rate.
+/// cell) when that cell's RSSI is >= the threshold, else by none. The AP's airtime
+/// share (against the APs it senses: coverage.senses) is shared so that every user gets
+/// the same throughput T (802.11 DCF per-frame fairness): Σ_u T / rate_u = share,
+/// T = share / Σ_u (1 / rate_u), rate_u what the MAC leaves (mac_goodput_mbps) of the
+/// PHY rate of the SINR of the user's cell. With fewer than one user, T is share × the
+/// users' mean rate.
 /// Sums run in building order: the same result for any thread count.
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,

@@ -6,6 +6,7 @@
 // and a bounded batch of APs' fields — never APs × area.
 #include <citytwin/geodata/city_model.hpp>
 #include <citytwin/sim/height_raster.hpp>
+#include <citytwin/sim/wifi_mac.hpp>
 #include <citytwin/sim/wifi_propagation.hpp>
 
 #include <cstdint>
@@ -22,7 +23,12 @@ struct CapacityConfig {
     /// The busy moments of an hour: users active at once are a Poisson number with the
     /// hour's mean (independent users), and the client limit is checked on this quantile.
     double peak_quantile = 0.95;
+    MacConfig mac;                   ///< what the MAC leaves of the PHY rate (wifi_mac.hpp)
 };
+
+/// Where the APs' channels come from: the data (`channel`), or an automatic plan
+/// (wifi_channels.hpp assign_channels) over the channels of each band.
+enum class ChannelPlan { Data, Auto };
 
 /// How P.1411's line of sight is decided: a viewshed per AP (fast; shadow edges within
 /// half a cell) or an exact walk along every AP–cell line (the reference; 2–6× slower).
@@ -46,6 +52,15 @@ struct CoverageConfig {
     std::vector<geodata::BuildingUse> thermally_efficient_uses;
     std::vector<BuildingEntryType> building_types;
     CapacityConfig capacity;
+    ChannelPlan channel_plan = ChannelPlan::Data;
+    std::vector<int> auto_channels_2g4{1, 6, 11};   ///< the three 20 MHz channels that do not overlap
+    /// 20 MHz channels of 5 GHz open to outdoor use in Europe (ETSI EN 301 893: 36–64
+    /// need indoor use or DFS; 100–140 with DFS; here the whole list, a planner trims it).
+    std::vector<int> auto_channels_5g{36, 40, 44, 48, 52, 56, 60, 64, 100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140};
+    /// Carrier sense (IEEE 802.11-2020 17.3.10.6): a co-channel 802.11 preamble is
+    /// detected from the minimum sensitivity of 6 Mbit/s, any energy 20 dB above it.
+    double cca_preamble_dbm = -82.0;
+    double cca_energy_dbm = -62.0;
 };
 
 inline constexpr float no_signal = -9999.0f;          ///< rssi/sinr where no AP is within reach
@@ -55,11 +70,16 @@ struct Coverage {
     Grid grid;
     std::vector<float> rssi_dbm;             ///< best-server received power
     std::vector<std::uint32_t> server;       ///< AP id of the best server (ties: lowest id)
-    std::vector<float> sinr_db;              ///< best server over noise + co-channel interference
+    /// Best server over noise + the interference of the APs that do not sense it (hidden
+    /// nodes), each weighted by its channel overlap with the server; APs that sense the
+    /// server wait for it instead (they share its airtime: `senses`).
+    std::vector<float> sinr_db;
     std::vector<std::uint16_t> servers;      ///< APs received at >= threshold
     std::uint64_t ap_cells = 0;              ///< (AP, cell) pairs evaluated (within max radius)
     std::uint64_t los_ap_cells = 0;          ///< of which with line of sight (P.1411 only)
     std::uint64_t beyond_validity_ap_cells = 0;  ///< of which outside the model's validity range
+    /// By AP id: the ids of the APs whose transmissions it senses (defers to), ascending.
+    std::vector<std::vector<std::uint32_t>> senses;
 };
 
 /// Fills config.building_types for the city's buildings from default_building_type and
@@ -70,7 +90,8 @@ void assign_building_types(CoverageConfig& config, const geodata::CityModel& mod
 /// P.2109 type).
 ReceiverSite receiver_site(const HeightRaster& heights, std::size_t cell, const CoverageConfig& config);
 
-/// Received power of every AP at every cell of `heights.grid`. APs are computed in
+/// Received power of every AP at every cell of `heights.grid`, the best server, and its
+/// SINR against the APs that do not sense it (carrier_sense in wifi_channels.hpp). APs are computed in
 /// parallel, in batches taken in id order, and merged into each cell in id order (a
 /// fixed split into row tiles, each cell written by one task), so the rasters are
 /// bit-identical for any thread count.
