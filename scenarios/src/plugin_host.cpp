@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -28,11 +29,12 @@ fs::path own_library_dir() {
 std::string plugin_file_name(const std::string& name) { return "citytwin_" + name + ".so"; }
 
 std::vector<std::string> builtin_plugin_dirs() {
+    // An installed copy's own plugins first (built with it), then the build tree's.
     std::vector<std::string> dirs;
+    if (const fs::path lib = own_library_dir(); !lib.empty()) dirs.push_back((lib / "citytwin" / "plugins").string());
 #ifdef CITYTWIN_BUILD_PLUGIN_DIR
     dirs.push_back(CITYTWIN_BUILD_PLUGIN_DIR);
 #endif
-    if (const fs::path lib = own_library_dir(); !lib.empty()) dirs.push_back((lib / "citytwin" / "plugins").string());
     return dirs;
 }
 
@@ -68,8 +70,14 @@ LoadedPlugin::LoadedPlugin(const std::string& name, const std::string& explicit_
     }
     // A library named like a built-in one but found elsewhere would run instead of it
     // (a shared folder shadowing roadworks): refused before any of its code is loaded.
+    // A built-in found in the first of the built-in folders (an installed copy whose
+    // build tree still exists) shadows nothing.
     std::error_code ec;
-    for (const auto& dir : builtin_plugin_dirs()) {
+    const auto builtin_dirs = builtin_plugin_dirs();
+    const bool is_builtin = std::any_of(builtin_dirs.begin(), builtin_dirs.end(), [&](const std::string& dir) {
+        return fs::equivalent(fs::path(dir), fs::path(path_).parent_path(), ec);
+    });
+    for (const auto& dir : is_builtin ? std::vector<std::string>{} : builtin_dirs) {
         const fs::path builtin = fs::path(dir) / plugin_file_name(name);
         if (fs::exists(builtin) && !fs::equivalent(builtin, path_, ec) && fs::path(path_).parent_path() != fs::path(dir))
             throw Error("plugin '" + name + "': " + path_ + " would shadow the built-in " + builtin.string() +
