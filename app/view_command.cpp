@@ -63,7 +63,9 @@ render::SceneOptions scene_options(const ViewArgs& args, std::int32_t time) {
     o.time = time;
     if (!args.layers.empty()) o.layers = render::parse_layers(args.layers);
     if (args.color_by == "height") o.building_colours = render::SceneOptions::BuildingColours::Height;
-    else if (args.color_by != "use") throw geodata::Error("--color-by: '" + args.color_by + "' (use: use or height)");
+    else if (args.color_by == "signal") o.building_colours = render::SceneOptions::BuildingColours::IndoorSignal;
+    else if (args.color_by != "use")
+        throw geodata::Error("--color-by: '" + args.color_by + "' (use: use, height or signal)");
     return o;
 }
 

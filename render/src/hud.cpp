@@ -128,7 +128,8 @@ osg::ref_ptr<osg::Camera> make_hud(const CityScene& scene, int width, int height
         }
     }
     if (d.rssi) {
-        o.text("wifi signal (dBm)", 12 * k, (traffic ? 56 : 48) * k, 14 * k);
+        const bool indoors = scene.options().building_colours == SceneOptions::BuildingColours::IndoorSignal;
+        o.text(indoors ? "wifi signal (dBm); buildings: indoors" : "wifi signal (dBm)", 12 * k, (traffic ? 56 : 48) * k, 14 * k);
         for (int i = 0; i < 50; ++i) {
             const float dbm = -95.0f + static_cast<float>(i);
             const float x = (12 + 5.5f * static_cast<float>(i)) * k;

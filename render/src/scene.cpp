@@ -192,6 +192,16 @@ osg::Vec4 path_colour(float pedestrians, float cyclists, float scale) {
     return mix(nobody, mode, t);
 }
 
+osg::Vec4 CityScene::roof_colour(const ViewBuilding& b) const {
+    switch (options_.building_colours) {
+    case SceneOptions::BuildingColours::Height: return height_colour(b.height_m);
+    case SceneOptions::BuildingColours::IndoorSignal:
+        return std::isnan(b.indoor_rssi_dbm) ? osg::Vec4{0.55f, 0.55f, 0.55f, 1} : rssi_colour(b.indoor_rssi_dbm);
+    case SceneOptions::BuildingColours::Use: break;
+    }
+    return building_colour(b.use);
+}
+
 CityScene::CityScene(const ViewData& data, SceneOptions options) : data_(data), options_(std::move(options)) {
     if (data_.bounds.empty()) throw geodata::Error("nothing to show: the city has no roads, buildings or districts");
     origin_ = {std::round((data_.bounds.min.x + data_.bounds.max.x) / 2), std::round((data_.bounds.min.y + data_.bounds.max.y) / 2)};
@@ -287,8 +297,7 @@ void CityScene::build_static() {
             Tile& t = tiles[{std::lround(std::floor((bld.centroid.x - b.min.x) / tile)),
                              std::lround(std::floor((bld.centroid.y - b.min.y) / tile))}];
             const double base = ground(bld.centroid);   // a building stands level on its centroid's ground
-            const osg::Vec4 roof = options_.building_colours == SceneOptions::BuildingColours::Height ? height_colour(bld.height_m)
-                                                                                                     : building_colour(bld.use);
+            const osg::Vec4 roof = roof_colour(bld);
             const osg::Vec4 wall = roof * 0.82f;
             const float z0 = static_cast<float>(base), z1 = static_cast<float>(base + bld.height_m);
             auto at = [&](const geodata::Point& p, double z) {

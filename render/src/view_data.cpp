@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <unordered_map>
 
 namespace citytwin::render {
 
@@ -98,6 +99,12 @@ ViewData view_data(const scenarios::RunOutput& run) {
         r.values = c.rssi_dbm;
         v.rssi = std::move(r);
         v.threshold_dbm = run.scenario.wifi->threshold_dbm;
+        // v.buildings are the model's, in its order.
+        std::unordered_map<std::uint32_t, std::size_t> index;
+        for (std::size_t i = 0; i < m.buildings->size(); ++i) index[(*m.buildings)[i].id.value] = i;
+        for (const auto& b : run.wifi->kpis.buildings)
+            if (const auto it = index.find(b.id); it != index.end() && b.rssi_dbm != sim::wifi::no_signal)
+                v.buildings[it->second].indoor_rssi_dbm = b.rssi_dbm;
     }
     v.kpi_lines = kpi_lines(scenarios::kpis_json(run));
     return v;
@@ -176,6 +183,15 @@ ViewData read_view_data(const std::string& gpkg) {
                                   pts[i].x, pts[i].y});
         sort_vehicles(v.vehicles);
     }
+    if (r.has_layer("wifi_buildings")) {
+        const auto w = r.read_columns("wifi_buildings", {"building_id", "rssi_dbm"});
+        const auto ids = attrs.number("building_id");
+        std::unordered_map<std::int64_t, std::size_t> index;
+        for (std::size_t i = 0; i < ids.size(); ++i) index[static_cast<std::int64_t>(ids[i])] = i;
+        for (std::size_t i = 0; i < w.rows; ++i)
+            if (const auto it = index.find(static_cast<std::int64_t>(w.number("building_id")[i])); it != index.end())
+                v.buildings[it->second].indoor_rssi_dbm = static_cast<float>(w.number("rssi_dbm")[i]);
+    }
     if (r.has_raster_table("wifi_rssi")) {
         v.rssi = r.read_raster_table("wifi_rssi");
         if (kpis.contains("wifi")) v.threshold_dbm = kpis["wifi"].value("threshold_dbm", -75.0);
@@ -190,7 +206,13 @@ std::string describe_at(const ViewData& d, const geodata::Point& p, std::int32_t
         if (geodata::contains(b.footprint, p)) {
             std::snprintf(buf, sizeof buf, "building: %s, %.0f m high, %.0f m² footprint", std::string(geodata::to_string(b.use)).c_str(),
                           b.height_m, geodata::area(b.footprint));
-            return buf;
+            std::string out = buf;
+            if (!std::isnan(b.indoor_rssi_dbm)) {
+                std::snprintf(buf, sizeof buf, ", wifi indoors %.0f dBm (%s)", b.indoor_rssi_dbm,
+                              b.indoor_rssi_dbm >= d.threshold_dbm ? "covered" : "not covered");
+                out += buf;
+            }
+            return out;
         }
     for (std::size_t i = 0; i < d.access_points.size(); ++i)
         if (std::hypot(d.access_points[i].x - p.x, d.access_points[i].y - p.y) < 15.0) {

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -271,6 +272,57 @@ TEST(MonacoView, PickingDescribesBuildingAccessPointAndRoad) {
     const std::string road = describe_at(d, {south.x, south.y - 300}, 17 * 3600 + 5);
     EXPECT_EQ(road.rfind("road link", 0), 0u) << road;
     EXPECT_NE(road.find("at 17:00"), std::string::npos) << road;
+}
+
+TEST(MonacoView, BuildingsColouredByTheSignalIndoorsFromARunAndFromItsResultFile) {
+    scenarios::ScenarioOverrides o;
+    o.values = {{"demand.synthetic.sample", "0.2"}, {"mobility.iterations", "1"}, {"wifi.cell_size_m", "10"}};
+    scenarios::RunOptions opts;
+    opts.progress = false;
+    const auto run = scenarios::run_scenario(scenarios::load_scenario(monaco_scenario, o), opts);
+    const ViewData d = view_data(run);
+    // Every building the wifi run reached carries its indoor RSSI, the others none.
+    std::size_t known = 0;
+    for (const auto& b : d.buildings) known += std::isnan(b.indoor_rssi_dbm) ? 0 : 1;
+    EXPECT_GT(known, d.buildings.size() / 4);   // 535 of 1207: those within an AP's 300 m
+    EXPECT_LT(known, d.buildings.size());
+    // The result file gives the viewer the same values.
+    TempDir dir;
+    const std::string gpkg = (dir / "m.gpkg").string();
+    scenarios::write_results(run, gpkg);
+    const ViewData stored = read_view_data(gpkg);
+    ASSERT_EQ(stored.buildings.size(), d.buildings.size());
+    for (std::size_t i = 0; i < d.buildings.size(); ++i) {
+        if (std::isnan(d.buildings[i].indoor_rssi_dbm)) EXPECT_TRUE(std::isnan(stored.buildings[i].indoor_rssi_dbm)) << i;
+        else EXPECT_NEAR(stored.buildings[i].indoor_rssi_dbm, d.buildings[i].indoor_rssi_dbm, 1e-3) << i;
+    }
+    // Picking says it; the picture changes with the colouring, and without any indoor
+    // values every building is the same grey.
+    const ViewBuilding* b = nullptr;
+    for (const auto& x : d.buildings)
+        if (!std::isnan(x.indoor_rssi_dbm) && geodata::contains(x.footprint, x.centroid)) b = &x;
+    ASSERT_NE(b, nullptr);
+    EXPECT_NE(describe_at(d, b->centroid, 0).find("wifi indoors"), std::string::npos) << describe_at(d, b->centroid, 0);
+    auto colours = [](const ViewData& data, SceneOptions::BuildingColours by) {
+        SceneOptions so;
+        so.layers = {Layer::Buildings};
+        so.building_colours = by;
+        CityScene scene(data, so);
+        const auto img = render_image(scene.root(), nullptr, camera_pose(scene, "overview"), W, H);
+        std::set<std::uint32_t> out;
+        for (int y = 0; y < H; y += 2)
+            for (int x = 0; x < W; x += 2) {
+                const unsigned char* p = img->data(x, y);
+                out.insert(static_cast<std::uint32_t>(p[0] << 16 | p[1] << 8 | p[2]));
+            }
+        return out;
+    };
+    const auto by_use = colours(d, SceneOptions::BuildingColours::Use);
+    const auto by_signal = colours(d, SceneOptions::BuildingColours::IndoorSignal);
+    EXPECT_NE(by_use, by_signal);
+    ViewData blank = d;
+    for (auto& x : blank.buildings) x.indoor_rssi_dbm = std::numeric_limits<float>::quiet_NaN();
+    EXPECT_LT(colours(blank, SceneOptions::BuildingColours::IndoorSignal).size(), by_signal.size());
 }
 
 TEST(MonacoView, BuildingsAreMergedIntoFewGeometries) {

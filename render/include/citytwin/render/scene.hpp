@@ -38,7 +38,9 @@ struct SceneOptions {
     /// dense cities stay interactive, a small city keeps its detail.
     double lod_pixels = 0.6;
     const ViewData* baseline = nullptr;    ///< set: roads coloured by the flow change against it
-    enum class BuildingColours { Use, Height } building_colours = BuildingColours::Use;
+    /// Roofs and walls by use, by height, or by the wifi signal indoors (rssi_colour of the
+    /// building's indoor RSSI; grey without one).
+    enum class BuildingColours { Use, Height, IndoorSignal } building_colours = BuildingColours::Use;
 };
 
 /// Colours used by the scene and its legend.
@@ -76,6 +78,7 @@ public:
     bool visible(Layer layer) const;
 
 private:
+    osg::Vec4 roof_colour(const ViewBuilding& b) const;
     void build_static();
     osg::ref_ptr<osg::Node> build_roads() const;
     osg::ref_ptr<osg::Node> build_vehicles() const;

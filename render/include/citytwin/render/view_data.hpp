@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <limits>
 #include <vector>
 
 namespace citytwin::scenarios {
@@ -24,6 +25,9 @@ struct ViewBuilding {
     double height_m = 0;
     geodata::BuildingUse use = geodata::BuildingUse::Other;
     geodata::Point centroid;
+    /// Best-server RSSI at the building's home cell, behind its entry loss (the wifi run's
+    /// wifi_buildings.rssi_dbm); NaN without wifi results or where no AP reaches.
+    float indoor_rssi_dbm = std::numeric_limits<float>::quiet_NaN();
 };
 
 struct ViewDistrict {
