@@ -41,7 +41,9 @@ print(f"wifi-expansion: residents covered indoors at {wb['location_probability']
       f"people in the streets {100 * wb['outdoor_people_covered_share']:.1f} % -> "
       f"{100 * wx['outdoor_people_covered_share']:.1f} % ({wb['street_person_hours']:.0f} person-hours), "
       f"peak hour {wb['peak_hour']}:00 -> {wx['peak_hour']}:00 with {wb['peak_hour_users']:.0f} -> {wx['peak_hour_users']:.0f} users, "
-      f"APs overloaded at the busy moments {wb['overloaded_aps_peak']} of {wb['aps']} -> {wx['overloaded_aps_peak']} of {wx['aps']}; "
+      f"APs overloaded at the busy moments {wb['overloaded_aps_peak']} of {wb['aps']} -> {wx['overloaded_aps_peak']} of {wx['aps']}, "
+      f"peak-hour throughput per user {wb['peak_hour_throughput_per_user_mbps']:.2f} -> {wx['peak_hour_throughput_per_user_mbps']:.2f} Mbit/s, "
+      f"channels {wb['channel_plan']}, AP pairs sharing airtime {wb['ap_pairs_sharing_airtime']} -> {wx['ap_pairs_sharing_airtime']}; "
       f"median model without entry loss (before issue 15): residents {100 * mb['population_covered_share']:.1f} % -> "
       f"{100 * mx['population_covered_share']:.1f} %, outdoor area {100 * mb['area_covered_share']:.1f} % -> "
       f"{100 * mx['area_covered_share']:.1f} %")

@@ -174,20 +174,21 @@ WifiOutput run_wifi(const Scenario& s, geodata::CityModel& model, const sim::Dem
     if (s.synthetic && s.synthetic->sample > 0.0 && demand.source == "synthetic") {
         const auto sampled = sim::residents_per_building(model, *s.synthetic, seed);
         const double weight = 1.0 / s.synthetic->sample;
-        out.present = sim::wifi::people_present(sampled, &demand, weight);
+        out.present = sim::wifi::people_present(sampled, &demand, weight, &out.at_home);
         // Travellers are in the street, not yet at their destination: walkers and
         // cyclists where their routes put them, car travellers where the traffic did.
         out.on_foot = sim::wifi::people_on_foot(model, demand, mobility ? mobility->departures : std::vector<sim::Seconds>{},
-                                                weight, out.present);
+                                                weight, out.present, &out.at_home);
         if (mobility)
-            out.moving = sim::wifi::people_on_the_move(demand, mobility->loading, model.buildings->size(), weight, out.present);
+            out.moving = sim::wifi::people_on_the_move(demand, mobility->loading, model.buildings->size(), weight, out.present,
+                                                       &out.at_home);
     } else {
-        out.present = sim::wifi::people_present(residents, nullptr, 1.0);
+        out.present = sim::wifi::people_present(residents, nullptr, 1.0, &out.at_home);
     }
     out.kpis = sim::wifi::wifi_kpis(model, heights, out.coverage, residents, cfg, &homes, &out.on_foot);
     std::vector<sim::wifi::MovingPeople> travelling = out.on_foot;
     travelling.insert(travelling.end(), out.moving.begin(), out.moving.end());
-    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, travelling, homes);
+    out.capacity = sim::wifi::wifi_capacity(model, out.coverage, out.present, cfg, cfg.capacity, travelling, homes, &out.at_home);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (progress)
         std::fprintf(stderr, "wifi: %llu AP-cell pairs (%llu with line of sight) in %.2f s\n",
@@ -507,6 +508,9 @@ nlohmann::json kpis_json(const RunOutput& run) {
             {"mean_sinr_db", k.mean_sinr_db},
             {"ap_cells", run.wifi->coverage.ap_cells},
             {"active_share", cfg.capacity.active_share},
+            {"active_share_home", cfg.capacity.active_share_home},
+            {"active_share_street", cfg.capacity.active_share_street},
+            {"active_by_hour", cfg.capacity.active_by_hour},
             {"client_limit", cfg.capacity.client_limit},
             {"peak_quantile", cfg.capacity.peak_quantile},
             {"overloaded_aps_peak", run.wifi->capacity.overloaded_aps_peak},

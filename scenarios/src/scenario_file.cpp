@@ -324,7 +324,7 @@ void read_wifi_mac(const YamlMap& m, sim::wifi::MacConfig& mac) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
+                  "use_terrain", "active_share", "active_share_home", "active_share_street", "active_by_hour", "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
                   "location_probability", "entry_loss", "building_type", "thermally_efficient_uses",
                   "shadowing_sigma_db", "beyond_validity", "channel_plan", "auto_channels_2g4", "auto_channels_5g",
                   "cca_preamble_dbm", "cca_energy_dbm", "mac_frame_bytes", "mac_frames_per_access", "mac_efficiency"});
@@ -409,9 +409,27 @@ sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
         else if (t == "false") c.use_terrain = false;
         else throw Error(m.where("use_terrain") + "'" + m.path_of("use_terrain") + "' must be true or false");
     }
-    read_number(m, "active_share", c.capacity.active_share);
-    if (!(c.capacity.active_share >= 0.0 && c.capacity.active_share <= 1.0))
-        throw Error(m.where("active_share") + "'" + m.path_of("active_share") + "' must be between 0 and 1");
+    for (auto [key, share] : {std::pair{"active_share", &c.capacity.active_share},
+                              std::pair{"active_share_home", &c.capacity.active_share_home},
+                              std::pair{"active_share_street", &c.capacity.active_share_street}}) {
+        read_number(m, key, *share);
+        if (!(*share >= 0.0 && *share <= 1.0))
+            throw Error(m.where(key) + "'" + m.path_of(key) + "' must be between 0 and 1");
+    }
+    if (const auto hours = m.text_list("active_by_hour")) {
+        if (hours->size() != c.capacity.active_by_hour.size())
+            throw Error(m.where("active_by_hour") + "'" + m.path_of("active_by_hour") + "' needs 24 factors (hours 0-23), not " +
+                        std::to_string(hours->size()));
+        for (std::size_t h = 0; h < hours->size(); ++h) {
+            char* end = nullptr;
+            const double f = std::strtod((*hours)[h].c_str(), &end);
+            if ((*hours)[h].empty() || *end != '\0' || !(f >= 0.0) || f * c.capacity.active_share > 1.0 ||
+                f * c.capacity.active_share_street > 1.0)
+                throw Error(m.where("active_by_hour") + "'" + m.path_of("active_by_hour") + "': hour " + std::to_string(h) +
+                            " '" + (*hours)[h] + "' must be a factor >= 0 that keeps every active share <= 1");
+            c.capacity.active_by_hour[h] = f;
+        }
+    }
     read_number(m, "peak_quantile", c.capacity.peak_quantile);
     if (!(c.capacity.peak_quantile >= 0.5 && c.capacity.peak_quantile < 1.0))
         throw Error(m.where("peak_quantile") + "'" + m.path_of("peak_quantile") + "' must be at least 0.5 and below 1");

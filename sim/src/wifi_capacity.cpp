@@ -13,9 +13,11 @@
 
 namespace citytwin::sim::wifi {
 
-std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight) {
+std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight,
+                                   std::vector<double>* at_home) {
     const std::size_t nb = residents.size();
     std::vector<double> present(hours_per_day * nb, 0.0);
+    if (at_home) at_home->assign(hours_per_day * nb, 0.0);
     std::size_t persons = 0;
     for (auto r : residents) persons += r;
     const bool moves = demand && demand->residents == persons && demand->persons >= persons;
@@ -45,7 +47,9 @@ std::vector<double> people_present(const std::vector<std::uint32_t>& residents, 
                 const Trip& t = demand->trips[order[k]];
                 where = t.destination_building < nb ? t.destination_building : t.external != External::None ? outside : where;
             }
-            if (where != outside) present[static_cast<std::size_t>(h) * nb + where] += weight;
+            if (where == outside) continue;
+            present[static_cast<std::size_t>(h) * nb + where] += weight;
+            if (at_home && where == home_of[p]) (*at_home)[static_cast<std::size_t>(h) * nb + where] += weight;
         }
     }
     return present;
@@ -71,17 +75,20 @@ double mcs_rate_mbps(double sinr_db) {
 
 namespace {
 
-// A traveller on the way at h:30 is not yet at the destination people_present put them in.
-void not_yet_arrived(std::vector<double>& present, std::size_t buildings, int hour, std::uint32_t building, double weight) {
-    if (building >= buildings) return;
-    double& p = present[static_cast<std::size_t>(hour) * buildings + building];
-    p = std::max(0.0, p - weight);
+// A traveller on the way at h:30 is not yet at the destination people_present put them in
+// (nor at home, when going home).
+void not_yet_arrived(std::vector<double>& present, std::vector<double>* at_home, std::size_t buildings, int hour,
+                     const Trip& trip, double weight) {
+    if (trip.destination_building >= buildings) return;
+    const std::size_t i = static_cast<std::size_t>(hour) * buildings + trip.destination_building;
+    present[i] = std::max(0.0, present[i] - weight);
+    if (at_home && trip.purpose == Purpose::Home) (*at_home)[i] = std::max(0.0, (*at_home)[i] - weight);
 }
 
 }  // namespace
 
 std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
-                                             double weight, std::vector<double>& present) {
+                                             double weight, std::vector<double>& present, std::vector<double>* at_home) {
     std::vector<MovingPeople> out;
     for (int h = 0; h < hours_per_day; ++h) {
         const Seconds t = h * 3600 + 1800;
@@ -90,7 +97,7 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
             const Trip& trip = demand.trips[i];
             if (!trip.by_car() || trip.departure > t || loading.arrival[i] <= t) continue;  // not driving at t
             en_route += weight;
-            not_yet_arrived(present, buildings, h, trip.destination_building, weight);
+            not_yet_arrived(present, at_home, buildings, h, trip, weight);
         }
         // Samples of the last sampling instant at or before t (positions are in time order).
         Seconds at = -1;
@@ -108,7 +115,7 @@ std::vector<MovingPeople> people_on_the_move(const Demand& demand, const Loading
 
 std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const Demand& demand,
                                          const std::vector<Seconds>& departures, double weight,
-                                         std::vector<double>& present) {
+                                         std::vector<double>& present, std::vector<double>* at_home) {
     std::vector<MovingPeople> out;
     const ActiveRoutes& active = demand.active;
     if (!model.paths || active.routes.empty()) return out;
@@ -129,7 +136,7 @@ std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const 
                              const auto& line = paths.link(geodata::LinkId(link)).geometry;
                              const double along = (k == 0 ? 0.5 + 0.5 * f : f) * geodata::length(line);
                              out.push_back({h, geodata::point_along(line, along), weight});
-                             not_yet_arrived(present, nb, h, trip.destination_building, weight);
+                             not_yet_arrived(present, at_home, nb, h, trip, weight);
                          }
                      });
     }
@@ -139,7 +146,7 @@ std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const 
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
                              const CapacityConfig& capacity, const std::vector<MovingPeople>& moving,
-                             const std::vector<std::size_t>& homes) {
+                             const std::vector<std::size_t>& homes, const std::vector<double>* at_home) {
     const auto& buildings = *model.buildings;
     const std::size_t nb = buildings.size();
     const std::size_t naps = model.access_points->size();
@@ -167,9 +174,11 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
         std::fill(users.begin(), users.end(), 0.0);
         std::fill(airtime.begin(), airtime.end(), 0.0);
         const std::size_t base = static_cast<std::size_t>(h) * nb;
+        const double factor = capacity.active_by_hour[static_cast<std::size_t>(h)];
         for (std::size_t b = 0; b < nb && base + b < present.size(); ++b) {
             if (server[b] == no_server) continue;
-            const double u = capacity.active_share * present[base + b];
+            const double home = at_home && base + b < at_home->size() ? (*at_home)[base + b] : 0.0;
+            const double u = factor * (capacity.active_share_home * home + capacity.active_share * std::max(0.0, present[base + b] - home));
             users[server[b]] += u;
             airtime[server[b]] += u / rate[b];
         }
@@ -180,7 +189,7 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
             const std::size_t i = g.index(cell->col, cell->row);
             if (coverage.server[i] == no_server || coverage.server[i] >= naps || !(coverage.rssi_dbm[i] >= config.threshold_dbm))
                 continue;
-            const double u = capacity.active_share * m.weight;
+            const double u = factor * capacity.active_share_street * m.weight;
             users[coverage.server[i]] += u;
             airtime[coverage.server[i]] += u / mac_goodput_mbps(mcs_rate_mbps(coverage.sinr_db[i]), capacity.mac);
         }

@@ -79,9 +79,16 @@ TEST(WifiCapacity, WorkTripMovesThePersonForTheHoursAfterIt) {
     back.destination_building = 0;
     d.trips = {work, back};
     const std::vector<std::uint32_t> residents{1, 0, 1};
-    const auto p = people_present(residents, &d, 1.0);
+    std::vector<double> home_share;
+    const auto p = people_present(residents, &d, 1.0, &home_share);
     ASSERT_EQ(p.size(), 24u * 3u);
+    ASSERT_EQ(home_share.size(), 24u * 3u);
     auto at = [&](int h, int b) { return p[static_cast<std::size_t>(h) * 3 + b]; };
+    auto home_at = [&](int h, int b) { return home_share[static_cast<std::size_t>(h) * 3 + b]; };
+    EXPECT_EQ(home_at(6, 0), 1.0);    // at home before work…
+    EXPECT_EQ(home_at(10, 1), 0.0);   // …at work in building 1 is not at home…
+    EXPECT_EQ(home_at(17, 0), 1.0);   // …and home again
+    EXPECT_EQ(home_at(12, 2), 1.0);
     EXPECT_EQ(at(6, 0), 1.0);
     EXPECT_EQ(at(6, 1), 0.0);
     EXPECT_EQ(at(7, 0), 1.0);    // 07:30: not yet gone
@@ -148,6 +155,28 @@ TEST(WifiCapacity, UsersSumToActiveShareOfPeopleInCoveredBuildings) {
     }
     EXPECT_EQ(c.peak_hour_users, 2.5);
     EXPECT_EQ(c.overloaded_aps_peak, 0u);
+}
+
+TEST(WifiCapacity, HomeAwayAndStreetEachHaveTheirShareAndTheHourItsFactor) {
+    const Row r = row_of_three();
+    // 2 residents of building 0 at home; building 1 holds 3 people, 1 of them at home.
+    std::vector<double> present(24 * 3, 0.0), at_home(24 * 3, 0.0);
+    for (int h = 0; h < 24; ++h) {
+        present[h * 3 + 0] = 2.0, at_home[h * 3 + 0] = 2.0;
+        present[h * 3 + 1] = 3.0, at_home[h * 3 + 1] = 1.0;
+    }
+    const std::vector<MovingPeople> street{{12, {15.0, 5.0}, 4.0}};   // 4 walkers in cell 1 at noon
+    CoverageConfig cfg;
+    CapacityConfig cap;   // defaults: home 0.005, away 0.1, street 0.1
+    cap.active_by_hour[3] = 0.0;
+    cap.active_by_hour[12] = 2.0;
+    const auto c = wifi_capacity(r.model, r.coverage, present, cfg, cap, street, {}, &at_home);
+    EXPECT_NEAR(c.loads[10].users, 0.005 * 3.0 + 0.1 * 2.0, 1e-15);
+    EXPECT_EQ(c.loads[3].users, 0.0);
+    EXPECT_NEAR(c.loads[12].users, 2.0 * (0.005 * 3.0 + 0.1 * 2.0 + 0.1 * 4.0), 1e-15);
+    // Without at_home nobody counts as at home (the old single share).
+    const auto all_away = wifi_capacity(r.model, r.coverage, present, cfg, cap);
+    EXPECT_NEAR(all_away.loads[10].users, 0.1 * 5.0, 1e-15);
 }
 
 TEST(WifiCapacity, BusyUsersAreAPoissonQuantile) {

@@ -521,7 +521,7 @@ TEST(Channels, ThreeApLineSharesAirtimeOnlyAmongApsThatHearEachOther) {
     std::vector<wifi::MovingPeople> people;
     for (const double x : {52.5, 252.5, 452.5}) people.push_back({12, {x, 52.5}, 1000.0});
     wifi::CapacityConfig cap;
-    cap.active_share = 1.0;
+    cap.active_share_street = 1.0;
     const auto c = wifi::wifi_capacity(m, cov, wifi::people_present({}, nullptr, 1.0), cfg, cap, people);
     EXPECT_EQ(c.loads[0 * 24 + 12].airtime_share, 0.5);
     EXPECT_EQ(c.loads[1 * 24 + 12].airtime_share, 1.0 / 3.0);

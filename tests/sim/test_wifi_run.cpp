@@ -64,6 +64,9 @@ TEST(WifiScenario, ReadsEveryKey) {
                          "  log_distance_reference_loss_db: 41\n"
                          "  use_terrain: false\n"
                          "  active_share: 0.25\n"
+                         "  active_share_home: 0.01\n"
+                         "  active_share_street: 0.3\n"
+                         "  active_by_hour: [0, 0, 0, 0, 0, 0, 0.5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.5]\n"
                          "  client_limit: 50\n"
                          "  channel_plan: data\n"
                          "  auto_channels_2g4: [1, 5, 9, 13]\n"
@@ -89,6 +92,11 @@ TEST(WifiScenario, ReadsEveryKey) {
     EXPECT_FALSE(s.wifi->use_terrain);
     EXPECT_EQ(s.wifi->capacity.active_share, 0.25);
     EXPECT_EQ(s.wifi->capacity.client_limit, 50.0);
+    EXPECT_EQ(s.wifi->capacity.active_share_home, 0.01);
+    EXPECT_EQ(s.wifi->capacity.active_share_street, 0.3);
+    EXPECT_EQ(s.wifi->capacity.active_by_hour[0], 0.0);
+    EXPECT_EQ(s.wifi->capacity.active_by_hour[6], 0.5);
+    EXPECT_EQ(s.wifi->capacity.active_by_hour[12], 1.0);
     EXPECT_EQ(s.wifi->channel_plan, sim::wifi::ChannelPlan::Data);
     EXPECT_EQ(s.wifi->auto_channels_2g4, (std::vector<int>{1, 5, 9, 13}));
     EXPECT_EQ(s.wifi->auto_channels_5g, (std::vector<int>{36, 52}));
@@ -190,6 +198,10 @@ TEST(WifiScenario, BadKeysNameFileLineAndKey) {
     EXPECT_NE(msg.find("wifi.client_limit"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  threshold_dbm: loud\n");
     EXPECT_NE(msg.find("wifi.threshold_dbm"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  active_by_hour: [1, 1]\n");
+    EXPECT_NE(msg.find("wifi.active_by_hour' needs 24 factors (hours 0-23), not 2"), std::string::npos) << msg;
+    msg = load_error(dir, city_yaml() + "wifi:\n  active_share_street: 1.2\n");
+    EXPECT_NE(msg.find("wifi.active_share_street' must be between 0 and 1"), std::string::npos) << msg;
     msg = load_error(dir, city_yaml() + "wifi:\n  channel_plan: greedy\n");
     EXPECT_NE(msg.find("wifi.channel_plan"), std::string::npos) << msg;
     EXPECT_NE(msg.find("data, auto"), std::string::npos) << msg;

@@ -39,6 +39,7 @@ struct WifiOutput {
     sim::wifi::Coverage coverage;
     sim::wifi::WifiKpis kpis;
     std::vector<double> present;      ///< people present, [hour * buildings + building]
+    std::vector<double> at_home;      ///< of them in their own home, same layout
     std::vector<sim::wifi::MovingPeople> moving;   ///< car travellers at h:30, where the mobility run saw them
     std::vector<sim::wifi::MovingPeople> on_foot;  ///< walkers and cyclists at h:30, on their routes
     sim::wifi::CapacityResult capacity;

@@ -20,8 +20,10 @@ inline constexpr int hours_per_day = 24;
 /// Commuters from outside count where their trips take them; residents who work outside
 /// are not counted while they are out. Each person counts `weight` (1 / sample for a
 /// sampled demand). Without `demand`, or when its residents do not match `residents`,
-/// everybody is at home all day.
-std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight);
+/// everybody is at home all day. With `at_home`, it gets the part of `present` who are in
+/// their own home (same layout).
+std::vector<double> people_present(const std::vector<std::uint32_t>& residents, const Demand* demand, double weight,
+                                   std::vector<double>* at_home = nullptr);
 
 /// PHY rate (Mbit/s) of 802.11n, 20 MHz, one spatial stream, 800 ns guard interval, for
 /// an SINR (dB): MCS0..7 = 6.5, 13, 19.5, 26, 39, 52, 58.5, 65. The SINR thresholds
@@ -41,24 +43,28 @@ struct MovingPeople {
 /// Car travellers en route at h:30 (departed, not yet arrived in the mobility run) are
 /// taken out of the destination building `present` put them in, and spread over the
 /// vehicle positions sampled at that time (each sample standing for en-route / samples
-/// persons, times `weight`). Hours without samples lose those travellers (say so).
+/// persons, times `weight`). Hours without samples lose those travellers (say so). Those
+/// on their way home leave `at_home` as well.
 std::vector<MovingPeople> people_on_the_move(const Demand& demand, const LoadingResult& loading, std::size_t buildings,
-                                             double weight, std::vector<double>& present);
+                                             double weight, std::vector<double>& present,
+                                             std::vector<double>* at_home = nullptr);
 
 /// Walkers and cyclists on the path network at h:30, where their routes put them
 /// (demand.active: each link at the mode's speed, as the trips were timed; `departures`
 /// per trip, e.g. the mobility run's re-timed tours, or empty for the trips' own). They
 /// are taken out of the destination building `present` put them in. The minutes walked
 /// to and from the network, and walk and bike trips the network did not serve, stay
-/// counted at the destination. Each person counts `weight`.
+/// counted at the destination. Each person counts `weight`. Those on their way home leave
+/// `at_home` as well.
 std::vector<MovingPeople> people_on_foot(const geodata::CityModel& model, const Demand& demand,
                                          const std::vector<Seconds>& departures, double weight,
-                                         std::vector<double>& present);
+                                         std::vector<double>& present, std::vector<double>* at_home = nullptr);
 
 struct ApHourLoad {
     std::uint32_t ap = 0;
     int hour = 0;
-    double users = 0.0;                  ///< active_share × people present in the AP's buildings
+    /// People present it serves × their active share (home, away or street) × the hour's factor.
+    double users = 0.0;
     /// The AP's share of the air: 1 / (1 + Σ over the APs it senses of the chance that
     /// they have a user, 1 − e^−users) — saturated neighbours take turns equally.
     double airtime_share = 1.0;
@@ -91,10 +97,12 @@ struct CapacityResult {
 /// T = share / Σ_u (1 / rate_u), rate_u what the MAC leaves (mac_goodput_mbps) of the
 /// PHY rate of the SINR of the user's cell. With fewer than one user, T is share × the
 /// users' mean rate.
-/// Sums run in building order: the same result for any thread count.
+/// Users: people at home (`at_home`, people_present; none given: nobody is at home) ×
+/// active_share_home, the rest of `present` × active_share, `moving` × active_share_street,
+/// each × active_by_hour. Sums run in building order: the same result for any thread count.
 CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& coverage,
                              const std::vector<double>& present, const CoverageConfig& config,
                              const CapacityConfig& capacity, const std::vector<MovingPeople>& moving = {},
-                             const std::vector<std::size_t>& homes = {});
+                             const std::vector<std::size_t>& homes = {}, const std::vector<double>* at_home = nullptr);
 
 }  // namespace citytwin::sim::wifi

@@ -9,6 +9,7 @@
 #include <citytwin/sim/wifi_mac.hpp>
 #include <citytwin/sim/wifi_propagation.hpp>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -16,9 +17,23 @@
 
 namespace citytwin::sim::wifi {
 
-/// The scenario's `wifi.active_share` and `wifi.client_limit` (capacity model).
+/// The scenario's `wifi.active_share*` and `wifi.client_limit` (capacity model).
 struct CapacityConfig {
-    double active_share = 0.1;       ///< share of the people present who use the public wifi (assumption)
+    /// Share of the people present away from home (at work, school, shops, visiting) who
+    /// use the public wifi (an assumption; set it from association logs).
+    double active_share = 0.1;
+    /// The same at home: only people without their own connection. Eurostat
+    /// (isoc_ci_in_h): 95 % of households in EU cities had internet access at home in
+    /// 2023, so 0.1 × 0.05.
+    double active_share_home = 0.005;
+    /// The same in the streets and squares (walkers, cyclists, car travellers).
+    double active_share_street = 0.1;
+    /// Per hour of the day (0–23), a factor on all three shares (default 1: no profile).
+    std::array<double, 24> active_by_hour = [] {
+        std::array<double, 24> a{};
+        a.fill(1.0);
+        return a;
+    }();
     double client_limit = 30.0;      ///< associated users per radio above which an AP is overloaded
     /// The busy moments of an hour: users active at once are a Poisson number with the
     /// hour's mean (independent users), and the client limit is checked on this quantile.
