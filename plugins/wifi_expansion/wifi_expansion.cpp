@@ -3,10 +3,11 @@
 // power is computed at every home (its cell inside the building, sim::wifi::home_cells) within reach, exactly as the
 // coverage raster would have it; each round takes the site adding the most residents
 // (ties: the first candidate). Adding an AP never lowers anyone's best signal, so the
-// population covered can only rise.
+// population covered can only rise. `serve: outdoor` counts the outdoor cells it newly
+// covers instead (wifi.area_covered_share), `serve: both` the sum of the two shares gained.
 //   plugins:
 //     - name: wifi_expansion
-//       params: {count: 20, least_covered_districts: 3}
+//       params: {count: 20, least_covered_districts: 3, serve: both}
 // Candidates: `candidates: {source, layer}` (street lights, public buildings …), else
 // points every `spacing_m` along the streets (not motorways).
 #include <citytwin/plugin.hpp>
@@ -28,11 +29,30 @@ struct Home {
     double people;
 };
 
+enum class Serve { Residents, Outdoor, Both };
+
+double share_of(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
+/// The outdoor cells (centre in no building) covered today, and per candidate site the
+/// outdoor cells it would newly cover, from the same fields the run merges.
+struct Outdoor {
+    double cells = 0;
+    std::size_t covered_count = 0;
+    std::vector<char> covered;                       ///< per grid cell
+    std::vector<std::vector<std::uint32_t>> reach;   ///< per site
+};
+
 class WifiExpansion final : public plugin::Plugin {
 public:
     explicit WifiExpansion(const plugin::Parameters& params) : params_(params) {
         params.allow_only({"count", "candidates", "spacing_m", "districts", "least_covered_districts", "min_distance_m",
-                           "tx_power_dbm", "frequency_ghz", "channels", "height_m"});
+                           "tx_power_dbm", "frequency_ghz", "channels", "height_m", "serve"});
+        if (const auto serve = params.text("serve")) {
+            if (*serve == "residents") serve_ = Serve::Residents;
+            else if (*serve == "outdoor") serve_ = Serve::Outdoor;
+            else if (*serve == "both") serve_ = Serve::Both;
+            else params.fail("serve", "'" + *serve + "' is none of residents, outdoor, both");
+        }
         const double count = params.number("count").value_or(0);
         if (count < 1 || count > 10000 || count != std::floor(count)) params.fail("count", "is required: a whole number of new APs (1…10000)");
         count_ = static_cast<std::size_t>(count);
@@ -99,36 +119,58 @@ public:
             }
         });
 
+        // Outdoor cells (the centre in no building): covered today, and what each site adds.
+        const Outdoor outdoor = serve_ == Serve::Residents ? Outdoor{} : outdoor_reach(heights, model, sites, cfg);
+
         std::vector<char> taken(sites.size(), 0);
+        std::vector<char> cell_covered = outdoor.covered;
         std::vector<geodata::AccessPoint> placed;
-        double gained = 0;
+        double gained = 0, cells_gained = 0;
         for (std::size_t round = 0; round < count_; ++round) {
             std::size_t best = sites.size();
-            double best_gain = 0;
+            double best_gain = 0, best_people = 0, best_cells = 0;
             for (std::size_t s = 0; s < sites.size(); ++s) {
                 if (taken[s] || too_close(sites[s], placed)) continue;
-                double gain = 0;
-                for (auto h : reach[s]) gain += covered[h] ? 0.0 : homes[h].people;
-                if (gain > best_gain) best_gain = gain, best = s;
+                double people = 0, cells = 0;
+                if (serve_ != Serve::Outdoor)
+                    for (auto h : reach[s]) people += covered[h] ? 0.0 : homes[h].people;
+                if (serve_ != Serve::Residents)
+                    for (auto c : outdoor.reach[s]) cells += cell_covered[c] ? 0.0 : 1.0;
+                const double gain = serve_ == Serve::Residents ? people
+                                    : serve_ == Serve::Outdoor ? cells
+                                                               : share_of(people, total) + share_of(cells, outdoor.cells);
+                if (gain > best_gain) best_gain = gain, best = s, best_people = people, best_cells = cells;
             }
             if (best == sites.size()) break;   // nobody left to cover from any free site
+            // Residents an outdoor-only choice covers on the way count too (the prediction is
+            // the run's KPI whatever the goal).
+            if (serve_ == Serve::Outdoor)
+                for (auto h : reach[best]) best_people += covered[h] ? 0.0 : homes[h].people;
             taken[best] = 1;
             for (auto h : reach[best]) covered[h] = 1;
-            gained += best_gain;
+            if (serve_ != Serve::Residents)
+                for (auto c : outdoor.reach[best]) cell_covered[c] = 1;
+            gained += best_people;
+            cells_gained += best_cells;
             geodata::AccessPoint ap = template_;
             ap.position = sites[best];
             ap.channel = channels_[placed.size() % channels_.size()];
             ap.name = "wifi_expansion " + std::to_string(placed.size() + 1);
             placed.push_back(ap);
-            gains_.push_back(best_gain);
+            gains_.push_back(best_people);
+            cell_gains_.push_back(best_cells);
         }
         first_id_ = model.access_points->size();
         geodata::add_access_points(model, placed);
         sites_ = placed;
         candidates_ = sites.size();
         population_ = total;
-        before_share_ = total > 0 ? before / total : 0.0;
-        after_share_ = total > 0 ? (before + gained) / total : 0.0;
+        before_share_ = share_of(before, total);
+        after_share_ = share_of(before + gained, total);
+        if (serve_ != Serve::Residents) {
+            area_before_ = share_of(static_cast<double>(outdoor.covered_count), outdoor.cells);
+            area_after_ = share_of(static_cast<double>(outdoor.covered_count) + cells_gained, outdoor.cells);
+        }
         run.log.info("placed " + std::to_string(placed.size()) + " of " + std::to_string(count_) + " access points among " +
                      std::to_string(sites.size()) + " candidate sites; population covered " + percent(before_share_) +
                      " -> " + percent(after_share_));
@@ -140,22 +182,48 @@ public:
         out.add_kpi("candidates", static_cast<double>(candidates_));
         out.add_kpi("population_covered_share_before", before_share_);
         out.add_kpi("population_covered_share_predicted", after_share_);
+        if (serve_ != Serve::Residents) {
+            out.add_kpi("area_covered_share_before", area_before_);
+            out.add_kpi("area_covered_share_predicted", area_after_);
+        }
         geodata::Table t{"sites", sites_.size(), {}, {}, {}, {}};
         std::vector<std::int64_t> rank, id, channel;
-        std::vector<double> gain;
+        std::vector<double> gain, cells;
         for (std::size_t i = 0; i < sites_.size(); ++i) {
             rank.push_back(static_cast<std::int64_t>(i + 1));
             id.push_back(static_cast<std::int64_t>(first_id_ + i));
             channel.push_back(sites_[i].channel);
             gain.push_back(gains_[i]);
+            cells.push_back(cell_gains_[i]);
             t.points.push_back(sites_[i].position);
         }
         t.columns = {{"rank", rank}, {"ap_id", id}, {"channel", channel}, {"residents_gained", gain}};
+        if (serve_ != Serve::Residents) t.columns.push_back({"outdoor_cells_gained", cells});
         out.add_table(std::move(t));
     }
 
 private:
     static std::string percent(double share) { return std::to_string(static_cast<double>(std::lround(share * 1000)) / 10.0).substr(0, 4) + " %"; }
+
+    Outdoor outdoor_reach(const sim::HeightRaster& heights, const geodata::CityModel& model,
+                          const std::vector<geodata::Point>& sites, const sim::wifi::CoverageConfig& cfg) const {
+        Outdoor o;
+        const std::size_t cells = heights.grid.cells();
+        o.covered.assign(cells, 0);
+        for (std::size_t i = 0; i < cells; ++i) o.cells += heights.indoor(i) ? 0.0 : 1.0;
+        for (const auto& ap : *model.access_points)
+            for (const auto& [i, dbm] : sim::wifi::cells_reached(heights, ap, cfg, cfg.threshold_dbm))
+                if (!heights.indoor(i)) o.covered[i] = 1;
+        o.covered_count = static_cast<std::size_t>(std::count(o.covered.begin(), o.covered.end(), 1));
+        o.reach.resize(sites.size());
+        tbb::parallel_for(std::size_t{0}, sites.size(), [&](std::size_t s) {
+            geodata::AccessPoint ap = template_;
+            ap.position = sites[s];
+            for (const auto& [i, dbm] : sim::wifi::cells_reached(heights, ap, cfg, cfg.threshold_dbm))
+                if (!heights.indoor(i) && !o.covered[i]) o.reach[s].push_back(i);
+        });
+        return o;
+    }
 
     bool too_close(const geodata::Point& p, const std::vector<geodata::AccessPoint>& placed) const {
         for (const auto& ap : placed)
@@ -240,7 +308,9 @@ private:
     geodata::AccessPoint template_{};
     std::vector<geodata::AccessPoint> sites_;
     std::vector<geodata::District> grid_;   ///< ranking squares when the city has no districts
-    std::vector<double> gains_;
+    std::vector<double> gains_, cell_gains_;
+    Serve serve_ = Serve::Residents;
+    double area_before_ = 0, area_after_ = 0;
     std::size_t first_id_ = 0, candidates_ = 0;
     double population_ = 0, before_share_ = 0, after_share_ = 0;
 };

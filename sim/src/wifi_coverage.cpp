@@ -243,6 +243,18 @@ ReceiverSite receiver_site(const HeightRaster& heights, std::size_t cell, const 
     return indoor_site(b < config.building_types.size() ? config.building_types[b] : config.default_building_type);
 }
 
+std::vector<std::pair<std::uint32_t, float>> cells_reached(const HeightRaster& heights, const geodata::AccessPoint& ap,
+                                                          const CoverageConfig& config, double floor_dbm) {
+    Scratch scratch;
+    const ApField f = field_of(heights, ap, config, scratch);
+    std::vector<std::pair<std::uint32_t, float>> out;
+    for (int rw = 0; rw < f.rows; ++rw)
+        for (int c = 0; c < f.cols; ++c)
+            if (const float v = f.dbm[f.at(c, rw)]; v != no_signal && v >= floor_dbm)   // compared as the KPIs do
+                out.emplace_back(static_cast<std::uint32_t>(heights.grid.index(f.col0 + c, f.row0 + rw)), v);
+    return out;
+}
+
 std::optional<double> received_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, std::size_t cell,
                                    const CoverageConfig& config) {
     const Grid& g = heights.grid;

@@ -823,6 +823,43 @@ TEST(WifiExpansion, RaisesCoverageExactlyAsPredicted) {
     EXPECT_EQ(run.plugins[0].tables[0].rows, 5u);
 }
 
+TEST(WifiExpansion, ServesTheOutdoorAreaOrBothExactlyAsPredicted) {
+    const RunOutput& base = monaco_wifi_run();
+    ASSERT_TRUE(base.wifi);
+    auto run_serving = [&](const std::string& serve) {
+        ScenarioFile s("name: wifi-" + serve + "\n" + monaco_city() + monaco_wifi() +
+                       "plugins:\n  - name: wifi_expansion\n    params: {count: 5, serve: " + serve + "}\n");
+        return s.run();
+    };
+    const RunOutput outdoor = run_serving("outdoor"), both = run_serving("both");
+    for (const RunOutput* run : {&outdoor, &both}) {
+        ASSERT_TRUE(run->wifi);
+        const auto& k = run->wifi->kpis;
+        EXPECT_NEAR(plugin_kpi(*run, "wifi_expansion", "area_covered_share_before").value_or(-1),
+                    base.wifi->kpis.area_covered_share, 1e-12);
+        EXPECT_NEAR(plugin_kpi(*run, "wifi_expansion", "area_covered_share_predicted").value_or(-1), k.area_covered_share, 1e-12);
+        EXPECT_NEAR(plugin_kpi(*run, "wifi_expansion", "population_covered_share_predicted").value_or(-1),
+                    k.population_covered_share, 1e-12);
+        EXPECT_GT(k.area_covered_share, base.wifi->kpis.area_covered_share);
+        ASSERT_EQ(run->plugins[0].tables.size(), 1u);
+        EXPECT_EQ(run->plugins[0].tables[0].columns.size(), 5u);   // with outdoor_cells_gained
+    }
+    // Aiming at the streets covers more of them than aiming at homes, and less of the homes.
+    const RunOutput& homes = [&]() -> const RunOutput& {
+        static const RunOutput r = run_serving("residents");
+        return r;
+    }();
+    EXPECT_GT(outdoor.wifi->kpis.area_covered_share, homes.wifi->kpis.area_covered_share);
+    EXPECT_LT(outdoor.wifi->kpis.population_covered_share, homes.wifi->kpis.population_covered_share);
+    EXPECT_GE(both.wifi->kpis.area_covered_share, homes.wifi->kpis.area_covered_share);
+    EXPECT_FALSE(plugin_kpi(homes, "wifi_expansion", "area_covered_share_predicted"));
+    ScenarioFile typo("name: wifi-typo\n" + monaco_city() + monaco_wifi() +
+                      "plugins:\n  - name: wifi_expansion\n    params: {count: 5, serve: streets}\n");
+    const std::string msg = typo.error();
+    EXPECT_TRUE(contains(msg, "'plugins[0].params.serve'")) << msg;
+    EXPECT_TRUE(contains(msg, "'streets' is none of residents, outdoor, both")) << msg;
+}
+
 TEST(WifiExpansion, CountZeroIsAnErrorNamingCount) {
     ScenarioFile s("name: wifi-plus\n" + monaco_city() + monaco_wifi() +
                    "plugins:\n  - name: wifi_expansion\n    params:\n      count: 0\n");

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace citytwin::sim::wifi {
@@ -114,6 +115,12 @@ ReceiverSite receiver_site(const HeightRaster& heights, std::size_t cell, const 
 Coverage compute_coverage(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
                           const CoverageConfig& config,
                           const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+/// The cells where `ap` alone arrives at or above `floor_dbm` (ascending), with its power
+/// there: the values compute_coverage merges, to the bit. For planners' what-ifs that
+/// weigh many candidate sites over whole areas.
+std::vector<std::pair<std::uint32_t, float>> cells_reached(const HeightRaster& heights, const geodata::AccessPoint& ap,
+                                                          const CoverageConfig& config, double floor_dbm);
 
 /// Received power (dBm) of one AP at one cell, exactly as compute_coverage finds it (it
 /// walks the one viewshed ray that decides the cell); nullopt beyond max_radius_m. For
