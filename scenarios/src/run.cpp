@@ -131,6 +131,22 @@ void plan_channels(const sim::HeightRaster& heights, const sim::wifi::CoverageCo
     std::fprintf(stderr, "wifi: channel plan (wifi.channel_plan: auto): %s\n", plan.c_str());
 }
 
+// A scenario that names only a city runs, but must not look as if traffic or wifi had been
+// simulated and found nothing: what is skipped is said once, with the key that enables it.
+void report_skipped(const Scenario& s, std::vector<std::string>& skipped) {
+    std::string how;
+    if (!s.synthetic && !s.trip_table) {
+        skipped.emplace_back("mobility");
+        how += "no 'demand:' section, so no traffic (add demand: {synthetic: {population: N}} or demand: {trips: {source: …}})";
+    }
+    if (!s.wifi) {
+        skipped.emplace_back("wifi");
+        how += std::string(how.empty() ? "" : "; ") +
+               "no 'wifi:' section, so no coverage (add wifi: {} — access points from city.access_points)";
+    }
+    if (!how.empty()) std::fprintf(stderr, "citytwin: note: %s: %s\n", s.path.c_str(), how.c_str());
+}
+
 // Ordered AP pairs in which one senses the other (and so shares its airtime).
 std::size_t sensing_pairs(const sim::wifi::Coverage& c) {
     std::size_t n = 0;
@@ -371,6 +387,7 @@ RunOutput run_scenario(const Scenario& scenario, const RunOptions& options) {
         observer = [&](const sim::StepView& step, std::vector<sim::LinkEvent>& actions) {
             for (LoadedPlugin* p : observers) p->call("on_step", [&](plugin::Plugin& pl) { pl.on_step(step, actions); });
         };
+    report_skipped(scenario, out.skipped);
     if (scenario.synthetic) out.demand = synthetic_demand(scenario, today, out.model, out.seed, options.progress);
     else if (scenario.trip_table) out.demand = demand_from_table(scenario, out.model);
     if (scenario.synthetic || scenario.trip_table) {
@@ -425,6 +442,7 @@ nlohmann::json kpis_json(const RunOutput& run) {
     nlohmann::json j;
     j["scenario"] = run.scenario.name;
     j["run"] = {{"seed", run.seed}, {"threads", run.threads}, {"seconds", run.seconds}, {"crs", run.model.crs}};
+    j["skipped"] = run.skipped;
     j["city"] = {{"nodes", run.model.roads->node_count()}, {"links", run.model.roads->link_count()},
                  {"path_links", run.model.paths->link_count()}, {"buildings", run.model.buildings->size()}, {"access_points", run.model.access_points->size()}};
     if (run.mobility) {

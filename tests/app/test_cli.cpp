@@ -410,6 +410,31 @@ TEST(CliErrors, WifiCellsBeyondTheMemoryLimitStopBeforeTheRun) {
     expect_one_error(run_citytwin({"-q", "run", fine, "--memory-limit", "lots"}), {"--memory-limit 'lots' is not a size"});
 }
 
+TEST(CliRun, AScenarioWithOnlyACitySaysWhatItSkippedOnce) {
+    TempDir t;
+    const fs::path yaml = t / "town.yaml";
+    write_file(yaml, "name: town\ncity:\n  roads:\n    source: monaco/monaco-2021.osm.pbf\n"
+                     "  buildings:\n    source: monaco/monaco-2021.osm.pbf\n");
+    auto r = run_citytwin({"-q", "run", yaml.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["skipped"], nlohmann::json::array({"mobility", "wifi"}));
+    EXPECT_FALSE(j.contains("mobility"));
+    EXPECT_FALSE(j.contains("wifi"));
+    const std::string note = "citytwin: note: " + yaml.string() + ": no 'demand:' section, so no traffic";
+    ASSERT_NE(r.err.find(note), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(note, r.err.find(note) + 1), std::string::npos) << "said once:\n" << r.err;
+    EXPECT_NE(r.err.find("no 'wifi:' section, so no coverage (add wifi: {}"), std::string::npos) << r.err;
+    // With both sections nothing is skipped and nothing is said.
+    const fs::path small = t / "small.yaml";
+    write_file(small, "extends: " + std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/monaco/baseline.yaml" +
+                          "\ndemand:\n  synthetic: {sample: 0.05}\nmobility: {iterations: 1}\nwifi: {cell_size_m: 20}\n");
+    r = run_citytwin({"-q", "run", small.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["skipped"], nlohmann::json::array());
+    EXPECT_EQ(r.err.find("citytwin: note:"), std::string::npos) << r.err;
+}
+
 TEST(CliErrors, MissingSourceFile) {
     TempDir t;
     const std::string missing = (t / "nothing-here.osm.pbf").string();

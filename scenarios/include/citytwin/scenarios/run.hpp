@@ -56,6 +56,9 @@ struct RunOutput {
     std::optional<WifiOutput> wifi;
     std::vector<std::string> edits;        ///< one summary line per applied edit
     std::vector<PluginOutput> plugins;
+    /// What the scenario has no section for and so did not run: "mobility" (no demand:),
+    /// "wifi" (no wifi:). Said once on stderr and recorded in the KPIs ("skipped").
+    std::vector<std::string> skipped;
     std::uint64_t seed = 1;
     int threads = 0;
     double seconds = 0.0;
