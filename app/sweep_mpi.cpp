@@ -138,17 +138,13 @@ int coordinate(const scenarios::SweepPlan& plan, const std::string& out, const s
     return 0;
 }
 
-void work(const scenarios::SweepPlan& plan, const scenarios::SweepOptions& opts, int rank) {
-    // Test hook: this rank dies abruptly when it starts its first run (tests/scripts/test_sweep.sh).
-    const char* die = std::getenv("CITYTWIN_SWEEP_TEST_DIE_RANK");
-    const bool dies = die && std::atoi(die) == rank;
+void work(const scenarios::SweepPlan& plan, const scenarios::SweepOptions& opts) {
     std::string message;   // the previous row; empty asks for the first run
     for (;;) {
         MPI_Send(message.data(), static_cast<int>(message.size()), MPI_CHAR, 0, tag_result, MPI_COMM_WORLD);
         long long index = -1;
         MPI_Recv(&index, 1, MPI_LONG_LONG, 0, tag_work, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (index < 0) return;
-        if (dies) std::_Exit(9);
         // The run on a second thread; this one says "alive" every second (only it calls MPI).
         auto row = std::async(std::launch::async, [&] {
             return scenarios::run_sweep_one(plan, static_cast<std::size_t>(index), opts.threads, opts.plugin_dirs,
@@ -191,7 +187,7 @@ int run_sweep_mpi(const scenarios::SweepPlan& plan, const std::string& out, scen
     if (rank == 0) {
         rc = ranks == 1 ? (scenarios::run_sweep(plan, out, opts), 0) : coordinate(plan, out, opts, ranks);
     } else {
-        work(plan, opts, rank);
+        work(plan, opts);
     }
     finalize_within(2 * heartbeat_timeout(), rc);
     return rc;

@@ -5,6 +5,7 @@
 #
 #   scripts/setup.sh            install + build + run the Monaco job
 #   scripts/setup.sh --no-run   install + build only (what scripts/test.sh uses)
+#   scripts/setup.sh --no-build install only
 #
 # Safe to re-run: installed packages are skipped, the build is incremental.
 set -euo pipefail
@@ -12,10 +13,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${CITYTWIN_BUILD_DIR:-$repo/build}
 run_demo=1
+run_build=1
 for arg in "$@"; do
   case "$arg" in
     --no-run) run_demo=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --no-build) run_build=0; run_demo=0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,5 +69,5 @@ run_main_job() {
 }
 
 install_missing_packages
-build
+[ "$run_build" -eq 0 ] || build
 [ "$run_demo" -eq 0 ] || run_main_job

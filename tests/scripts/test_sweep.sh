@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # citytwin sweep on Monaco: a 2 × 2 × 2 sweep gives 8 rows with the right parameters; a
 # resumed sweep runs only the missing rows and gives the same table; `mpirun -np 2` gives
-# the same table as the serial sweep, row for row. Usage: test_sweep.sh CITYTWIN SOURCE_DIR
+# the same table as the serial sweep, row for row; a sweep whose rank dies ends, reports the
+# lost run, and a resume completes it. Usage: test_sweep.sh CITYTWIN SOURCE_DIR TEST_PLUGIN_DIR
 set -euo pipefail
 citytwin=$1
 src=$2
+test_plugins=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -69,9 +71,15 @@ if command -v mpirun > /dev/null; then
     echo "mpirun -np 2: identical to the serial sweep"
 
     # A rank that dies loses only its in-flight run: reported, a failed row, the rest done;
-    # a resume runs just that one and the table equals the serial one.
-    CITYTWIN_SWEEP_TEST_DIE_RANK=2 CITYTWIN_SWEEP_HEARTBEAT_TIMEOUT=3 \
-        "${mpi3[@]}" "$citytwin" sweep "$work/sweep.yaml" --out "$work/dead.csv" --threads 1 \
+    # a resume runs just that one and the table equals the serial one. The death comes from
+    # a test plugin (rank_killer: _Exit on the rank CITYTWIN_TEST_DIE_RANK names, inert
+    # without it), so the sweep's scenario carries it in every run, the serial one too.
+    printf 'extends: %s\nplugins:\n  - name: rank_killer\n    params: {}\n' "$src/scenarios/monaco/baseline.yaml" \
+        > "$work/killable.yaml"
+    sed "s|^base: .*|base: $work/killable.yaml|" "$work/sweep.yaml" > "$work/dead.yaml"
+    "$citytwin" -q sweep "$work/dead.yaml" --out "$work/dead-serial.csv" --threads 1 --plugin-path "$test_plugins"
+    CITYTWIN_TEST_DIE_RANK=2 CITYTWIN_SWEEP_HEARTBEAT_TIMEOUT=3 \
+        "${mpi3[@]}" "$citytwin" sweep "$work/dead.yaml" --out "$work/dead.csv" --threads 1 --plugin-path "$test_plugins" \
         > "$work/dead.log" 2>&1 || true
     grep -q "rank 2 died while running it" "$work/dead.log" || { cat "$work/dead.log"; fail "the dead rank's run was not reported"; }
     python3 - "$work/dead.csv" <<'PY'
@@ -82,9 +90,9 @@ assert len(rows) == 8 and len(failed) == 1, [(r["run"], r["status"], r["error"])
 assert "rank 2 died while running it" in failed[0]["error"], failed[0]["error"]
 print("dead rank: 7 rows ok, run", failed[0]["run"], "reported as lost")
 PY
-    "$citytwin" sweep "$work/sweep.yaml" --out "$work/dead.csv" --threads 1 2> "$work/dead-resume.log"
+    "$citytwin" sweep "$work/dead.yaml" --out "$work/dead.csv" --threads 1 --plugin-path "$test_plugins" 2> "$work/dead-resume.log"
     grep -q "1 runs executed now" "$work/dead-resume.log" || { cat "$work/dead-resume.log"; fail "resume after a dead rank"; }
-    cmp "$work/serial.csv" "$work/dead.csv" || fail "table after resuming the lost run differs from the serial one"
+    cmp "$work/dead-serial.csv" "$work/dead.csv" || fail "table after resuming the lost run differs from the serial one"
 else
     fail "mpirun not found (scripts/setup.sh installs openmpi-bin)"
 fi
