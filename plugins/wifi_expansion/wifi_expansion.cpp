@@ -13,6 +13,7 @@
 #include <citytwin/plugin.hpp>
 #include <citytwin/plugin_edits.hpp>
 #include <citytwin/sim/height_raster.hpp>
+#include <citytwin/sim/wifi_capacity.hpp>
 
 #include <tbb/parallel_for.h>
 
@@ -26,7 +27,8 @@ using namespace citytwin;
 
 struct Home {
     std::size_t cell;
-    double people;
+    double people;              ///< residents
+    std::uint32_t building = 0;
 };
 
 enum class Serve { Residents, Outdoor, Both };
@@ -46,7 +48,11 @@ class WifiExpansion final : public plugin::Plugin {
 public:
     explicit WifiExpansion(const plugin::Parameters& params) : params_(params) {
         params.allow_only({"count", "candidates", "spacing_m", "districts", "least_covered_districts", "min_distance_m",
-                           "tx_power_dbm", "frequency_ghz", "channels", "height_m", "serve"});
+                           "tx_power_dbm", "frequency_ghz", "channels", "height_m", "serve", "capacity"});
+        if (const auto c = params.text("capacity")) {
+            if (*c != "true" && *c != "false") params.fail("capacity", "must be true or false");
+            capacity_ = *c == "true";
+        }
         if (const auto serve = params.text("serve")) {
             if (*serve == "residents") serve_ = Serve::Residents;
             else if (*serve == "outdoor") serve_ = Serve::Outdoor;
@@ -84,10 +90,18 @@ public:
         people.sample = 1.0;
         const auto residents = sim::residents_per_building(model, people, run.scenario.seed);
         const std::vector<std::size_t> home_cell = sim::wifi::home_cells(model, heights);
+        // With capacity: the users of every building per hour, so workplaces count too.
+        const std::vector<double> users = capacity_ ? users_per_building_hour(run, cfg.capacity, residents) : std::vector<double>{};
+        const std::size_t nb = model.buildings->size();
+        auto has_users = [&](std::uint32_t b) {
+            for (int h = 0; h < sim::wifi::hours_per_day && !users.empty(); ++h)
+                if (users[static_cast<std::size_t>(h) * nb + b] > 0) return true;
+            return false;
+        };
         std::vector<Home> homes;
         for (const auto& b : *model.buildings)
-            if (residents[b.id.value] > 0 && home_cell[b.id.value] != SIZE_MAX)
-                homes.push_back({home_cell[b.id.value], static_cast<double>(residents[b.id.value])});
+            if ((residents[b.id.value] > 0 || has_users(b.id.value)) && home_cell[b.id.value] != SIZE_MAX)
+                homes.push_back({home_cell[b.id.value], static_cast<double>(residents[b.id.value]), b.id.value});
 
         // Homes covered today.
         std::vector<char> covered(homes.size(), 0);
@@ -128,18 +142,22 @@ public:
         double gained = 0, cells_gained = 0;
         for (std::size_t round = 0; round < count_; ++round) {
             std::size_t best = sites.size();
-            double best_gain = 0, best_people = 0, best_cells = 0;
+            double best_gain = 0, best_people = 0, best_cells = 0, best_busy = 0;
             for (std::size_t s = 0; s < sites.size(); ++s) {
                 if (taken[s] || too_close(sites[s], placed)) continue;
-                double people = 0, cells = 0;
+                double housed = 0, cells = 0;
                 if (serve_ != Serve::Outdoor)
-                    for (auto h : reach[s]) people += covered[h] ? 0.0 : homes[h].people;
+                    for (auto h : reach[s]) housed += covered[h] ? 0.0 : homes[h].people;
                 if (serve_ != Serve::Residents)
                     for (auto c : outdoor.reach[s]) cells += cell_covered[c] ? 0.0 : 1.0;
-                const double gain = serve_ == Serve::Residents ? people
-                                    : serve_ == Serve::Outdoor ? cells
-                                                               : share_of(people, total) + share_of(cells, outdoor.cells);
-                if (gain > best_gain) best_gain = gain, best = s, best_people = people, best_cells = cells;
+                double gain = serve_ == Serve::Residents ? housed
+                              : serve_ == Serve::Outdoor ? cells
+                                                         : share_of(housed, total) + share_of(cells, outdoor.cells);
+                // With capacity, a site whose users at the busy moments would exceed the
+                // client limit counts only the share of them it can take.
+                const double busy = capacity_ ? busy_users_at(reach[s], covered, homes, users, nb, cfg.capacity) : 0.0;
+                if (busy > cfg.capacity.client_limit) gain *= cfg.capacity.client_limit / busy;
+                if (gain > best_gain) best_gain = gain, best = s, best_people = housed, best_cells = cells, best_busy = busy;
             }
             if (best == sites.size()) break;   // nobody left to cover from any free site
             // Residents an outdoor-only choice covers on the way count too (the prediction is
@@ -159,6 +177,8 @@ public:
             placed.push_back(ap);
             gains_.push_back(best_people);
             cell_gains_.push_back(best_cells);
+            busy_.push_back(best_busy);
+            capped_ += capacity_ && best_busy > cfg.capacity.client_limit ? 1 : 0;
         }
         first_id_ = model.access_points->size();
         geodata::add_access_points(model, placed);
@@ -186,6 +206,7 @@ public:
             out.add_kpi("area_covered_share_before", area_before_);
             out.add_kpi("area_covered_share_predicted", area_after_);
         }
+        if (capacity_) out.add_kpi("sites_over_client_limit", static_cast<double>(capped_));
         geodata::Table t{"sites", sites_.size(), {}, {}, {}, {}};
         std::vector<std::int64_t> rank, id, channel;
         std::vector<double> gain, cells;
@@ -199,11 +220,54 @@ public:
         }
         t.columns = {{"rank", rank}, {"ap_id", id}, {"channel", channel}, {"residents_gained", gain}};
         if (serve_ != Serve::Residents) t.columns.push_back({"outdoor_cells_gained", cells});
+        if (capacity_) t.columns.push_back({"busy_users_predicted", busy_});
         out.add_table(std::move(t));
     }
 
 private:
     static std::string percent(double share) { return std::to_string(static_cast<double>(std::lround(share * 1000)) / 10.0).substr(0, 4) + " %"; }
+
+    /// Users per building and hour ([hour * buildings + building]) as the run's capacity
+    /// model counts them in buildings: people present (the scenario's synthetic demand,
+    /// made here as the run makes it before any traffic feedback; without one, residents at
+    /// home) × the active share of home or away × the hour's factor. People in the streets
+    /// are not known before the run and are left out.
+    static std::vector<double> users_per_building_hour(const plugin::BeforeRun& run, const sim::wifi::CapacityConfig& cap,
+                                                       const std::vector<std::uint32_t>& residents) {
+        std::vector<double> present, at_home;
+        const auto& synthetic = run.scenario.synthetic;
+        if (synthetic && synthetic->sample > 0.0) {
+            const auto sampled = sim::residents_per_building(run.model, *synthetic, run.scenario.seed);
+            const sim::Demand demand = sim::synthesize_demand(run.model, *synthetic, run.scenario.seed);
+            present = sim::wifi::people_present(sampled, &demand, 1.0 / synthetic->sample, &at_home);
+        } else {
+            present = sim::wifi::people_present(residents, nullptr, 1.0, &at_home);
+        }
+        const std::size_t nb = residents.size();
+        std::vector<double> users(present.size(), 0.0);
+        for (std::size_t h = 0; h < static_cast<std::size_t>(sim::wifi::hours_per_day); ++h)
+            for (std::size_t b = 0; b < nb; ++b) {
+                const std::size_t i = h * nb + b;
+                users[i] = cap.active_by_hour[h] *
+                           (cap.active_share_home * at_home[i] + cap.active_share * std::max(0.0, present[i] - at_home[i]));
+            }
+        return users;
+    }
+
+    /// Users at the busy moments of the busiest hour for a site serving the places of
+    /// `reach` not covered yet (sim::wifi::busy_users of the hour's mean).
+    static double busy_users_at(const std::vector<std::uint32_t>& reach, const std::vector<char>& covered,
+                                const std::vector<Home>& homes, const std::vector<double>& users, std::size_t nb,
+                                const sim::wifi::CapacityConfig& cap) {
+        double peak = 0;
+        for (std::size_t h = 0; h < static_cast<std::size_t>(sim::wifi::hours_per_day); ++h) {
+            double sum = 0;
+            for (const auto p : reach)
+                if (!covered[p]) sum += users[h * nb + homes[p].building];
+            peak = std::max(peak, sum);
+        }
+        return sim::wifi::busy_users(peak, cap.peak_quantile);
+    }
 
     Outdoor outdoor_reach(const sim::HeightRaster& heights, const geodata::CityModel& model,
                           const std::vector<geodata::Point>& sites, const sim::wifi::CoverageConfig& cfg) const {
@@ -310,6 +374,9 @@ private:
     std::vector<geodata::District> grid_;   ///< ranking squares when the city has no districts
     std::vector<double> gains_, cell_gains_;
     Serve serve_ = Serve::Residents;
+    bool capacity_ = false;
+    std::vector<double> busy_;
+    std::size_t capped_ = 0;
     double area_before_ = 0, area_after_ = 0;
     std::size_t first_id_ = 0, candidates_ = 0;
     double population_ = 0, before_share_ = 0, after_share_ = 0;

@@ -860,6 +860,37 @@ TEST(WifiExpansion, ServesTheOutdoorAreaOrBothExactlyAsPredicted) {
     EXPECT_TRUE(contains(msg, "'streets' is none of residents, outdoor, both")) << msg;
 }
 
+TEST(WifiExpansion, CapacityDiscountsSitesOverTheClientLimit) {
+    // Residents at home using the public wifi at 0.2 (not 0.005) load every site heavily.
+    auto run_with = [&](const std::string& capacity, const std::string& limit) {
+        ScenarioFile s("name: wifi-cap\n" + monaco_city() + "wifi:\n  cell_size_m: 10\n  active_share_home: 0.2\n"
+                       "  client_limit: " + limit + "\nplugins:\n  - name: wifi_expansion\n    params: {count: 8, capacity: " +
+                       capacity + "}\n");
+        return s.run();
+    };
+    auto sites = [](const RunOutput& r) {
+        std::vector<std::pair<double, double>> out;
+        for (const auto& p : r.plugins[0].tables[0].points) out.emplace_back(p.x, p.y);
+        return out;
+    };
+    const RunOutput plain = run_with("false", "30"), limited = run_with("true", "30"), unlimited = run_with("true", "1000000");
+    // Without a binding limit the discount changes nothing; with one it changes the choice.
+    EXPECT_EQ(sites(unlimited), sites(plain));
+    EXPECT_NE(sites(limited), sites(plain));
+    // The coverage prediction stays exact, and the table says which sites are over the limit.
+    EXPECT_NEAR(plugin_kpi(limited, "wifi_expansion", "population_covered_share_predicted").value_or(-1),
+                limited.wifi->kpis.population_covered_share, 1e-12);
+    const auto& t = limited.plugins[0].tables[0];
+    const auto& busy = std::get<std::vector<double>>(t.columns.back().values);
+    ASSERT_EQ(t.columns.back().name, "busy_users_predicted");
+    ASSERT_EQ(busy.size(), 8u);
+    const auto over = static_cast<double>(std::count_if(busy.begin(), busy.end(), [](double b) { return b > 30.0; }));
+    EXPECT_EQ(plugin_kpi(limited, "wifi_expansion", "sites_over_client_limit").value_or(-1), over);
+    EXPECT_GT(over, 0.0);
+    EXPECT_EQ(plugin_kpi(unlimited, "wifi_expansion", "sites_over_client_limit").value_or(-1), 0.0);
+    EXPECT_FALSE(plugin_kpi(plain, "wifi_expansion", "sites_over_client_limit"));
+}
+
 TEST(WifiExpansion, CountZeroIsAnErrorNamingCount) {
     ScenarioFile s("name: wifi-plus\n" + monaco_city() + monaco_wifi() +
                    "plugins:\n  - name: wifi_expansion\n    params:\n      count: 0\n");
