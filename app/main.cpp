@@ -134,8 +134,9 @@ int main(int argc, char** argv) {
     view_cmd->add_option("--size", view.size, "image size WIDTHxHEIGHT (default 1280x720)");
     view_cmd->add_option("--layers", view.layers, "comma list of terrain,buildings,roads,vehicles,coverage,aps,districts,paths,hud "
                                                   "(default: all)");
-    view_cmd->add_option("--color-by", view.color_by, "buildings coloured by use (default), height, or signal: the wifi RSSI indoors, behind "
-                                                    "the building's entry loss (results with wifi)");
+    view_cmd->add_option("--color-by", view.color_by,
+                         "buildings coloured by use (default), height, or signal: the wifi RSSI indoors, behind the "
+                         "building's entry loss (results with wifi)");
     view_cmd->add_option("--exit-after", view.exit_after, "window: close by itself after this many seconds (kiosk, tests)");
     view_cmd->add_option("--export", view.export_path, "write the 3D scene: .glb (glTF 2.0) or .osgb");
     view_cmd->add_option("--threads", view.threads, "threads for scenario runs");

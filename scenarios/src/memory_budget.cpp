@@ -98,7 +98,10 @@ void check_memory(const Scenario& s, const geodata::CityModel& model, std::uint6
         std::set<std::pair<int, int>> channels;
         for (const auto& ap : *model.access_points) {
             const int band = sim::wifi::band_of(ap.frequency_ghz);
-            const auto* list = !planned ? nullptr : band == 2 ? &s.wifi->auto_channels_2g4 : band == 5 ? &s.wifi->auto_channels_5g : nullptr;
+            const auto* list = !planned  ? nullptr
+                               : band == 2 ? &s.wifi->auto_channels_2g4
+                               : band == 5 ? &s.wifi->auto_channels_5g
+                                           : nullptr;
             if (!list) channels.emplace(band, ap.channel);
             else for (const int ch : *list) channels.emplace(band, ch);
         }

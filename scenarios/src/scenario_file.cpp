@@ -324,7 +324,8 @@ void read_wifi_mac(const YamlMap& m, sim::wifi::MacConfig& mac) {
 sim::wifi::CoverageConfig read_wifi(const YamlMap& m) {
     m.allow_only({"model", "nlos_environment", "cell_size_m", "max_radius_m", "receiver_height_m", "threshold_dbm",
                   "noise_floor_dbm", "entry_loss_db", "log_distance_exponent", "log_distance_reference_loss_db",
-                  "use_terrain", "active_share", "active_share_home", "active_share_street", "active_by_hour", "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
+                  "use_terrain", "active_share", "active_share_home", "active_share_street", "active_by_hour",
+                  "client_limit", "peak_quantile", "rasters_in_geopackage", "line_of_sight",
                   "location_probability", "entry_loss", "building_type", "thermally_efficient_uses",
                   "shadowing_sigma_db", "beyond_validity", "channel_plan", "auto_channels_2g4", "auto_channels_5g",
                   "cca_preamble_dbm", "cca_energy_dbm", "mac_frame_bytes", "mac_frames_per_access", "mac_efficiency"});
@@ -637,7 +638,7 @@ void apply_overrides(const std::string& path, const ScenarioOverrides& o, YAML::
     }
     for (const auto& [name, text] : o.plugins)
         s.plugins.push_back({name, "", parse_value(path, name, text), path,
-                             "plugins[" + std::to_string(s.plugins.size()) + "].params"});
+                             "plugins[" + std::to_string(s.plugins.size()) + "].params", ""});
 }
 
 }  // namespace

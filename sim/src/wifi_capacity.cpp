@@ -178,7 +178,8 @@ CapacityResult wifi_capacity(const geodata::CityModel& model, const Coverage& co
         for (std::size_t b = 0; b < nb && base + b < present.size(); ++b) {
             if (server[b] == no_server) continue;
             const double home = at_home && base + b < at_home->size() ? (*at_home)[base + b] : 0.0;
-            const double u = factor * (capacity.active_share_home * home + capacity.active_share * std::max(0.0, present[base + b] - home));
+            const double away = std::max(0.0, present[base + b] - home);
+            const double u = factor * (capacity.active_share_home * home + capacity.active_share * away);
             users[server[b]] += u;
             airtime[server[b]] += u / rate[b];
         }

@@ -53,7 +53,8 @@ struct Scratch {
 /// The received power of `ap` at cell (col, row), its line of sight already decided;
 /// counts the link in `*beyond` when it lies outside the model's validity range.
 // Inlined by hand: the innermost loop of every field (out of line it costs 6 % of a run).
-[[gnu::always_inline]] inline double cell_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap, const PathLossAt& loss, double z_antenna,
+[[gnu::always_inline]] inline double cell_dbm(const HeightRaster& heights, const geodata::AccessPoint& ap,
+                                              const PathLossAt& loss, double z_antenna,
                 int col, int row, bool los, const CoverageConfig& config, std::uint64_t* beyond = nullptr) {
     const Grid& g = heights.grid;
     const std::size_t i = g.index(col, row);
