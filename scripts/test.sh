@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: sets up what is missing (packages, build), then runs every
 # CTest test; tests that draw run under a virtual X server (xvfb-run).
-#   scripts/test.sh                 everything
+#   scripts/test.sh                 everything, then the unit tests under ASan + UBSan
+#                                   (CITYTWIN_SKIP_SANITIZE=1: without that second part)
 #   scripts/test.sh -L unit         only one label (unit, data, cli, scripts)
 #   scripts/test.sh --sanitize address,undefined [-L 'unit|data']
 #                                   a sanitizer build in build-sanitize-<list>/ (Debug-level
@@ -39,3 +40,9 @@ fi
 "$repo/scripts/setup.sh" --no-run
 cd "$build_dir"
 xvfb-run -a ctest --output-on-failure --parallel "$(nproc)" --timeout 900 "$@"
+# The whole suite (no arguments) also runs the unit tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer: about 25 minutes more on 2 cores (build and tests);
+# CITYTWIN_SKIP_SANITIZE=1 leaves them out of a quick local run.
+if [ $# -eq 0 ] && [ "${CITYTWIN_SKIP_SANITIZE:-0}" != 1 ]; then
+  "$repo/scripts/test.sh" --sanitize address,undefined -L unit
+fi
