@@ -117,8 +117,8 @@ void report_validity(const sim::wifi::CoverageConfig& cfg, const sim::wifi::Cove
 // access points are replaced, so the outputs show the channels the run used).
 void plan_channels(const sim::HeightRaster& heights, const sim::wifi::CoverageConfig& cfg, geodata::CityModel& model,
                    bool progress) {
+    if (cfg.channel_plan != sim::wifi::ChannelPlan::Auto || model.access_points->empty()) return;
     auto aps = *model.access_points;
-    if (cfg.channel_plan != sim::wifi::ChannelPlan::Auto || aps.empty()) return;
     // Every AP heard above the noise floor counts: below carrier sense it interferes.
     const auto links = sim::wifi::ap_links(heights, aps, cfg, std::min(cfg.noise_floor_dbm, cfg.cca_preamble_dbm));
     const auto channels = sim::wifi::assign_channels(aps, links, cfg);

@@ -42,8 +42,9 @@ struct ApLink {
 };
 
 /// Power (dBm, the coverage model's median path loss — location probability 0.5 —,
-/// outdoors, line of sight walked exactly between the two antennas) of every AP at every other AP where it reaches at least
-/// `floor_dbm`; no radius limit (the link budget decides). Ordered by (to, from).
+/// outdoors, line of sight walked exactly between the two antennas) of every AP at every
+/// other AP where it reaches at least `floor_dbm`; no radius limit (the link budget
+/// decides). Ordered by (to, from).
 std::vector<ApLink> ap_links(const HeightRaster& heights, const std::vector<geodata::AccessPoint>& aps,
                              const CoverageConfig& config, double floor_dbm);
 
